@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeProblems, validateEventPayload } from '@crm/contracts';
+import type { SimEvent } from '../core/event-factory';
+import type { EventSink } from '../publishing/event-sink';
+import { buildScenario } from '../scenarios/scenario.registry';
+import { populationEvents } from '../stream/bank-simulation';
+import type { SimulatorOptions } from './cli-options';
+import type { ProgressReporter } from './progress-reporter';
+import { RunSummary } from './run-summary';
+
+/** The generator produced an event its own contract rejects: a simulator bug, never published. */
+export class InvalidGeneratedEventError extends Error {
+  constructor(event: SimEvent, problems: string) {
+    super(`generated ${event.type} ${event.id} is invalid:\n${problems}`);
+    this.name = 'InvalidGeneratedEventError';
+  }
+}
+
+const MAX_BATCH = 500;
+
+/** The events to publish and how many there will be (undefined: until stopped). */
+export function eventSource(options: SimulatorOptions): { events: Iterable<SimEvent>; total?: number } {
+  if (options.scenarios) {
+    const events = options.scenarios.flatMap(
+      (name) => buildScenario(name, { seed: options.seed, start: options.start }).events,
+    );
+    return { events, total: Math.min(events.length, options.count ?? Infinity) };
+  }
+  const { initialLoad, stream } = populationEvents({
+    seed: options.seed,
+    customers: options.customers,
+    start: options.start,
+  });
+  function* all(): Generator<SimEvent> {
+    yield* initialLoad;
+    yield* stream;
+  }
+  return {
+    events: all(),
+    total: options.count === undefined ? undefined : initialLoad.length + options.count,
+  };
+}
+
+/**
+ * Pulls events from the source in batches, validates each against its contract, publishes, and paces
+ * publication to the rate. Stops at the total, at the deadline, or when `signal` aborts (after the
+ * batch in hand is published, so nothing generated is half-sent).
+ */
+export async function runSimulation(
+  options: SimulatorOptions,
+  sink: EventSink,
+  progress: ProgressReporter,
+  signal: AbortSignal,
+): Promise<{ summary: RunSummary; elapsedMs: number; interrupted: boolean }> {
+  const { events, total } = eventSource(options);
+  const iterator = events[Symbol.iterator]();
+  const summary = new RunSummary();
+  const startedAt = Date.now();
+  const deadline =
+    options.durationSeconds === undefined ? Infinity : startedAt + options.durationSeconds * 1000;
+  const batchSize =
+    options.rate > 0 ? Math.min(MAX_BATCH, Math.max(1, Math.ceil(options.rate / 10))) : MAX_BATCH;
+  const limit = total ?? Infinity;
+
+  progress.start(total);
+  try {
+    while (!signal.aborted && Date.now() < deadline && summary.published < limit) {
+      const batch: SimEvent[] = [];
+      while (batch.length < batchSize && summary.published + batch.length < limit) {
+        const next = iterator.next();
+        if (next.done) break;
+        const result = validateEventPayload(next.value.type, next.value.data);
+        if (!result.ok) throw new InvalidGeneratedEventError(next.value, describeProblems(result.problems));
+        batch.push(next.value);
+      }
+      if (batch.length === 0) break;
+      await sink.publish(batch);
+      summary.add(batch);
+      const elapsed = Date.now() - startedAt;
+      progress.update(
+        summary.published,
+        (summary.published * 1000) / Math.max(elapsed, 1),
+        summary.lastTime ?? '',
+      );
+      if (options.rate > 0) {
+        const due = startedAt + (summary.published / options.rate) * 1000;
+        const wait = Math.min(due, deadline) - Date.now();
+        if (wait > 0) await sleep(wait, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+  return { summary, elapsedMs: Date.now() - startedAt, interrupted: signal.aborted };
+}

@@ -1,0 +1,38 @@
+import { cardLargeSpendThenOverdueScenario } from './card-large-spend-then-overdue.scenario';
+import { depositAccountClosureScenario } from './deposit-account-closure.scenario';
+import { inflowAtThresholdScenario } from './inflow-at-threshold.scenario';
+import { largeInflowScenario } from './large-inflow.scenario';
+import { loanMaturingScenario } from './loan-maturing.scenario';
+import { loanOverdueAndDowngradeScenario } from './loan-overdue-and-downgrade.scenario';
+import { timeDepositMaturingScenario, wealthProductMaturingScenario } from './maturing-products.scenario';
+import { moneyDrainingScenario } from './money-draining.scenario';
+import { splitLargeInflowScenario } from './split-large-inflow.scenario';
+import { quietUnderThresholdsScenario } from './quiet-under-thresholds.scenario';
+import type { ScenarioDefinition, ScenarioRun } from './scenario.types';
+import { tellScenario } from './story';
+
+export const SCENARIOS: readonly ScenarioDefinition[] = [
+  largeInflowScenario,
+  splitLargeInflowScenario,
+  inflowAtThresholdScenario,
+  moneyDrainingScenario,
+  loanOverdueAndDowngradeScenario,
+  loanMaturingScenario,
+  timeDepositMaturingScenario,
+  wealthProductMaturingScenario,
+  cardLargeSpendThenOverdueScenario,
+  depositAccountClosureScenario,
+  quietUnderThresholdsScenario,
+];
+
+export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
+
+export const scenarioNamed = (name: string): ScenarioDefinition | undefined =>
+  SCENARIOS.find((s) => s.name === name);
+
+/** A scenario's events and expected alerts for a seed and start (epoch ms); throws on an unknown name. */
+export function buildScenario(name: string, options: { seed: number; start: number }): ScenarioRun {
+  const definition = scenarioNamed(name);
+  if (!definition) throw new RangeError(`unknown scenario ${name}; known: ${scenarioNames().join(', ')}`);
+  return tellScenario(definition, options.seed, options.start);
+}

@@ -1,0 +1,42 @@
+import type { AlertKind } from '@crm/contracts';
+import type { SimEvent } from '../core/event-factory';
+import type { Story } from './story';
+
+/**
+ * An alert a scenario must raise under DEFAULT_ALERT_PARAMETERS. `periodKey` follows the rule stated on
+ * AlertKind, so (kind, subjectRef, periodKey) names exactly one alert.
+ */
+export interface ExpectedAlert {
+  kind: AlertKind;
+  customerId: string;
+  /** The account, loan or card. */
+  subjectRef: string;
+  periodKey: string;
+  /** Why the story raises it, for the reader of a failing test. */
+  because: string;
+}
+
+export interface ScenarioDefinition {
+  /** Kebab-case name used on the command line. */
+  name: string;
+  summary: string;
+  /** Tells the story: publishes its events through `story` and declares the alerts they must raise. */
+  tell(story: Story): void;
+}
+
+/**
+ * A scenario told for one seed and start. Its customers are its own (ids depend on seed, start and name).
+ * Expected alerts are exactly the alerts due by `endsAt`, the time of the last event; for the story's
+ * customers no other alert may be raised. Reminder lead times count from event time.
+ */
+export interface ScenarioRun {
+  name: string;
+  summary: string;
+  /** Carried by every event of the run as the CloudEvents `correlationid`. */
+  correlationId: string;
+  events: SimEvent[];
+  expectedAlerts: ExpectedAlert[];
+  customerIds: string[];
+  startsAt: string;
+  endsAt: string;
+}

@@ -1,0 +1,68 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { envKeysOf } from '@crm/config';
+
+const root = join(__dirname, '..');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  ports?: string[];
+  environment?: Record<string, string> | string[];
+}
+
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+
+const envOf = (service: ComposeService): Record<string, string> =>
+  Array.isArray(service.environment)
+    ? Object.fromEntries(service.environment.map((kv) => kv.split(/=(.*)/s).slice(0, 2)))
+    : Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
+
+/** The host side of `[ip:]host:container` port mappings. */
+const hostPorts = (service: ComposeService): string[] =>
+  (service.ports ?? []).map((p) => p.split(':').at(-2) ?? p);
+
+const apps = readdirSync(join(root, 'apps'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(root, 'apps', d.name, 'src/main.ts')))
+  .map((d) => d.name);
+
+/** Each app's config class (src/app.config.ts) names every variable the app reads. */
+function configClassOf(app: string): new () => object {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = require(join(root, 'apps', app, 'src/app.config.ts')) as Record<string, unknown>;
+  const classes = Object.values(exported).filter((v): v is new () => object => typeof v === 'function');
+  if (classes.length !== 1)
+    throw new Error(`apps/${app}/src/app.config.ts must export exactly one config class`);
+  return classes[0];
+}
+
+describe('docker-compose.yml', () => {
+  it('runs the three servers on the local stack ports', () => {
+    expect(hostPorts(compose.services.kafka)).toEqual(['9092']);
+    expect(hostPorts(compose.services.postgres)).toEqual(['5432']);
+    expect(hostPorts(compose.services.redis)).toEqual(['6379']);
+  });
+
+  it('runs Kafka in KRaft mode with single-node internal topics', () => {
+    const env = envOf(compose.services.kafka);
+    expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    expect(env.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('1');
+    expect(Object.keys(env).some((k) => k.includes('ZOOKEEPER'))).toBe(false);
+  });
+
+  it('has an app list to check', () => {
+    expect(apps.length).toBeGreaterThan(0);
+  });
+
+  it.each(apps)('has a service for apps/%s with every variable its config declares', (app) => {
+    const service = compose.services[app];
+    expect(service).toBeDefined();
+    const env = envOf(service);
+    const missing = envKeysOf(configClassOf(app)).filter((key) => !(key in env));
+    expect(missing).toEqual([]);
+    expect(env.KAFKA_BROKERS).toBe('kafka:9092');
+  });
+});

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Background processes of the local system (services, simulator): start once, stop by pid.
+# Sourced by up.sh and down.sh.
+PROCS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PIDS="$PROCS_ROOT/.local/pids"
+LOGS="$PROCS_ROOT/.local/logs"
+mkdir -p "$PIDS" "$LOGS"
+
+proc_running() {
+  local pidfile="$PIDS/$1.pid"
+  [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+# proc_start NAME COMMAND...: runs detached with its output in .local/logs/NAME.log.
+proc_start() {
+  local name="$1"
+  shift
+  if proc_running "$name"; then
+    echo "    $name already running (pid $(cat "$PIDS/$name.pid"))"
+    return 0
+  fi
+  (cd "$PROCS_ROOT" && setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null & echo $! >"$PIDS/$name.pid")
+  echo "    $name started (pid $(cat "$PIDS/$name.pid")), log: .local/logs/$name.log"
+}
+
+proc_stop() {
+  local name="$1" pidfile="$PIDS/$1.pid" pid i
+  [[ -f "$pidfile" ]] || return 0
+  pid="$(cat "$pidfile")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    echo "    $name stopped"
+  fi
+  rm -f "$pidfile"
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync } from 'class-validator';
+import { ConfigValidationError } from './config.error';
+
+type ConfigClass<T> = new () => T;
+
+/**
+ * Reads a service's settings from the environment into a validated instance of `cls`.
+ * Property names are the variable names; property initialisers are the local-stack defaults.
+ */
+export function loadConfig<T extends object>(
+  cls: ConfigClass<T>,
+  env: NodeJS.ProcessEnv = process.env,
+  service = cls.name,
+): T {
+  const present = Object.fromEntries(
+    envKeysOf(cls).flatMap((key) => (env[key] === undefined || env[key] === '' ? [] : [[key, env[key]]])),
+  );
+  const config = plainToInstance(cls, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigValidationError(
+      service,
+      errors.map((e) => ({
+        variable: e.property,
+        problems:
+          e.value === undefined
+            ? ['is missing']
+            : Object.values(e.constraints ?? {}).map((m) => m.replace(e.property, 'value')),
+      })),
+    );
+  }
+  return config;
+}
+
+/** Every variable a configuration class declares (used to check deployment files cover them). */
+export function envKeysOf(cls: ConfigClass<object>): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))].sort();
+}

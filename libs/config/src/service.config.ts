@@ -1,0 +1,54 @@
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const BROKER_LIST = /^[\w.-]+:\d{2,5}(,[\w.-]+:\d{2,5})*$/;
+
+/**
+ * Settings every service shares; each app extends it with its own.
+ * Every property carries an explicit type: SWC emits design:type from annotations only, and env conversion follows it.
+ */
+export class ServiceConfig {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS: string = '127.0.0.1:9092';
+}
+
+/** A service with storage, an HTTP API and a security context. */
+export class HttpServiceConfig extends ServiceConfig {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/crm';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @IsString()
+  @IsNotEmpty()
+  JWT_ISSUER: string = 'bank-crm-dev';
+
+  @IsString()
+  @IsNotEmpty()
+  JWT_AUDIENCE: string = 'bank-crm';
+
+  /** HS256 secret of the local dev issuer; production verifies the bank's OIDC tokens instead. */
+  @IsString()
+  @Matches(/^.{32,}$/, { message: 'must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  /** base64 of 32 random bytes: AES-256-GCM key for ID and phone numbers at rest. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
+  PII_ENCRYPTION_KEY!: string;
+
+  /** base64 of 32 random bytes: HMAC key for exact-match lookup of encrypted fields. */
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
+  PII_HASH_KEY!: string;
+}

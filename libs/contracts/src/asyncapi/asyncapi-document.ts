@@ -1,0 +1,168 @@
+import { EVENT_CATALOG, type EventType } from '../catalog';
+import { CLOUDEVENTS_SPEC_VERSION, EventHeaders } from '../envelope';
+import { EVENT_SAMPLES } from '../event-samples';
+import { TIMESTAMP } from '../field.decorators';
+import { DECIMAL_AMOUNT } from '../money';
+import { TOPIC_PARTITIONS } from '../topics';
+import { objectSchemaOf, type JsonSchema, type PayloadClass } from './payload-schema';
+
+/** Where the generated document lives and how to regenerate it (tools/asyncapi writes it). */
+export const ASYNCAPI_DOCUMENT_PATH = 'docs/asyncapi.yaml';
+export const ASYNCAPI_REGENERATE_COMMAND = 'node -r ./tools/register.js tools/asyncapi/generate-asyncapi.ts';
+
+const KAFKA_BINDING_VERSION = '0.5.0';
+const byKey = <T>(entries: [string, T][]): Record<string, T> =>
+  Object.fromEntries([...entries].sort(([a], [b]) => a.localeCompare(b)));
+
+const headersSchemaOf = (type: string): JsonSchema => ({
+  type: 'object',
+  properties: {
+    [EventHeaders.Id]: {
+      type: 'string',
+      minLength: 1,
+      description: 'Event id; consumers deduplicate on it.',
+    },
+    [EventHeaders.Source]: {
+      type: 'string',
+      minLength: 1,
+      description: 'URI reference of the producing system.',
+    },
+    [EventHeaders.Type]: { type: 'string', const: type },
+    [EventHeaders.SpecVersion]: { type: 'string', const: CLOUDEVENTS_SPEC_VERSION },
+    [EventHeaders.Time]: { type: 'string', format: 'date-time', pattern: TIMESTAMP.source },
+    [EventHeaders.Subject]: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'The customer id (institution or manager id for organisation events); equals the message key.',
+    },
+    [EventHeaders.ContentType]: { type: 'string', const: 'application/json' },
+    [EventHeaders.TraceParent]: {
+      type: 'string',
+      description: 'W3C trace context (CloudEvents distributed tracing).',
+    },
+    [EventHeaders.CorrelationId]: { type: 'string', description: 'Business correlation id.' },
+  },
+  required: [
+    EventHeaders.Id,
+    EventHeaders.Source,
+    EventHeaders.Type,
+    EventHeaders.SpecVersion,
+    EventHeaders.Time,
+    EventHeaders.Subject,
+    EventHeaders.ContentType,
+  ],
+});
+
+const operationIdOf = (action: 'receive' | 'send', topic: string) =>
+  action +
+  topic
+    .split('.')
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join('');
+
+/** The AsyncAPI 3.0 document as a plain object, keys sorted where they name collections. */
+export function buildAsyncApiDocument(): Record<string, unknown> {
+  const nested = new Set<PayloadClass>();
+  const messages = EVENT_CATALOG.map((definition): [string, Record<string, unknown>] => [
+    definition.type,
+    {
+      name: definition.type,
+      title: definition.payload.name,
+      summary: definition.summary,
+      contentType: 'application/json',
+      headers: headersSchemaOf(definition.type),
+      payload: objectSchemaOf(definition.payload, nested),
+      bindings: {
+        kafka: {
+          key: {
+            type: 'string',
+            description: 'Same as ce_subject: keeps one customer ordered on one partition.',
+          },
+          bindingVersion: KAFKA_BINDING_VERSION,
+        },
+      },
+      examples: [{ name: 'sample', payload: EVENT_SAMPLES[definition.type as EventType] }],
+    },
+  ]);
+
+  // Nested classes can reference further classes; resolve until no new one appears.
+  const schemas = new Map<string, JsonSchema>();
+  for (
+    let pending = [...nested];
+    pending.length > 0;
+    pending = [...nested].filter((c) => !schemas.has(c.name))
+  ) {
+    for (const cls of pending) schemas.set(cls.name, objectSchemaOf(cls, nested));
+  }
+
+  const topics = [...new Set(EVENT_CATALOG.map((d) => d.topic))].sort();
+  const channels = topics.map((topic): [string, Record<string, unknown>] => [
+    topic,
+    {
+      address: topic,
+      title: topic,
+      messages: byKey(
+        EVENT_CATALOG.filter((d) => d.topic === topic).map((d) => [
+          d.type,
+          { $ref: `#/components/messages/${d.type}` },
+        ]),
+      ),
+      bindings: { kafka: { topic, partitions: TOPIC_PARTITIONS, bindingVersion: KAFKA_BINDING_VERSION } },
+    },
+  ]);
+  const operations = topics.map((topic): [string, Record<string, unknown>] => {
+    const action = topic.startsWith('corebank.') ? 'receive' : 'send';
+    return [
+      operationIdOf(action, topic),
+      {
+        action,
+        channel: { $ref: `#/channels/${topic}` },
+        summary:
+          action === 'receive'
+            ? `CRM services consume ${topic} events published by core banking.`
+            : `The alert service publishes the alerts it raises on ${topic}.`,
+        messages: EVENT_CATALOG.filter((d) => d.topic === topic)
+          .map((d) => d.type)
+          .sort()
+          .map((type) => ({ $ref: `#/channels/${topic}/messages/${type}` })),
+      },
+    ];
+  });
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Bank CRM events',
+      version: '1.0.0',
+      description: [
+        'Events core banking publishes to the CRM and events the CRM publishes, on Kafka.',
+        '',
+        '- CloudEvents 1.0, Kafka protocol binding in binary mode: attributes as ce_* headers, the payload as the JSON value.',
+        '- Message key = ce_subject = the customer id (institution or manager id for organisation events).',
+        '- Event types are versioned wire names (`.v1`); a breaking change is a new type.',
+        `- Money is {amount, currency} with the amount a decimal string (${DECIMAL_AMOUNT.source}), never a JSON number.`,
+        '- Dates are YYYY-MM-DD business days; timestamps are RFC 3339 with a zone offset (China Standard Time at source).',
+        '- Every topic has a `<topic>.dlq` dead-letter topic carrying dlq_* headers with the reason.',
+        '- Consumers must tolerate properties they do not know.',
+        '',
+        'Generated from libs/contracts by tools/asyncapi/generate-asyncapi.ts: do not edit by hand.',
+      ].join('\n'),
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      local: {
+        host: '127.0.0.1:9092',
+        protocol: 'kafka',
+        description: 'The local single-broker stack (deploy/local).',
+      },
+    },
+    channels: byKey(channels),
+    operations: byKey(operations),
+    components: {
+      messages: byKey(messages),
+      schemas: byKey([...schemas]),
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+
+export * from './asyncapi/asyncapi-document';
+export * from './catalog';
+export * from './catalog.types';
+export * from './compose-decorators';
+export * from './envelope';
+export * from './event-samples';
+export * from './events';
+export * from './field.decorators';
+export * from './identity';
+export * from './money';
+export * from './topics';
+export * from './validate-payload';

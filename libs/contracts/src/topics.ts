@@ -1,0 +1,27 @@
+/**
+ * Kafka topic names. These are WIRE NAMES shared with core banking and every service:
+ * never rename one; add a new topic and migrate consumers instead.
+ */
+export const Topics = {
+  CorebankCustomer: 'corebank.customer',
+  CorebankAccount: 'corebank.account',
+  CorebankTransaction: 'corebank.transaction',
+  CorebankLoan: 'corebank.loan',
+  CorebankCard: 'corebank.card',
+  CorebankOrganisation: 'corebank.organisation',
+  CrmAssignment: 'crm.assignment',
+  CrmAlert: 'crm.alert',
+  CrmCampaignContact: 'crm.campaign.contact',
+  CrmAnalyticsProfile: 'crm.analytics.profile',
+  CrmAudit: 'crm.audit',
+} as const;
+
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+export const ALL_TOPICS: readonly Topic[] = Object.values(Topics);
+
+/** Where a topic's events go when they cannot be handled; the reason travels in headers. */
+export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
+
+/** Partition counts: enough to spread consumers of one service over a few instances. */
+export const TOPIC_PARTITIONS = 6;

@@ -1,0 +1,94 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { TestingModule } from '@nestjs/testing';
+import { DestinationStream } from 'pino';
+import {
+  LogLevel,
+  PinoLogger,
+  createLogger,
+  httpObservabilityMiddleware,
+  metricsForProcess,
+} from '@crm/observability';
+import { bodyParserErrorMiddleware } from './body-parser-error.middleware';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { createValidationPipe } from './request-validation';
+
+export const API_PREFIX = 'api/v1';
+export const DOCS_PATH = 'docs';
+const JSON_BODY_LIMIT = '1mb';
+
+export interface HttpAppOptions {
+  /** e.g. `customer-service`: on every log line and in the OpenAPI title. */
+  serviceName: string;
+  logger: PinoLogger;
+  /** OpenAPI document version; default 1.0.0. */
+  apiVersion?: string;
+  description?: string;
+}
+
+/**
+ * Everything a service's HTTP side shares, in the order it must happen before `init()`:
+ * request context and logging first, JSON body parsing with safe errors, problem details,
+ * validation, the `/api/v1` prefix (ops routes outside it), shutdown hooks and `/docs`.
+ * The app must be created with `bodyParser: false`, so parsing runs inside the request context.
+ */
+export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions): void {
+  app.useLogger(options.logger);
+  app.use(httpObservabilityMiddleware({ logger: options.logger.pino, metrics: metricsForProcess() }));
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.use(bodyParserErrorMiddleware);
+  app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.enableShutdownHooks();
+  setUpSwagger(app, options);
+}
+
+function setUpSwagger(app: INestApplication, options: HttpAppOptions): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`${options.serviceName} API`)
+      .setDescription(
+        options.description ?? `REST API of ${options.serviceName}. Errors are RFC 9457 problem details.`,
+      )
+      .setVersion(options.apiVersion ?? '1.0.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  // Registered before init, so these routes sit ahead of Nest's not-found handler and outside its guards.
+  SwaggerModule.setup(DOCS_PATH, app, document, {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+    customSiteTitle: `${options.serviceName} console`,
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
+
+export interface TestAppOptions {
+  serviceName?: string;
+  /** Where log lines go, to assert on them; without it the test app logs nothing. */
+  logDestination?: DestinationStream;
+  logLevel?: LogLevel;
+}
+
+/** An app configured exactly as `bootstrapHttpService` does, initialised but not listening (use with supertest). */
+export async function createTestApp(
+  moduleRef: TestingModule,
+  options: TestAppOptions = {},
+): Promise<NestExpressApplication> {
+  const serviceName = options.serviceName ?? 'test-service';
+  const level = options.logLevel ?? (options.logDestination ? 'info' : 'silent');
+  const logger = new PinoLogger(createLogger(serviceName, level, options.logDestination));
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
+  configureHttpApp(app, { serviceName, logger });
+  await app.init();
+  return app;
+}

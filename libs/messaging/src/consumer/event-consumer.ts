@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventEnvelope, EventHeaders, KafkaHeaders, deadLetterTopicOf } from '@crm/contracts';
+import { runWithContext } from '@crm/observability';
+import { schemaOf } from '@crm/persistence';
+import { EventPublisher } from '../producer/event-publisher';
+import { InvalidEventError } from './event-errors';
+import { decodeEvent } from './event-validation';
+import { ConsumerMetrics } from './consumer-metrics';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, decideOnFailure } from './retry-policy';
+
+/** Applies one validated event inside the transaction that also records it as processed. */
+export type EventHandlerFn<T extends object = object> = (
+  event: EventEnvelope<T>,
+  tx: EntityManager,
+) => Promise<void>;
+
+export interface EventRoute<T extends object = object> {
+  payload: new () => T;
+  handle: EventHandlerFn<T>;
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  dataSource: DataSource;
+  publisher: EventPublisher;
+  groupId: string;
+  topics: string[];
+  /** Handlers by event type. Types on the topics that this service does not handle are skipped. */
+  routes: Map<string, EventRoute>;
+  /** Every type the contracts know; a type outside it (and outside `routes`) is dead-lettered. */
+  isKnownType: (type: string) => boolean;
+  retry?: RetryPolicy;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  metrics?: ConsumerMetrics;
+}
+
+type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
+
+/**
+ * At-least-once from Kafka made effectively-once: each event is validated, its handler runs in
+ * a database transaction together with the insert of its id into processed_event, and only
+ * then is its offset resolved for commit. Invalid events go to `<topic>.dlq` with the reason.
+ */
+export class EventConsumer {
+  private readonly logger = new Logger(EventConsumer.name);
+  private readonly consumer: Consumer;
+  private readonly retry: RetryPolicy;
+  private readonly processedTable: string;
+  private running = false;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+    });
+    this.processedTable = `"${schemaOf(options.dataSource)}".processed_event`;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    const joined = new Promise<void>((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      this.options.metrics?.observeLag(payload.topic, payload.partition, Number(payload.offsetLag)),
+    );
+    this.running = true;
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    await joined;
+    this.logger.log({ msg: 'consuming', groupId: this.options.groupId, topics: this.options.topics });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload) {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) break;
+      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  private async handleMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ) {
+    const headers = decodeHeaders(message);
+    const type = headers[EventHeaders.Type] ?? '(no type)';
+    const started = process.hrtime.bigint();
+    // Log lines and events emitted while handling carry the event's correlation id.
+    const context = {
+      correlationId: headers[EventHeaders.CorrelationId] ?? headers[EventHeaders.Id] ?? randomUUID(),
+      traceparent: headers[EventHeaders.TraceParent],
+    };
+    const outcome = await runWithContext(context, () =>
+      this.process(topic, partition, message, headers, heartbeat),
+    );
+    this.options.metrics?.observeEvent(type, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  private async process(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    headers: KafkaHeaders,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
+    const type = headers[EventHeaders.Type];
+    const route = type ? this.options.routes.get(type) : undefined;
+    if (type && !route && this.options.isKnownType(type)) return 'skipped';
+
+    let event: EventEnvelope<object>;
+    try {
+      event = await decodeEvent(headers, message.value?.toString() ?? null, route?.payload);
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      await this.deadLetter(topic, partition, message, headers, error.reason);
+      return 'dead-lettered';
+    }
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyOnce(topic, partition, message.offset, event, route!);
+      } catch (error) {
+        const decision = decideOnFailure(this.retry, attempt, error);
+        if (decision.action === 'dead-letter') {
+          this.logger.error({
+            msg: 'dead-lettering event',
+            eventId: event.id,
+            type,
+            reason: decision.reason,
+          });
+          await this.deadLetter(topic, partition, message, headers, decision.reason);
+          return 'dead-lettered';
+        }
+        this.logger.warn({
+          msg: 'handler failed, retrying',
+          eventId: event.id,
+          type,
+          attempt,
+          delayMs: decision.delayMs,
+          error: String(error),
+        });
+        if (!this.running) throw error;
+        await sleepWithHeartbeat(decision.delayMs, heartbeat);
+      }
+    }
+  }
+
+  /** The handler's writes and the processed marker commit together, or not at all. */
+  private applyOnce(
+    topic: string,
+    partition: number,
+    offset: string,
+    event: EventEnvelope<object>,
+    route: EventRoute,
+  ): Promise<Outcome> {
+    return this.options.dataSource.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.options.groupId, event.id, topic, partition, offset],
+      );
+      if (inserted.length === 0) return 'duplicate';
+      await route.handle(event, tx);
+      return 'handled';
+    });
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    headers: KafkaHeaders,
+    reason: string,
+  ) {
+    await this.options.publisher.sendRaw(deadLetterTopicOf(topic), [
+      {
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...headers,
+          [EventHeaders.DlqReason]: reason,
+          [EventHeaders.DlqTopic]: topic,
+          [EventHeaders.DlqPartition]: String(partition),
+          [EventHeaders.DlqOffset]: message.offset,
+          [EventHeaders.DlqService]: this.options.groupId,
+        },
+      },
+    ]);
+  }
+}
+
+function decodeHeaders(message: KafkaMessage): KafkaHeaders {
+  const decoded: KafkaHeaders = {};
+  for (const [name, raw] of Object.entries(message.headers ?? {})) {
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value !== undefined) decoded[name] = value.toString();
+  }
+  return decoded;
+}
+
+/** Waits out a backoff without letting the group consider this member dead. */
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, deadline - Date.now())));
+    await heartbeat().catch(() => undefined);
+  }
+}

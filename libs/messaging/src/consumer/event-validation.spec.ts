@@ -1,0 +1,69 @@
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsString, ValidateNested } from 'class-validator';
+import { EventHeaders, IsDecimalAmount, toKafkaMessage } from '@crm/contracts';
+import { InvalidEventError } from './event-errors';
+import { decodeEvent } from './event-validation';
+
+class Counterparty {
+  @IsString()
+  @IsNotEmpty()
+  bankCode!: string;
+}
+
+class Payment {
+  @IsDecimalAmount()
+  amount!: string;
+
+  @ValidateNested()
+  @Type(() => Counterparty)
+  counterparty!: Counterparty;
+}
+
+const message = (data: object) =>
+  toKafkaMessage({
+    id: 'e-1',
+    source: '/test',
+    type: 'test.payment.v1',
+    specversion: '1.0',
+    time: '2026-11-23T09:00:00Z',
+    subject: 'C-1',
+    data,
+  });
+
+describe('decodeEvent', () => {
+  it('returns the envelope with a payload instance', async () => {
+    const { headers, value } = message({ amount: '10.50', counterparty: { bankCode: 'ICBC' } });
+    const event = await decodeEvent(headers, value, Payment);
+    expect(event.data).toBeInstanceOf(Payment);
+    expect(event.data.amount).toBe('10.50');
+    expect(event.subject).toBe('C-1');
+  });
+
+  it('names every field at fault, nested ones by path', async () => {
+    const { headers, value } = message({ amount: 10.5, counterparty: { bankCode: '' } });
+    const error = await decodeEvent(headers, value, Payment).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidEventError);
+    const reason = (error as InvalidEventError).reason;
+    expect(reason.startsWith('invalid test.payment.v1 payload: ')).toBe(true);
+    expect(reason.replace('invalid test.payment.v1 payload: ', '').split('; ').sort()).toEqual([
+      'amount: amount must be a decimal string with at most 2 decimals',
+      'amount: amount must be a string',
+      'counterparty.bankCode: bankCode should not be empty',
+    ]);
+  });
+
+  it('rejects a bad envelope before looking at the payload', async () => {
+    const { headers, value } = message({});
+    headers[EventHeaders.SpecVersion] = '0.3';
+    await expect(decodeEvent(headers, value, Payment)).rejects.toThrow(
+      'invalid envelope: unsupported ce_specversion 0.3',
+    );
+  });
+
+  it('rejects a type with no contract', async () => {
+    const { headers, value } = message({});
+    await expect(decodeEvent(headers, value, undefined)).rejects.toThrow(
+      'unknown event type test.payment.v1',
+    );
+  });
+});

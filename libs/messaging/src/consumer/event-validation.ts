@@ -1,0 +1,34 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validate } from 'class-validator';
+import { EventEnvelope, KafkaHeaders, fromKafkaMessage, EnvelopeError } from '@crm/contracts';
+import { InvalidEventError } from './event-errors';
+
+/** Turns class-validator's tree into `field.path: message` lines a person can act on. */
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`);
+    return [...own, ...describeValidationErrors(e.children ?? [], path)];
+  });
+}
+
+/** Decodes the Kafka binding and validates the payload against its contract class. */
+export async function decodeEvent<T extends object>(
+  headers: KafkaHeaders,
+  value: string | null,
+  payloadClass: (new () => T) | undefined,
+): Promise<EventEnvelope<T>> {
+  let envelope: EventEnvelope<unknown>;
+  try {
+    envelope = fromKafkaMessage(headers, value);
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw new InvalidEventError(`invalid envelope: ${error.reason}`);
+    throw error;
+  }
+  if (!payloadClass) throw new InvalidEventError(`unknown event type ${envelope.type}`);
+  const data = plainToInstance(payloadClass, envelope.data);
+  const problems = describeValidationErrors(await validate(data, { forbidUnknownValues: true }));
+  if (problems.length > 0)
+    throw new InvalidEventError(`invalid ${envelope.type} payload: ${problems.join('; ')}`);
+  return { ...envelope, data };
+}

@@ -1,0 +1,90 @@
+import {
+  DynamicModule,
+  INestApplication,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { ServiceConfig } from '@crm/config';
+import { ConsumerMetrics } from '../consumer/consumer-metrics';
+import { createKafka } from '../kafka-client';
+import { OutboxRelay } from '../outbox/outbox.relay';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { EventPublisher } from '../producer/event-publisher';
+import { EventRethrowFilter } from './event-rethrow.filter';
+import { KafkaEventServer } from './kafka-event.server';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  /** The service name: Kafka client id, consumer group and CloudEvents source. */
+  service: string;
+}
+
+/** Starts the outbox relay with the application and stops it before the connections close. */
+@Injectable()
+class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.publisher.disconnect();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: Kafka,
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) => createKafka(config.KAFKA_BROKERS, options.service),
+        },
+        { provide: EventPublisher, inject: [Kafka], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
+        { provide: OutboxWriter, useValue: new OutboxWriter(`/crm/${options.service}`) },
+        {
+          provide: OutboxRelay,
+          inject: [getDataSourceToken(), EventPublisher],
+          useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
+            new OutboxRelay(dataSource, publisher),
+        },
+        OutboxRelayLifecycle,
+      ],
+      exports: [Kafka, EventPublisher, OutboxWriter, MESSAGING_OPTIONS],
+    };
+  }
+}
+
+/** Attaches the service's event consumer (its @EventPattern handlers) to a Nest application. */
+export function connectEventConsumer(app: INestApplication): void {
+  const { service } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  const microservice = app.connectMicroservice(
+    {
+      strategy: new KafkaEventServer({
+        kafka: app.get(Kafka),
+        dataSource: app.get(getDataSourceToken()),
+        publisher: app.get(EventPublisher),
+        groupId: service,
+        metrics: new ConsumerMetrics(service),
+      }),
+    },
+    { inheritAppConfig: false },
+  );
+  microservice.useGlobalFilters(new EventRethrowFilter());
+}

@@ -1,0 +1,44 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AuditLogEntry } from './entities/audit-log-entry.entity';
+import { OutboxMessage } from './entities/outbox-message.entity';
+import { ProcessedEvent } from './entities/processed-event.entity';
+import { PlatformTables1763856000000 } from './migrations/platform-tables.migration';
+import { assertSchemaName } from './schema.util';
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type ClassList = Function[];
+
+export interface ServiceStorageOptions {
+  /** The service's own schema: no other service reads it. */
+  schema: string;
+  url: string;
+  entities?: ClassList;
+  /** The service's migrations, in order; the platform tables migration is prepended. */
+  migrations?: ClassList;
+  applicationName?: string;
+  poolSize?: number;
+}
+
+export const PLATFORM_ENTITIES = [ProcessedEvent, OutboxMessage, AuditLogEntry];
+
+export function serviceDataSourceOptions(options: ServiceStorageOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: options.url,
+    schema: assertSchemaName(options.schema),
+    entities: [...PLATFORM_ENTITIES, ...(options.entities ?? [])],
+    migrations: [PlatformTables1763856000000, ...(options.migrations ?? [])],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    // Schemas change through migrations only.
+    synchronize: false,
+    migrationsRun: false,
+    applicationName: options.applicationName ?? options.schema,
+    poolSize: options.poolSize ?? 10,
+    logging: ['error', 'migration'],
+  };
+}
+
+export function createServiceDataSource(options: ServiceStorageOptions): DataSource {
+  return new DataSource(serviceDataSourceOptions(options));
+}

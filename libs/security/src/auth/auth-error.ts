@@ -1,0 +1,16 @@
+import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
+
+/** Machine-readable reasons, carried as `code` in the problem details. */
+export enum AuthErrorCode {
+  TokenMissing = 'AUTH_TOKEN_MISSING',
+  TokenInvalid = 'AUTH_TOKEN_INVALID',
+  TokenExpired = 'AUTH_TOKEN_EXPIRED',
+  ClaimsInvalid = 'AUTH_CLAIMS_INVALID',
+  RoleForbidden = 'AUTH_ROLE_FORBIDDEN',
+}
+
+export const authenticationFailed = (code: AuthErrorCode, message: string): UnauthorizedException =>
+  new UnauthorizedException({ code, message });
+
+export const accessDenied = (message: string): ForbiddenException =>
+  new ForbiddenException({ code: AuthErrorCode.RoleForbidden, message });

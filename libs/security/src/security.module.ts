@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { HttpServiceConfig } from '@crm/config';
+import { AuthenticationService } from './auth/authentication.service';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { RolesGuard } from './auth/roles.guard';
+import { FieldCipher } from './crypto/field-cipher';
+
+@Module({})
+export class SecurityModule {
+  /**
+   * Authentication on every route (JwtAuthGuard, then RolesGuard), token verification and the PII
+   * cipher, configured from the `HttpServiceConfig` instance. An app gets that for free with
+   * `ConfigModule.forRoot(MyServiceConfig)` where `MyServiceConfig extends HttpServiceConfig`:
+   * ConfigModule provides the instance under each base class it extends.
+   */
+  static forRoot(): DynamicModule {
+    return {
+      module: SecurityModule,
+      global: true,
+      imports: [
+        JwtModule.registerAsync({
+          inject: [HttpServiceConfig],
+          useFactory: (config: HttpServiceConfig) => ({
+            secret: config.JWT_SECRET,
+            signOptions: { algorithm: 'HS256', issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+            verifyOptions: {
+              algorithms: ['HS256'],
+              issuer: config.JWT_ISSUER,
+              audience: config.JWT_AUDIENCE,
+            },
+          }),
+        }),
+      ],
+      providers: [
+        AuthenticationService,
+        JwtAuthGuard,
+        RolesGuard,
+        // Order matters: authenticate first, then check roles.
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: RolesGuard },
+        {
+          provide: FieldCipher,
+          inject: [HttpServiceConfig],
+          useFactory: (config: HttpServiceConfig) =>
+            new FieldCipher({ encryptionKey: config.PII_ENCRYPTION_KEY, hashKey: config.PII_HASH_KEY }),
+        },
+      ],
+      exports: [AuthenticationService, FieldCipher],
+    };
+  }
+}

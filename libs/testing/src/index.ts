@@ -1,0 +1,4 @@
+export * from './event-probe';
+export * from './test-schema';
+export * from './test-stack';
+export * from './test-topic';

@@ -1,0 +1,41 @@
+import { Kafka } from 'kafkajs';
+import { deadLetterTopicOf } from '@crm/contracts';
+import { uniqueSuffix } from './test-stack';
+
+export interface TestTopic {
+  topic: string;
+  dlq: string;
+  delete(): Promise<void>;
+}
+
+/** A fresh topic and its dead-letter topic for one test file. */
+export async function createTestTopic(kafka: Kafka, prefix: string, partitions = 3): Promise<TestTopic> {
+  const topic = `test.${prefix}.${uniqueSuffix()}`;
+  const dlq = deadLetterTopicOf(topic);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: partitions, replicationFactor: 1 },
+        { topic: dlq, numPartitions: 1, replicationFactor: 1 },
+      ],
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return {
+    topic,
+    dlq,
+    async delete() {
+      const cleanup = kafka.admin();
+      await cleanup.connect();
+      try {
+        await cleanup.deleteTopics({ topics: [topic, dlq] });
+      } finally {
+        await cleanup.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Every test the project has, against the real local stack: lint (with module boundaries),
+# formatting, type-check, unit tests, integration tests. Idempotent: brings up what is missing.
+set -Eeuo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0
+started=$SECONDS
+results="$ROOT/.local/test-results"
+mkdir -p "$results"
+rm -f "$results"/*.json
+
+phase() {
+  local name="$1"
+  shift
+  local t0=$SECONDS
+  echo
+  echo "==> [$name] $*"
+  "$@"
+  echo "==> [$name] ok in $((SECONDS - t0)) s"
+}
+
+phase deps bash deploy/local/ensure-deps.sh
+phase stack bash deploy/local/stack.sh up
+phase lint npx nx run-many -t lint --parallel=2 --output-style=stream-without-prefixes
+phase format npx prettier --check . --log-level warn
+phase typecheck npx tsc -p tsconfig.json --noEmit
+phase unit npx jest --selectProjects unit --ci --json --outputFile="$results/unit.json"
+phase integration npx jest --selectProjects integration --ci --maxWorkers=2 --json --outputFile="$results/integration.json"
+
+# A closing line CI runners read: 'N passed, N failed' over both jest runs.
+node -e '
+  const files = process.argv.slice(1).map((f) => require(f));
+  const sum = (k) => files.reduce((n, r) => n + r[k], 0);
+  console.log(`\ntests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+' "$results/unit.json" "$results/integration.json"
+echo "all checks passed in $((SECONDS - started)) s"
