@@ -37,7 +37,7 @@ const config: Config = {
       ...common,
       displayName: 'integration',
       testMatch: ['**/*.int-spec.ts'],
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.ts'],
       slowTestThreshold: 30,
     },
   ],

@@ -10,9 +10,13 @@ results="$ROOT/.local/test-results"
 mkdir -p "$results"
 rm -f "$results"/*.json
 
+current=setup
+trap 'echo "==> FAILED in [$current] after $((SECONDS - started)) s" >&2' ERR
+
 phase() {
   local name="$1"
   shift
+  current="$name"
   local t0=$SECONDS
   echo
   echo "==> [$name] $*"

@@ -106,6 +106,11 @@ start() {
     return
   fi
   rm -f "$PID_FILE"
+  # Like PostgreSQL and Redis: a broker that already answers (another checkout's) is used as it is.
+  if port_open 9092 && KAFKA_WAIT_TIMEOUT=5 wait_ready >/dev/null 2>&1; then
+    say "a broker not started from this checkout already answers on $BROKER: using it"
+    return
+  fi
   if port_open 9092 || port_open 9093; then
     die "port 9092 or 9093 is already in use by another process (another Kafka? check: ss -ltnp | grep 909)"
   fi

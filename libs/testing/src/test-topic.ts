@@ -22,6 +22,7 @@ export async function createTestTopic(kafka: Kafka, prefix: string, partitions =
         { topic: dlq, numPartitions: 1, replicationFactor: 1 },
       ],
     });
+    await untilMetadataServed(() => admin.fetchTopicMetadata({ topics: [topic, dlq] }));
   } finally {
     await admin.disconnect();
   }
@@ -38,4 +39,18 @@ export async function createTestTopic(kafka: Kafka, prefix: string, partitions =
       }
     },
   };
+}
+
+/** A KRaft broker applies a created topic's metadata a moment after acknowledging it. */
+async function untilMetadataServed(fetch: () => Promise<unknown>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

@@ -25,7 +25,7 @@ describe('KafkaEventSink against the real broker', () => {
     } finally {
       await admin.disconnect();
     }
-  });
+  }, 30_000);
 
   it("creates each topic and its dead-letter topic, publishes a scenario, and every event reads back intact and in the customer's order", async () => {
     // Two batches: the second finds its topics already made and must not fail on them.

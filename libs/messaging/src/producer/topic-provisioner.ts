@@ -1,14 +1,20 @@
-import { Kafka } from 'kafkajs';
+import { Admin, Kafka } from 'kafkajs';
 import { TOPIC_PARTITIONS, deadLetterTopicOf } from '@crm/contracts';
+
+export interface TopicOptions {
+  partitions?: number;
+  replicationFactor?: number;
+}
 
 /**
  * Creates topics and their dead-letter topics when missing (the broker does not auto-create:
- * a typo in a topic name must fail, not silently make a new topic).
+ * a typo in a topic name must fail, not silently make a new topic). Returns once the broker
+ * serves every new topic's metadata with a leader for each partition.
  */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
-  options: { partitions?: number; replicationFactor?: number } = {},
+  options: TopicOptions = {},
 ): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -25,9 +31,29 @@ export async function ensureTopics(
           replicationFactor: options.replicationFactor ?? 1,
         })),
       });
+      await waitForTopicLeaders(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * A KRaft broker acknowledges CreateTopics once the controller has committed it, and applies the
+ * metadata a moment later: until then a metadata request can still answer "unknown topic".
+ */
+async function waitForTopicLeaders(admin: Admin, topics: string[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+    if (Date.now() >= deadline)
+      throw new Error(`topics not ready after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
