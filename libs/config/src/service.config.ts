@@ -16,6 +16,12 @@ export class ServiceConfig {
 
   @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';
+
+  /** Put before every topic name (e.g. `test.run42.`): lets tests and parallel environments share a broker. */
+  @Matches(/^([a-z0-9][a-z0-9_-]*\.)*$/, {
+    message: "must be empty or dot-terminated segments, e.g. 'staging.'",
+  })
+  KAFKA_TOPIC_PREFIX: string = '';
 }
 
 /** A service with storage, an HTTP API and a security context. */

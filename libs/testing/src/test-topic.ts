@@ -54,3 +54,16 @@ async function untilMetadataServed(fetch: () => Promise<unknown>, timeoutMs = 15
     }
   }
 }
+
+/** Deletes every topic whose name starts with `prefix` (a test file's KAFKA_TOPIC_PREFIX). */
+export async function deleteTopicsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
+  if (!prefix.startsWith('test.')) throw new Error(`refusing to delete topics outside test.*: '${prefix}'`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

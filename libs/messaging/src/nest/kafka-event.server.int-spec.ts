@@ -13,7 +13,15 @@ import {
   Topics,
 } from '@crm/contracts';
 import { createServiceDataSource } from '@crm/persistence';
-import { EventProbe, TestSchema, createTestSchema, testKafka, testStack } from '@crm/testing';
+import {
+  EventProbe,
+  TestSchema,
+  createTestSchema,
+  deleteTopicsWithPrefix,
+  testKafka,
+  testStack,
+  uniqueSuffix,
+} from '@crm/testing';
 import { EventPublisher } from '../producer/event-publisher';
 import { ensureTopics } from '../producer/topic-provisioner';
 import { OutboxRelay } from '../outbox/outbox.relay';
@@ -23,6 +31,8 @@ import { EventRethrowFilter } from './event-rethrow.filter';
 import { KafkaEventServer } from './kafka-event.server';
 
 const kafka = testKafka();
+// Services run with KAFKA_TOPIC_PREFIX in tests: their own copy of every contract topic.
+const prefix = `test.nest-${uniqueSuffix()}.`;
 let db: TestSchema;
 
 @Controller()
@@ -59,13 +69,13 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
     await db.dataSource.query(
       `CREATE TABLE "${db.schema}".institution (id text PRIMARY KEY, name text NOT NULL, correlation_id text)`,
     );
-    await ensureTopics(kafka, [Topics.CorebankOrganisation, Topics.CrmAudit]);
+    await ensureTopics(kafka, [`${prefix}${Topics.CorebankOrganisation}`, `${prefix}${Topics.CrmAudit}`]);
     publisher = new EventPublisher(kafka);
 
     @Module({
       imports: [TypeOrmModule.forRootAsync({ useFactory: () => ({ ...db.dataSource.options }) })],
       controllers: [InstitutionConsumer],
-      providers: [{ provide: OutboxWriter, useValue: new OutboxWriter('/test/nest-consumer') }],
+      providers: [{ provide: OutboxWriter, useValue: new OutboxWriter('/test/nest-consumer', prefix) }],
     })
     class TestModule {}
 
@@ -79,6 +89,7 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
           publisher,
           groupId: `nest-consumer-${randomUUID()}`,
           fromBeginning: false,
+          topicPrefix: prefix,
         }),
       },
       { inheritAppConfig: false },
@@ -92,7 +103,7 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
     }).initialize();
     relay = new OutboxRelay(relaySource, publisher, { pollIntervalMs: 100 });
     await relay.start();
-    auditProbe = await EventProbe.start(kafka, Topics.CrmAudit);
+    auditProbe = await EventProbe.start(kafka, `${prefix}${Topics.CrmAudit}`);
   });
 
   afterAll(async () => {
@@ -102,6 +113,7 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
     await app?.close();
     await publisher?.disconnect();
     await db?.drop();
+    await deleteTopicsWithPrefix(kafka, prefix);
   });
 
   it('routes a contract event to its handler, commits its writes and outbox event, in the event’s correlation', async () => {
@@ -109,7 +121,7 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
     const correlationId = `corr-${randomUUID()}`;
     await publisher.publish([
       {
-        topic: Topics.CorebankOrganisation,
+        topic: `${prefix}${Topics.CorebankOrganisation}`,
         envelope: {
           id: randomUUID(),
           source: '/test',

@@ -17,6 +17,8 @@ export interface KafkaEventServerOptions {
   groupId: string;
   retry?: RetryPolicy;
   metrics?: ConsumerMetrics;
+  /** Put before every contract topic name (ServiceConfig.KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
   /** A new consumer group starts from the topic's beginning, so a new service rebuilds its projection. */
   fromBeginning?: boolean;
 }
@@ -43,14 +45,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           payload: definition.payload,
           handle: async (event, tx) => {
             const handler = this.getHandlerByPattern(type)!;
-            const context = new EventContext([tx, event, definition.topic]);
+            const context = new EventContext([tx, event, this.topicOf(definition.topic)]);
             await lastValueFrom(this.transformToObservable(await handler(event.data, context)), {
               defaultValue: undefined,
             });
           },
         });
       }
-      const topics = [...new Set([...routes.keys()].map((type) => eventDefinitionOf(type)!.topic))];
+      const topics = [
+        ...new Set([...routes.keys()].map((type) => this.topicOf(eventDefinitionOf(type)!.topic))),
+      ];
       await ensureTopics(this.options.kafka, topics);
       this.consumer = new EventConsumer({
         ...this.options,
@@ -67,6 +71,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   async close(): Promise<void> {
     await this.consumer?.stop();
+  }
+
+  private topicOf(contractTopic: string): string {
+    return `${this.options.topicPrefix ?? ''}${contractTopic}`;
   }
 
   on(): never {

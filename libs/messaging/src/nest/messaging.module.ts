@@ -57,7 +57,12 @@ export class MessagingModule {
           useFactory: (config: ServiceConfig) => createKafka(config.KAFKA_BROKERS, options.service),
         },
         { provide: EventPublisher, inject: [Kafka], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
-        { provide: OutboxWriter, useValue: new OutboxWriter(`/crm/${options.service}`) },
+        {
+          provide: OutboxWriter,
+          inject: [ServiceConfig],
+          useFactory: (config: ServiceConfig) =>
+            new OutboxWriter(`/crm/${options.service}`, config.KAFKA_TOPIC_PREFIX),
+        },
         {
           provide: OutboxRelay,
           inject: [getDataSourceToken(), EventPublisher],
@@ -81,6 +86,7 @@ export function connectEventConsumer(app: INestApplication): void {
         dataSource: app.get(getDataSourceToken()),
         publisher: app.get(EventPublisher),
         groupId: service,
+        topicPrefix: app.get(ServiceConfig).KAFKA_TOPIC_PREFIX,
         metrics: new ConsumerMetrics(service),
       }),
     },

@@ -20,7 +20,11 @@ export interface NewOutboxEvent<T extends object> {
  * Never publish directly from a state change: a crash between commit and publish would lose it.
  */
 export class OutboxWriter {
-  constructor(private readonly source: string) {}
+  /** `topicPrefix`: see ServiceConfig.KAFKA_TOPIC_PREFIX; events name their contract topic. */
+  constructor(
+    private readonly source: string,
+    private readonly topicPrefix = '',
+  ) {}
 
   async add<T extends object>(tx: EntityManager, event: NewOutboxEvent<T>): Promise<EventEnvelope<T>> {
     const envelope: EventEnvelope<T> = {
@@ -37,7 +41,7 @@ export class OutboxWriter {
     const { headers, key } = toKafkaMessage(envelope);
     await tx.query(
       `INSERT INTO "${schemaOf(tx.connection)}".outbox (event_id, topic, message_key, headers, payload) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.id, event.topic, key, headers, event.data],
+      [envelope.id, `${this.topicPrefix}${event.topic}`, key, headers, event.data],
     );
     return envelope;
   }
