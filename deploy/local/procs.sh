@@ -38,3 +38,19 @@ proc_stop() {
   fi
   rm -f "$pidfile"
 }
+
+# wait_http NAME URL TIMEOUT_S: until URL answers 2xx; on timeout, the end of NAME's log and exit 1.
+wait_http() {
+  local name="$1" url="$2" timeout="$3" i
+  for ((i = 0; i < timeout * 2; i++)); do
+    if node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$url"; then
+      echo "    $name ready ($url)"
+      return 0
+    fi
+    proc_running "$name" || break
+    sleep 0.5
+  done
+  echo "    $name did not become ready; the end of .local/logs/$name.log:" >&2
+  tail -n 30 "$LOGS/$name.log" >&2
+  return 1
+}

@@ -22,15 +22,35 @@ set -a
 source .local/dev.env
 set +a
 
+# HTTP ports of the services (their config defaults); a service whose app is not in apps/ yet is skipped.
+declare -A SERVICE_PORTS=([customer-service]=3001 [assignment-service]=3002 [alert-service]=3003)
+services=()
+for name in customer-service assignment-service alert-service; do
+  [[ -f "apps/$name/src/main.ts" ]] && services+=("$name")
+done
+
+echo "==> services"
+for name in "${services[@]}"; do
+  proc_start "$name" node -r ./tools/register.js "apps/$name/src/main.ts"
+done
+for name in "${services[@]}"; do
+  wait_http "$name" "http://127.0.0.1:${SERVICE_PORTS[$name]}/health/ready" 90
+done
+
 echo "==> corebank-simulator: live traffic at $SIM_RATE events/s"
 proc_start corebank-simulator node -r ./tools/register.js apps/corebank-simulator/src/main.ts --rate "$SIM_RATE" --quiet
 
+echo
+echo "The system is up in $((SECONDS - started)) s."
+for name in "${services[@]}"; do
+  port="${SERVICE_PORTS[$name]}"
+  printf '  %-19s console http://127.0.0.1:%s/docs   health /health/ready   metrics /metrics   log .local/logs/%s.log\n' \
+    "$name" "$port" "$name"
+done
 cat <<MSG
-
-The system is up in $((SECONDS - started)) s.
-  Kafka       127.0.0.1:9092      watch the stream:  npm run tail-topic -- corebank.transaction
-  PostgreSQL  127.0.0.1:5432/crm  Redis 127.0.0.1:6379
-  Simulator   .local/logs/corebank-simulator.log
-  Dev token   npm run token -- --role head-office-admin --institution HO
-  Stop        npm run down        (add -- --wipe to delete Kafka's data too)
+  Kafka               127.0.0.1:9092      watch the stream:  npm run tail-topic -- corebank.transaction
+  PostgreSQL          127.0.0.1:5432/crm  Redis 127.0.0.1:6379
+  Simulator           .local/logs/corebank-simulator.log
+  Dev token           npm run token -- --role head-office-admin --institution 800000
+  Stop                npm run down        (add -- --wipe to delete Kafka's data too)
 MSG
