@@ -19,7 +19,9 @@ proc_start() {
     echo "    $name already running (pid $(cat "$PIDS/$name.pid"))"
     return 0
   fi
-  (cd "$PROCS_ROOT" && setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null & echo $! >"$PIDS/$name.pid")
+  # exec: the recorded pid is the process itself, and nothing keeps the caller's stdout open.
+  (cd "$PROCS_ROOT" && exec setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null) &
+  echo $! >"$PIDS/$name.pid"
   echo "    $name started (pid $(cat "$PIDS/$name.pid")), log: .local/logs/$name.log"
 }
 
