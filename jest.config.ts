@@ -27,7 +27,14 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper,
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/deploy', '<rootDir>/docs', '<rootDir>/tools'],
+  roots: [
+    '<rootDir>/apps',
+    '<rootDir>/libs',
+    '<rootDir>/bench',
+    '<rootDir>/deploy',
+    '<rootDir>/docs',
+    '<rootDir>/tools',
+  ],
 } satisfies Config;
 
 const config: Config = {

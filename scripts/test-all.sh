@@ -30,6 +30,7 @@ phase lint npx nx run-many -t lint --parallel=2 --output-style=stream-without-pr
 phase format npx prettier --check . --log-level warn
 phase typecheck npx tsc -p tsconfig.json --noEmit
 phase unit npx jest --selectProjects unit --ci --json --outputFile="$results/unit.json"
+phase chromium bash deploy/local/ensure-chromium.sh
 phase integration npx jest --selectProjects integration --ci --maxWorkers=2 --json --outputFile="$results/integration.json"
 
 # A closing line CI runners read: 'N passed, N failed' over both jest runs.

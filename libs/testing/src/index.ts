@@ -2,3 +2,4 @@ export * from './event-probe';
 export * from './test-schema';
 export * from './test-stack';
 export * from './test-topic';
+export * from './swagger-console';

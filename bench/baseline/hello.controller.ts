@@ -1,0 +1,9 @@
+import { Controller, Get } from '@nestjs/common';
+
+@Controller('hello')
+export class HelloController {
+  @Get()
+  hello(): { message: string } {
+    return { message: 'hello' };
+  }
+}
