@@ -8,6 +8,15 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns that bounded retries may break exactly-once delivery. Ours is at-least-once by
+ * design (the outbox re-sends, consumers deduplicate by event id), so the warning says nothing
+ * actionable and would open every service's log.
+ */
+const EXPECTED_WARNINGS = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+]);
+
 /** A kafkajs client whose own log lines go through the service's structured logger. */
 export function createKafka(brokers: string, clientId: string): Kafka {
   const logger = new Logger('kafkajs');
@@ -20,6 +29,7 @@ export function createKafka(brokers: string, clientId: string): Kafka {
       () =>
       ({ level, log }) => {
         const { message, ...extra } = log;
+        if (level === logLevel.WARN && EXPECTED_WARNINGS.has(message)) return;
         logger[LEVEL_NAMES[level] ?? 'log']({ msg: message, ...extra });
       },
   });
