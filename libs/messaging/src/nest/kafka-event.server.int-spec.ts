@@ -9,7 +9,9 @@ import {
   EVENT_SAMPLES,
   EventHeaders,
   EventTypes,
+  deadLetterTopicOf,
   InstitutionUpsertedPayload,
+  ManagerUpsertedPayload,
   Topics,
 } from '@crm/contracts';
 import { createServiceDataSource } from '@crm/persistence';
@@ -27,8 +29,9 @@ import { ensureTopics } from '../producer/topic-provisioner';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { EventContext } from './event-context';
-import { EventRethrowFilter } from './event-rethrow.filter';
 import { KafkaEventServer } from './kafka-event.server';
+import { attachEventServer } from './messaging.module';
+import { PermanentEventError } from '../consumer/event-errors';
 
 const kafka = testKafka();
 // Services run with KAFKA_TOPIC_PREFIX in tests: their own copy of every contract topic.
@@ -55,6 +58,11 @@ class InstitutionConsumer {
       data: { institutionId: institution.institutionId },
     });
   }
+
+  @EventPattern(EventTypes.ManagerUpserted)
+  onManagerUpserted(@Payload() manager: ManagerUpsertedPayload): never {
+    throw new PermanentEventError(`manager ${manager.managerId} belongs to no known institution`);
+  }
 }
 
 describe('KafkaEventServer: @EventPattern handlers on the real broker and database', () => {
@@ -63,6 +71,7 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
   let relay: OutboxRelay;
   let relaySource: DataSource;
   let auditProbe: EventProbe;
+  let dlqProbe: EventProbe;
 
   beforeAll(async () => {
     db = await createTestSchema('nest_consumer');
@@ -81,20 +90,17 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
 
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
     app = moduleRef.createNestApplication();
-    const microservice = app.connectMicroservice(
-      {
-        strategy: new KafkaEventServer({
-          kafka,
-          dataSource: db.dataSource,
-          publisher,
-          groupId: `nest-consumer-${randomUUID()}`,
-          fromBeginning: false,
-          topicPrefix: prefix,
-        }),
-      },
-      { inheritAppConfig: false },
+    attachEventServer(
+      app,
+      new KafkaEventServer({
+        kafka,
+        dataSource: db.dataSource,
+        publisher,
+        groupId: `nest-consumer-${randomUUID()}`,
+        fromBeginning: false,
+        topicPrefix: prefix,
+      }),
     );
-    microservice.useGlobalFilters(new EventRethrowFilter());
     await app.startAllMicroservices();
     await app.init();
     relaySource = await createServiceDataSource({
@@ -104,12 +110,14 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
     relay = new OutboxRelay(relaySource, publisher, { pollIntervalMs: 100 });
     await relay.start();
     auditProbe = await EventProbe.start(kafka, `${prefix}${Topics.CrmAudit}`);
+    dlqProbe = await EventProbe.start(kafka, deadLetterTopicOf(`${prefix}${Topics.CorebankOrganisation}`));
   });
 
   afterAll(async () => {
     await relay?.stop();
     await relaySource?.destroy();
     await auditProbe?.stop();
+    await dlqProbe?.stop();
     await app?.close();
     await publisher?.disconnect();
     await db?.drop();
@@ -142,5 +150,28 @@ describe('KafkaEventServer: @EventPattern handlers on the real broker and databa
       [institutionId],
     );
     expect(rows).toEqual([{ id: institutionId, correlation_id: correlationId }]);
+  });
+
+  it('dead-letters an event whose handler throws PermanentEventError, with the reason, at once', async () => {
+    const managerId = `MGR-${randomUUID().slice(0, 8)}`;
+    await publisher.publish([
+      {
+        topic: `${prefix}${Topics.CorebankOrganisation}`,
+        envelope: {
+          id: randomUUID(),
+          source: '/test',
+          type: EventTypes.ManagerUpserted,
+          specversion: CLOUDEVENTS_SPEC_VERSION,
+          time: new Date().toISOString(),
+          subject: managerId,
+          data: { ...EVENT_SAMPLES[EventTypes.ManagerUpserted], managerId },
+        },
+      },
+    ]);
+
+    const dead = await dlqProbe.waitFor((m) => m.key === managerId, 30_000);
+    expect(dead.headers[EventHeaders.DlqReason]).toContain(
+      `manager ${managerId} belongs to no known institution`,
+    );
   });
 });

@@ -23,6 +23,8 @@ export interface KafkaEventServerOptions {
   fromBeginning?: boolean;
 }
 
+export const KAFKA_EVENTS_TRANSPORT = Symbol('crm-kafka-events');
+
 /**
  * A Nest microservice transport over libs/messaging's consumer: controllers declare
  * `@EventPattern(EventTypes.X)` handlers and receive the validated payload and an EventContext;
@@ -33,6 +35,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
   constructor(readonly options: KafkaEventServerOptions) {
     super();
+    // Its own transport id, so handlers bound to another transport (e.g. @GrpcMethod) are not routed here.
+    this.transportId = KAFKA_EVENTS_TRANSPORT;
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {

@@ -6,6 +6,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
+import { MicroserviceOptions, NestMicroservice } from '@nestjs/microservices';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -79,18 +80,31 @@ export class MessagingModule {
 /** Attaches the service's event consumer (its @EventPattern handlers) to a Nest application. */
 export function connectEventConsumer(app: INestApplication): void {
   const { service } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
-  const microservice = app.connectMicroservice(
-    {
-      strategy: new KafkaEventServer({
-        kafka: app.get(Kafka),
-        dataSource: app.get(getDataSourceToken()),
-        publisher: app.get(EventPublisher),
-        groupId: service,
-        topicPrefix: app.get(ServiceConfig).KAFKA_TOPIC_PREFIX,
-        metrics: new ConsumerMetrics(service),
-      }),
-    },
-    { inheritAppConfig: false },
+  attachEventServer(
+    app,
+    new KafkaEventServer({
+      kafka: app.get(Kafka),
+      dataSource: app.get(getDataSourceToken()),
+      publisher: app.get(EventPublisher),
+      groupId: service,
+      topicPrefix: app.get(ServiceConfig).KAFKA_TOPIC_PREFIX,
+      metrics: new ConsumerMetrics(service),
+    }),
   );
+}
+
+/**
+ * Connects a KafkaEventServer with the EventRethrowFilter in place. Nest binds a hybrid
+ * microservice's handlers inside connectMicroservice, before a filter added afterwards could
+ * apply; so binding is deferred until the filter is registered, then done as Nest would.
+ */
+export function attachEventServer(app: INestApplication, server: KafkaEventServer): void {
+  const microservice = app.connectMicroservice<MicroserviceOptions>(
+    { strategy: server },
+    { inheritAppConfig: false, deferInitialization: true },
+  ) as NestMicroservice;
   microservice.useGlobalFilters(new EventRethrowFilter());
+  microservice.registerListeners();
+  microservice.setIsInitialized(true);
+  microservice.setIsInitHookCalled(true);
 }
