@@ -1,0 +1,103 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from '@crm/config';
+import { MessagingModule } from '@crm/messaging';
+import { HealthModule, MetricsModule, kafkaCheck, postgresCheck } from '@crm/observability';
+import { PersistenceModule } from '@crm/persistence';
+import { AuditModule, SecurityModule } from '@crm/security';
+import { AssignmentServiceConfig } from './app.config';
+import { RejectNulCharactersPipe } from './common/reject-nul.pipe';
+import { AssignmentTopicProvisioner } from './coverage/assignment-topic.provisioner';
+import { CoverageQueryService } from './coverage/coverage-query.service';
+import { CoverageController } from './coverage/coverage.controller';
+import { CoverageRepository } from './coverage/coverage.repository';
+import { CoverageService } from './coverage/coverage.service';
+import { ManualAssignmentService } from './coverage/manual-assignment.service';
+import { AssignmentGrpcController } from './grpc/assignment-grpc.controller';
+import { KafkaAdminProvider } from './health/kafka-admin.provider';
+import { HoldingsConsumer } from './holdings/holdings.consumer';
+import { HoldingsRepository } from './holdings/holdings.repository';
+import { HoldingsService } from './holdings/holdings.service';
+import { ASSIGNMENT_MIGRATIONS } from './migrations';
+import { OrganisationConsumer } from './organisation/organisation.consumer';
+import { OrganisationController } from './organisation/organisation.controller';
+import { OrganisationRepository } from './organisation/organisation.repository';
+import { OrganisationService } from './organisation/organisation.service';
+import { ParametersController } from './parameters/parameters.controller';
+import { ParametersRepository } from './parameters/parameters.repository';
+import { ParametersService } from './parameters/parameters.service';
+import { ScopeService } from './scope/scope.service';
+import { VisitController } from './visits/visit.controller';
+import { VisitRepository } from './visits/visit.repository';
+import { VisitService } from './visits/visit.service';
+
+export const SERVICE_NAME = 'assignment-service';
+export const DEFAULT_SCHEMA = 'assignment';
+
+export interface AssignmentModuleOptions {
+  /** The service's schema; tests give each file its own. */
+  schema?: string;
+  /** Kafka client id, consumer group and CloudEvents source; tests that replay use a second group. */
+  service?: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AssignmentModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(AssignmentServiceConfig),
+        PersistenceModule.forRoot({
+          schema: options.schema ?? DEFAULT_SCHEMA,
+          migrations: ASSIGNMENT_MIGRATIONS,
+        }),
+        MessagingModule.forRoot({ service: options.service ?? SERVICE_NAME }),
+        SecurityModule.forRoot(),
+        AuditModule,
+        MetricsModule,
+        HealthModule.forRootAsync({
+          inject: [DataSource, KafkaAdminProvider],
+          useFactory: (dataSource: DataSource, kafka: KafkaAdminProvider) => ({
+            checks: { postgres: postgresCheck(dataSource), kafka: kafkaCheck(kafka) },
+          }),
+          imports: [AppModule.kafkaAdmin()],
+        }),
+      ],
+      controllers: [
+        OrganisationConsumer,
+        HoldingsConsumer,
+        OrganisationController,
+        CoverageController,
+        ParametersController,
+        VisitController,
+        AssignmentGrpcController,
+      ],
+      providers: [
+        { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
+        AssignmentTopicProvisioner,
+        OrganisationRepository,
+        OrganisationService,
+        HoldingsRepository,
+        HoldingsService,
+        CoverageRepository,
+        CoverageService,
+        CoverageQueryService,
+        ManualAssignmentService,
+        ParametersRepository,
+        ParametersService,
+        ScopeService,
+        VisitRepository,
+        VisitService,
+      ],
+    };
+  }
+
+  private static kafkaAdmin(): DynamicModule {
+    return { module: KafkaAdminModule, providers: [KafkaAdminProvider], exports: [KafkaAdminProvider] };
+  }
+}
+
+@Module({})
+class KafkaAdminModule {}
