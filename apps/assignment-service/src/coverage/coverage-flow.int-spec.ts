@@ -1,0 +1,237 @@
+import request from 'supertest';
+import { CoverageChangedPayload, EventTypes, Topics, validateEventPayload } from '@crm/contracts';
+import { EventProbe } from '@crm/testing';
+import {
+  CALLERS,
+  CorebankFeed,
+  MANAGERS,
+  ORG,
+  RunningService,
+  configureTestEnv,
+  corebank,
+  eventually,
+  organisationEvents,
+  startService,
+  testPrefix,
+} from '../__fixtures__/assignment-harness';
+
+const prefix = testPrefix('assign-flow');
+configureTestEnv(prefix);
+
+let feed: CorebankFeed;
+let service: RunningService;
+let probe: EventProbe;
+
+const coverageOf = async (svc: RunningService, customerId: string): Promise<CoverageChangedPayload | undefined> => {
+  const rows: { coverage: CoverageChangedPayload }[] = await svc.dataSource.query(
+    `SELECT coverage FROM "${svc.db.schema}".customer_coverage WHERE customer_id = $1`,
+    [customerId],
+  );
+  return rows[0]?.coverage;
+};
+
+/** Waits for the customer's coverage to reach `version` and returns it. */
+const atVersion = (customerId: string, version: number, svc = service) =>
+  eventually(async () => {
+    const coverage = await coverageOf(svc, customerId);
+    return coverage && coverage.version >= version ? coverage : undefined;
+  });
+
+const entry = (institutionId: string, managerId: string | null, reason: string, basis = 'automatic') => ({
+  institutionId,
+  managerId,
+  reason,
+  basis,
+});
+
+const emitted = (customerId: string) =>
+  probe.messages
+    .filter((m) => m.key === customerId)
+    .map((m) => m.json as CoverageChangedPayload)
+    .sort((a, b) => a.version - b.version);
+
+beforeAll(async () => {
+  feed = new CorebankFeed(prefix);
+  service = await startService('assign_flow');
+  probe = await EventProbe.start(feed.kafka, `${prefix}${Topics.CrmAssignment}`);
+  await feed.publish(...organisationEvents(feed));
+  await eventually(async () => {
+    const [{ count }] = await service.dataSource.query(
+      `SELECT count(*)::int AS count FROM "${service.db.schema}".manager`,
+    );
+    return count === Object.keys(MANAGERS).length ? true : undefined;
+  });
+});
+
+afterAll(async () => {
+  await probe?.stop();
+  await service?.stop();
+  await feed?.close();
+});
+
+describe('coverage from core-banking events', () => {
+  it('deposits at two outlets: the larger is primary; a deposit moves the primary role, each change emitted', async () => {
+    const c = 'C-DEP2';
+    await feed.publish(
+      corebank.accountOpened(feed, { accountId: 'A-DEP2-1', customerId: c, institutionId: ORG.outletA1, balance: '30000.00', managerId: MANAGERS.a1.id }),
+      corebank.accountOpened(feed, { accountId: 'A-DEP2-2', customerId: c, institutionId: ORG.outletB1, balance: '50000.00', managerId: MANAGERS.b1.id }),
+    );
+    const v2 = await atVersion(c, 2);
+    expect(v2.primary).toEqual(entry(ORG.outletB1, MANAGERS.b1.id, 'largest-deposit'));
+    expect(v2.secondary).toEqual([entry(ORG.outletA1, MANAGERS.a1.id, 'deposit')]);
+    expect(v2).toMatchObject({ keyCustomer: false, privateBankerId: null, changedBy: 'system' });
+
+    await feed.publish(
+      corebank.transactionPosted(feed, { accountId: 'A-DEP2-1', customerId: c, institutionId: ORG.outletA1, amount: '50030.00', balanceAfter: '80030.00' }),
+    );
+    const v3 = await atVersion(c, 3);
+    expect(v3.primary).toEqual(entry(ORG.outletA1, MANAGERS.a1.id, 'largest-deposit'));
+    expect(v3.secondary).toEqual([entry(ORG.outletB1, MANAGERS.b1.id, 'deposit')]);
+    expect(v3.note).toContain(`primary moved from ${ORG.outletB1} to ${ORG.outletA1}`);
+
+    await probe.waitForCount((m) => m.key === c, 3);
+    const events = emitted(c);
+    expect(events.map((e) => e.version)).toEqual([1, 2, 3]);
+    expect(events[2]).toEqual(v3);
+    const typed = probe.messages.find((m) => m.key === c);
+    expect(typed?.headers.ce_type).toBe(EventTypes.CoverageChanged);
+    for (const e of events) expect(validateEventPayload(EventTypes.CoverageChanged, e)).toMatchObject({ ok: true });
+  });
+
+  it('loan plus card at different institutions: the loan primary with the lending manager, the card secondary', async () => {
+    const c = 'C-LOANCARD';
+    await feed.publish(
+      corebank.loanDisbursed(feed, { loanId: 'L-LC', customerId: c, institutionId: ORG.outletA2, managerId: MANAGERS.a2.id, principal: '200000.00' }),
+      corebank.cardIssued(feed, { cardId: 'K-LC', customerId: c, institutionId: ORG.outletB1, managerId: MANAGERS.b1.id, creditLimit: '900000.00' }),
+    );
+    // The two topics arrive in either order: wait for the state both events make.
+    const coverage = await eventually(async () => {
+      const cov = await coverageOf(service, c);
+      return cov && cov.secondary.length === 1 ? cov : undefined;
+    });
+    expect(coverage.primary).toEqual(entry(ORG.outletA2, MANAGERS.a2.id, 'loan'));
+    expect(coverage.secondary).toEqual([entry(ORG.outletB1, MANAGERS.b1.id, 'card')]);
+  });
+
+  it('a tie in deposits goes to the earlier-opened relationship', async () => {
+    const c = 'C-TIE';
+    await feed.publish(
+      corebank.accountOpened(feed, { accountId: 'A-TIE-1', customerId: c, institutionId: ORG.outletA1, balance: '50000.00', openedOn: '2020-05-01' }),
+      corebank.accountOpened(feed, { accountId: 'A-TIE-2', customerId: c, institutionId: ORG.outletA2, balance: '50000.00', openedOn: '2019-01-01' }),
+    );
+    const coverage = await atVersion(c, 2);
+    expect(coverage.primary).toEqual(entry(ORG.outletA2, null, 'largest-deposit'));
+    expect(coverage.secondary).toEqual([entry(ORG.outletA1, null, 'deposit')]);
+  });
+
+  it('a head’s manual assignment survives a holdings change that moves the primary role, and ends with its institution', async () => {
+    const c = 'C-MANUAL';
+    await feed.publish(
+      corebank.accountOpened(feed, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1, balance: '100000.00', managerId: MANAGERS.a1.id }),
+      corebank.accountOpened(feed, { accountId: 'A-MAN-2', customerId: c, institutionId: ORG.outletA2, balance: '20000.00', managerId: MANAGERS.a2.id }),
+    );
+    await atVersion(c, 2);
+
+    const assigned = await request(service.app.getHttpServer())
+      .put(`/api/v1/customers/${c}/coverage/institutions/${ORG.outletA1}/manager`)
+      .set('Authorization', `Bearer ${CALLERS.headA}`)
+      .send({ managerId: MANAGERS.a1b.id, reason: 'customer asked for a new manager' })
+      .expect(200);
+    expect(assigned.body).toMatchObject({
+      version: 3,
+      primary: entry(ORG.outletA1, MANAGERS.a1b.id, 'largest-deposit', 'manual'),
+      changedBy: 'head-A',
+    });
+
+    await feed.publish(
+      corebank.transactionPosted(feed, { accountId: 'A-MAN-2', customerId: c, institutionId: ORG.outletA2, amount: '480000.00', balanceAfter: '500000.00' }),
+    );
+    const moved = await atVersion(c, 4);
+    expect(moved.primary).toEqual(entry(ORG.outletA2, MANAGERS.a2.id, 'largest-deposit'));
+    expect(moved.secondary).toEqual([entry(ORG.outletA1, MANAGERS.a1b.id, 'deposit', 'manual')]);
+    expect(moved.note).toContain(`pinned manager ${MANAGERS.a1b.id} stays with ${ORG.outletA1}, now secondary`);
+
+    await feed.publish(corebank.accountClosed(feed, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1 }));
+    const ended = await atVersion(c, 5);
+    expect(ended.secondary).toEqual([]);
+    expect(ended.note).toContain(`pin of manager ${MANAGERS.a1b.id} at ${ORG.outletA1} ended`);
+    const pins = await service.dataSource.query(`SELECT * FROM "${service.db.schema}".manager_pin WHERE customer_id = $1`, [c]);
+    expect(pins).toEqual([]);
+
+    const history = await request(service.app.getHttpServer())
+      .get(`/api/v1/customers/${c}/coverage/history`)
+      .set('Authorization', `Bearer ${CALLERS.headA}`)
+      .expect(200);
+    expect(history.body.items.map((h: { version: number; actorKind: string }) => [h.version, h.actorKind])).toEqual([
+      [5, 'system'],
+      [4, 'system'],
+      [3, 'user'],
+      [2, 'system'],
+      [1, 'system'],
+    ]);
+  });
+
+  it('flags a key customer and carries the private banker a head gives them', async () => {
+    const c = 'C-KEY';
+    await feed.publish(
+      corebank.accountOpened(feed, { accountId: 'A-KEY-1', customerId: c, institutionId: ORG.outletA1, balance: '2000000.00' }),
+    );
+    expect((await atVersion(c, 1)).keyCustomer).toBe(true);
+    const given = await request(service.app.getHttpServer())
+      .put(`/api/v1/customers/${c}/private-banker`)
+      .set('Authorization', `Bearer ${CALLERS.headA}`)
+      .send({ managerId: MANAGERS.privateBanker.id, reason: 'key customer' })
+      .expect(200);
+    expect(given.body).toMatchObject({ version: 2, keyCustomer: true, privateBankerId: MANAGERS.privateBanker.id });
+    const event = await probe.waitFor((m) => m.key === c && (m.json as CoverageChangedPayload).version === 2);
+    expect(event.json).toMatchObject({ keyCustomer: true, privateBankerId: MANAGERS.privateBanker.id });
+  });
+
+  it('a redelivered event has no second effect', async () => {
+    const c = 'C-REDELIVER';
+    await feed.publish(
+      corebank.accountOpened(feed, { accountId: 'A-RED-1', customerId: c, institutionId: ORG.outletA1, balance: '100.00' }),
+      corebank.accountOpened(feed, { accountId: 'A-RED-2', customerId: c, institutionId: ORG.outletB1, balance: '200.00' }),
+    );
+    await atVersion(c, 2);
+    const raise = corebank.transactionPosted(feed, { accountId: 'A-RED-1', customerId: c, institutionId: ORG.outletA1, amount: '200.00', balanceAfter: '300.00' });
+    const lower = corebank.transactionPosted(feed, { accountId: 'A-RED-1', customerId: c, institutionId: ORG.outletA1, amount: '150.00', balanceAfter: '150.00' });
+    await feed.publish(raise, lower);
+    const v4 = await atVersion(c, 4);
+    expect(v4.primary?.institutionId).toBe(ORG.outletB1);
+
+    // Applied again, `raise` would make 810100 primary once more; the marker after it shows it was consumed.
+    const marker = corebank.transactionPosted(feed, { accountId: 'A-RED-3', customerId: c, institutionId: ORG.outletC1, amount: '1.00', balanceAfter: '1.00' });
+    await feed.publish(raise, marker);
+    const v5 = await atVersion(c, 5);
+    expect(v5.primary?.institutionId).toBe(ORG.outletB1);
+    expect(v5.secondary.map((s) => s.institutionId)).toEqual([ORG.outletA1, ORG.outletC1]);
+    const [{ count }] = await service.dataSource.query(
+      `SELECT count(*)::int AS count FROM "${service.db.schema}".coverage_history WHERE customer_id = $1`,
+      [c],
+    );
+    expect(count).toBe(5);
+  });
+
+  it('a replay from the beginning into a fresh schema gives the same automatic coverage', async () => {
+    const automatic = ['C-DEP2', 'C-LOANCARD', 'C-TIE', 'C-REDELIVER'];
+    const expected = await Promise.all(automatic.map((c) => coverageOf(service, c)));
+    const replica = await startService('assign_replay');
+    try {
+      for (const [i, c] of automatic.entries()) {
+        const want = expected[i]!;
+        const got = await eventually(async () => {
+          const cov = await coverageOf(replica, c);
+          return cov &&
+            JSON.stringify([cov.primary, cov.secondary, cov.keyCustomer]) ===
+              JSON.stringify([want.primary, want.secondary, want.keyCustomer])
+            ? cov
+            : undefined;
+        });
+        expect(got.primary).toEqual(want.primary);
+      }
+    } finally {
+      await replica.stop();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { CoverageChangedPayload } from '@crm/contracts';
+import { RequestValidationException } from '@crm/http';
+import { AuthenticatedUser } from '@crm/security';
+import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
+import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
+import { OrganisationRepository } from '../organisation/organisation.repository';
+import { ScopeService } from '../scope/scope.service';
+import { CoverageHistoryRow, CoverageRepository } from './coverage.repository';
+
+/** Coverage reads, each in the caller's data scope: a customer outside it is not found. */
+@Injectable()
+export class CoverageQueryService {
+  constructor(
+    private readonly scopes: ScopeService,
+    private readonly coverage: CoverageRepository,
+    private readonly organisation: OrganisationRepository,
+  ) {}
+
+  async coverageOf(user: AuthenticatedUser, customerId: string): Promise<CoverageChangedPayload> {
+    const found = await this.coverage.findInScope(customerId, await this.scopes.scopeOf(user));
+    if (!found) throw this.customerNotFound(customerId);
+    return found;
+  }
+
+  async historyOf(
+    user: AuthenticatedUser,
+    customerId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<CoverageHistoryRow>> {
+    const before = cursor ? versionOf(decodeCursor(cursor, 1)[0]) : null;
+    const rows = await this.coverage.historyInScope(customerId, await this.scopes.scopeOf(user), limit, before);
+    if (rows.length === 0 && before === null) throw this.customerNotFound(customerId);
+    return toPage(rows, limit, (r) => [r.version]);
+  }
+
+  async customersOfManager(
+    user: AuthenticatedUser,
+    managerId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<CoverageChangedPayload>> {
+    if (!(await this.organisation.findManager(managerId)))
+      throw new AssignmentException(AssignmentExceptionCode.ManagerNotFound, `manager ${managerId} not found`);
+    const after = cursor ? decodeCursor(cursor, 1)[0] : null;
+    const rows = await this.coverage.coveredCustomers({ managerId }, await this.scopes.scopeOf(user), limit, after);
+    return toPage(rows, limit, (r) => [r.customerId]);
+  }
+
+  async customersOfInstitution(
+    user: AuthenticatedUser,
+    institutionId: string,
+    subtree: boolean,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<CoverageChangedPayload>> {
+    if (!(await this.organisation.findInstitution(institutionId)))
+      throw new AssignmentException(AssignmentExceptionCode.InstitutionNotFound, `institution ${institutionId} not found`);
+    const institutionIds = subtree ? await this.organisation.subtreeOf(institutionId) : [institutionId];
+    const after = cursor ? decodeCursor(cursor, 1)[0] : null;
+    const rows = await this.coverage.coveredCustomers({ institutionIds }, await this.scopes.scopeOf(user), limit, after);
+    return toPage(rows, limit, (r) => [r.customerId]);
+  }
+
+  private customerNotFound(customerId: string): AssignmentException {
+    return new AssignmentException(AssignmentExceptionCode.CustomerNotFound, `customer ${customerId} not found`);
+  }
+}
+
+function versionOf(key: string): number {
+  const version = Number(key);
+  if (!Number.isInteger(version) || version < 1 || version > 2_147_483_647)
+    throw new RequestValidationException([{ field: 'cursor', message: 'cursor is not a cursor this API issued' }]);
+  return version;
+}
