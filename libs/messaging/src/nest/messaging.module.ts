@@ -80,14 +80,16 @@ export class MessagingModule {
 /** Attaches the service's event consumer (its @EventPattern handlers) to a Nest application. */
 export function connectEventConsumer(app: INestApplication): void {
   const { service } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  const topicPrefix = app.get(ServiceConfig).KAFKA_TOPIC_PREFIX;
   attachEventServer(
     app,
     new KafkaEventServer({
       kafka: app.get(Kafka),
       dataSource: app.get(getDataSourceToken()),
       publisher: app.get(EventPublisher),
-      groupId: service,
-      topicPrefix: app.get(ServiceConfig).KAFKA_TOPIC_PREFIX,
+      // Prefixed too: instances on their own topics (parallel tests) must not share a group.
+      groupId: `${topicPrefix}${service}`,
+      topicPrefix,
       metrics: new ConsumerMetrics(service),
     }),
   );

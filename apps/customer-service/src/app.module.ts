@@ -1,0 +1,73 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from '@crm/config';
+import { MessagingModule } from '@crm/messaging';
+import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
+import { serviceDataSourceOptions } from '@crm/persistence';
+import { AuditModule, SecurityModule } from '@crm/security';
+import { CustomerServiceConfig } from './app.config';
+import { ConsentRepository } from './consent/consent.repository';
+import { CustomerController } from './customers/customer.controller';
+import { CustomerRepository } from './customers/customer.repository';
+import { CustomerService } from './customers/customer.service';
+import { CustomerGrpcController } from './grpc/customer-grpc.controller';
+import { CUSTOMER_MIGRATIONS } from './migrations/1763900000000-customer-projection.migration';
+import { ProjectionConsumer } from './projection/projection.consumer';
+import { ProjectionRepository } from './projection/projection.repository';
+import { ProspectController } from './prospects/prospect.controller';
+import { ProspectRepository } from './prospects/prospect.repository';
+import { ProspectService } from './prospects/prospect.service';
+import { DataScopeService } from './scope/data-scope.service';
+import { SearchController } from './search/search.controller';
+import { SearchService } from './search/search.service';
+import { KafkaReadiness, KafkaReadinessModule } from './shared/kafka-readiness';
+import { TagRepository } from './tags/tag.repository';
+
+export const SERVICE_NAME = 'customer-service';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(CustomerServiceConfig),
+    TypeOrmModule.forRootAsync({
+      inject: [CustomerServiceConfig],
+      useFactory: (config: CustomerServiceConfig) =>
+        serviceDataSourceOptions({
+          schema: config.DATABASE_SCHEMA,
+          url: config.DATABASE_URL,
+          migrations: CUSTOMER_MIGRATIONS,
+          applicationName: SERVICE_NAME,
+        }),
+    }),
+    MessagingModule.forRoot({ service: SERVICE_NAME }),
+    SecurityModule.forRoot(),
+    AuditModule,
+    MetricsModule,
+    HealthModule.forRootAsync({
+      imports: [KafkaReadinessModule],
+      inject: [DataSource, KafkaReadiness],
+      useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
+        checks: { postgres: postgresCheck(dataSource), kafka: kafka.check },
+      }),
+    }),
+  ],
+  controllers: [
+    CustomerController,
+    SearchController,
+    ProspectController,
+    CustomerGrpcController,
+    ProjectionConsumer,
+  ],
+  providers: [
+    DataScopeService,
+    CustomerRepository,
+    CustomerService,
+    SearchService,
+    ProspectRepository,
+    ProspectService,
+    ProjectionRepository,
+    TagRepository,
+    ConsentRepository,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { schemaOf } from '@crm/persistence';
+
+export interface ConsentRow {
+  channel: string;
+  status: string;
+  changed_at: Date;
+  changed_by: string;
+  source: string;
+}
+
+export interface ConsentHistoryRow extends ConsentRow {
+  note: string | null;
+}
+
+/** Current consent per channel plus its append-only history (who, when, where from). */
+@Injectable()
+export class ConsentRepository {
+  async current(manager: EntityManager, customerId: string): Promise<ConsentRow[]> {
+    return manager.query(
+      `SELECT channel, status, changed_at, changed_by, source FROM "${schemaOf(manager.connection)}".consent
+       WHERE customer_id = $1 ORDER BY channel`,
+      [customerId],
+    );
+  }
+
+  async history(manager: EntityManager, customerId: string): Promise<ConsentHistoryRow[]> {
+    return manager.query(
+      `SELECT channel, status, changed_at, changed_by, source, note FROM "${schemaOf(manager.connection)}".consent_history
+       WHERE customer_id = $1 ORDER BY id`,
+      [customerId],
+    );
+  }
+
+  async set(
+    manager: EntityManager,
+    change: {
+      customerId: string;
+      channel: string;
+      status: string;
+      source: string;
+      userId: string;
+      note?: string;
+    },
+  ): Promise<void> {
+    const s = schemaOf(manager.connection);
+    const values = [change.customerId, change.channel, change.status, change.userId, change.source];
+    await manager.query(
+      `INSERT INTO "${s}".consent (customer_id, channel, status, changed_at, changed_by, source)
+       VALUES ($1, $2, $3, now(), $4, $5)
+       ON CONFLICT (customer_id, channel) DO UPDATE SET status = EXCLUDED.status, changed_at = EXCLUDED.changed_at,
+         changed_by = EXCLUDED.changed_by, source = EXCLUDED.source`,
+      values,
+    );
+    await manager.query(
+      `INSERT INTO "${s}".consent_history (customer_id, channel, status, changed_at, changed_by, source, note)
+       VALUES ($1, $2, $3, now(), $4, $5, $6)`,
+      [...values, change.note ?? null],
+    );
+  }
+}

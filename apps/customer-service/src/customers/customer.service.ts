@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  AuditLogWriter,
+  AuthenticatedUser,
+  DataScope,
+  FieldCipher,
+  PiiPresenter,
+  holdingsVisibility,
+} from '@crm/security';
+import { ConsentHistoryEntryDto, SetConsentDto } from '../consent/consent.dto';
+import { ConsentRepository } from '../consent/consent.repository';
+import { DataScopeService } from '../scope/data-scope.service';
+import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
+import { TagRepository } from '../tags/tag.repository';
+import { Customer360Dto, CustomerProfileDto } from './customer-360.dto';
+import { present360, presentProfile, todayInChina } from './customer-360.presenter';
+import { CustomerRecord, CustomerRepository } from './customer.repository';
+
+/** How far back the 360 view's transaction summary looks. */
+export const RECENT_TRANSACTION_DAYS = 90;
+
+@Injectable()
+export class CustomerService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly customers: CustomerRepository,
+    private readonly scopes: DataScopeService,
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditLogWriter,
+    private readonly tags: TagRepository,
+    private readonly consent: ConsentRepository,
+  ) {}
+
+  async view360(user: AuthenticatedUser, customerId: string): Promise<Customer360Dto> {
+    const { record, scope } = await this.requireInScope(user, customerId);
+    const visibility = holdingsVisibility(scope, record.coverage);
+    // In scope means covered by the caller's side, so some holdings are visible; 'none' cannot pass requireInScope.
+    if (visibility.kind === 'none') throw customerNotFound(customerId);
+    const manager = this.dataSource.manager;
+    const [holdings, tags, consent] = await Promise.all([
+      this.customers.holdings(customerId, visibility, RECENT_TRANSACTION_DAYS),
+      this.tags.listValid(manager, customerId),
+      this.consent.current(manager, customerId),
+    ]);
+    const presenter = new PiiPresenter(user);
+    const view = present360({
+      record,
+      pii: this.decrypt(record),
+      presenter,
+      visibility,
+      holdings,
+      recentDays: RECENT_TRANSACTION_DAYS,
+      tags,
+      consent,
+      today: todayInChina(),
+    });
+    await this.auditReveal(user, [customerId], presenter);
+    return view;
+  }
+
+  /** Profiles of the customers in scope among `ids` (gRPC batch lookups). */
+  async profiles(user: AuthenticatedUser, ids: readonly string[]): Promise<CustomerProfileDto[]> {
+    const scope = await this.scopes.scopeOf(user);
+    const records = await this.customers.findInScope(ids, scope);
+    const presenter = new PiiPresenter(user);
+    const today = todayInChina();
+    const profiles = records.map((r) => presentProfile(r, this.decrypt(r), presenter, today));
+    await this.auditReveal(
+      user,
+      records.map((r) => r.customer.id),
+      presenter,
+    );
+    return profiles;
+  }
+
+  async setConsent(
+    user: AuthenticatedUser,
+    customerId: string,
+    channel: string,
+    dto: SetConsentDto,
+  ): Promise<void> {
+    await this.requireInScope(user, customerId);
+    await this.dataSource.transaction(async (manager) => {
+      await this.consent.set(manager, { customerId, channel, ...dto, userId: user.userId });
+      await this.audit.record(
+        {
+          actor: user,
+          action: 'customer.consent.change',
+          resourceType: 'customer',
+          resourceId: customerId,
+          customerId,
+          outcome: 'allowed',
+          details: { channel, status: dto.status, source: dto.source },
+        },
+        manager,
+      );
+    });
+  }
+
+  async consentHistory(user: AuthenticatedUser, customerId: string): Promise<ConsentHistoryEntryDto[]> {
+    await this.requireInScope(user, customerId);
+    const rows = await this.consent.history(this.dataSource.manager, customerId);
+    return rows.map((r) => ({
+      channel: r.channel,
+      status: r.status,
+      changedAt: r.changed_at.toISOString(),
+      changedBy: r.changed_by,
+      source: r.source,
+      note: r.note,
+    }));
+  }
+
+  async addTag(user: AuthenticatedUser, customerId: string, tag: string): Promise<void> {
+    await this.requireInScope(user, customerId);
+    await this.tags.addManual(this.dataSource.manager, customerId, tag, user.userId);
+  }
+
+  async removeTag(user: AuthenticatedUser, customerId: string, tag: string): Promise<void> {
+    await this.requireInScope(user, customerId);
+    if (!(await this.tags.removeManual(this.dataSource.manager, customerId, tag))) {
+      throw new CustomerException(
+        CustomerExceptionCode.TagNotFound,
+        `Customer ${customerId} has no manual tag ${tag}`,
+      );
+    }
+  }
+
+  private async requireInScope(
+    user: AuthenticatedUser,
+    customerId: string,
+  ): Promise<{ record: CustomerRecord; scope: DataScope }> {
+    const scope = await this.scopes.scopeOf(user);
+    const [record] = await this.customers.findInScope([customerId], scope);
+    if (!record) throw customerNotFound(customerId);
+    return { record, scope };
+  }
+
+  private decrypt(record: CustomerRecord): { idNumber: string | null; phone: string | null } {
+    const c = record.customer;
+    return {
+      idNumber: c.id_number_enc ? this.cipher.decrypt(c.id_number_enc) : null,
+      phone: this.cipher.decrypt(c.phone_enc),
+    };
+  }
+
+  private async auditReveal(
+    user: AuthenticatedUser,
+    customerIds: string[],
+    presenter: PiiPresenter,
+  ): Promise<void> {
+    if (!presenter.auditRequired) return;
+    for (const customerId of customerIds) {
+      await this.audit.record({
+        actor: user,
+        action: 'customer.pii.read',
+        resourceType: 'customer',
+        resourceId: customerId,
+        customerId,
+        outcome: 'allowed',
+        details: { fields: presenter.revealedFields },
+      });
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, HttpCode, Post, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
+import { ApiProblems } from '../shared/api-problems.decorator';
+import { CUSTOMER_READERS } from '../shared/customer-roles';
+import { CustomerExportRequestDto, CustomerSearchRequestDto } from './search-filter.dto';
+import { CustomerSearchPageDto } from './search-result.dto';
+import { SearchService } from './search.service';
+
+@ApiTags('customers')
+@Controller('customers/search')
+export class SearchController {
+  constructor(private readonly search: SearchService) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles(...CUSTOMER_READERS)
+  @ApiOperation({
+    summary: 'Multi-dimensional customer search (多维度客户查询)',
+    description:
+      'All given conditions must hold. Results are limited to the caller’s data scope; amounts are the holdings the ' +
+      'caller may see. Keyset pagination: pass nextCursor as cursor. ID and phone numbers are masked.',
+  })
+  @ApiOkResponse({ type: CustomerSearchPageDto })
+  @ApiProblems(400)
+  find(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: CustomerSearchRequestDto,
+  ): Promise<CustomerSearchPageDto> {
+    return this.search.search(user, body.filter ?? {}, body.pageSize, body.cursor);
+  }
+
+  @Post('export')
+  @HttpCode(200)
+  @Roles(...CUSTOMER_READERS)
+  @ApiOperation({
+    summary: 'Export the whole result of a search as CSV (streamed, PII masked)',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string' } })
+  @ApiProblems(400)
+  async export(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: CustomerExportRequestDto,
+  ): Promise<StreamableFile> {
+    const csv = await this.search.exportCsv(user, body.filter ?? {});
+    return new StreamableFile(csv, {
+      type: 'text/csv; charset=utf-8',
+      disposition: 'attachment; filename="customers.csv"',
+    });
+  }
+}
