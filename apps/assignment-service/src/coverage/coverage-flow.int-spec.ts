@@ -22,7 +22,10 @@ let feed: CorebankFeed;
 let service: RunningService;
 let probe: EventProbe;
 
-const coverageOf = async (svc: RunningService, customerId: string): Promise<CoverageChangedPayload | undefined> => {
+const coverageOf = async (
+  svc: RunningService,
+  customerId: string,
+): Promise<CoverageChangedPayload | undefined> => {
   const rows: { coverage: CoverageChangedPayload }[] = await svc.dataSource.query(
     `SELECT coverage FROM "${svc.db.schema}".customer_coverage WHERE customer_id = $1`,
     [customerId],
@@ -73,8 +76,20 @@ describe('coverage from core-banking events', () => {
   it('deposits at two outlets: the larger is primary; a deposit moves the primary role, each change emitted', async () => {
     const c = 'C-DEP2';
     await feed.publish(
-      corebank.accountOpened(feed, { accountId: 'A-DEP2-1', customerId: c, institutionId: ORG.outletA1, balance: '30000.00', managerId: MANAGERS.a1.id }),
-      corebank.accountOpened(feed, { accountId: 'A-DEP2-2', customerId: c, institutionId: ORG.outletB1, balance: '50000.00', managerId: MANAGERS.b1.id }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-DEP2-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        balance: '30000.00',
+        managerId: MANAGERS.a1.id,
+      }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-DEP2-2',
+        customerId: c,
+        institutionId: ORG.outletB1,
+        balance: '50000.00',
+        managerId: MANAGERS.b1.id,
+      }),
     );
     const v2 = await atVersion(c, 2);
     expect(v2.primary).toEqual(entry(ORG.outletB1, MANAGERS.b1.id, 'largest-deposit'));
@@ -82,7 +97,13 @@ describe('coverage from core-banking events', () => {
     expect(v2).toMatchObject({ keyCustomer: false, privateBankerId: null, changedBy: 'system' });
 
     await feed.publish(
-      corebank.transactionPosted(feed, { accountId: 'A-DEP2-1', customerId: c, institutionId: ORG.outletA1, amount: '50030.00', balanceAfter: '80030.00' }),
+      corebank.transactionPosted(feed, {
+        accountId: 'A-DEP2-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        amount: '50030.00',
+        balanceAfter: '80030.00',
+      }),
     );
     const v3 = await atVersion(c, 3);
     expect(v3.primary).toEqual(entry(ORG.outletA1, MANAGERS.a1.id, 'largest-deposit'));
@@ -95,14 +116,27 @@ describe('coverage from core-banking events', () => {
     expect(events[2]).toEqual(v3);
     const typed = probe.messages.find((m) => m.key === c);
     expect(typed?.headers.ce_type).toBe(EventTypes.CoverageChanged);
-    for (const e of events) expect(validateEventPayload(EventTypes.CoverageChanged, e)).toMatchObject({ ok: true });
+    for (const e of events)
+      expect(validateEventPayload(EventTypes.CoverageChanged, e)).toMatchObject({ ok: true });
   });
 
   it('loan plus card at different institutions: the loan primary with the lending manager, the card secondary', async () => {
     const c = 'C-LOANCARD';
     await feed.publish(
-      corebank.loanDisbursed(feed, { loanId: 'L-LC', customerId: c, institutionId: ORG.outletA2, managerId: MANAGERS.a2.id, principal: '200000.00' }),
-      corebank.cardIssued(feed, { cardId: 'K-LC', customerId: c, institutionId: ORG.outletB1, managerId: MANAGERS.b1.id, creditLimit: '900000.00' }),
+      corebank.loanDisbursed(feed, {
+        loanId: 'L-LC',
+        customerId: c,
+        institutionId: ORG.outletA2,
+        managerId: MANAGERS.a2.id,
+        principal: '200000.00',
+      }),
+      corebank.cardIssued(feed, {
+        cardId: 'K-LC',
+        customerId: c,
+        institutionId: ORG.outletB1,
+        managerId: MANAGERS.b1.id,
+        creditLimit: '900000.00',
+      }),
     );
     // The two topics arrive in either order: wait for the state both events make.
     const coverage = await eventually(async () => {
@@ -116,8 +150,20 @@ describe('coverage from core-banking events', () => {
   it('a tie in deposits goes to the earlier-opened relationship', async () => {
     const c = 'C-TIE';
     await feed.publish(
-      corebank.accountOpened(feed, { accountId: 'A-TIE-1', customerId: c, institutionId: ORG.outletA1, balance: '50000.00', openedOn: '2020-05-01' }),
-      corebank.accountOpened(feed, { accountId: 'A-TIE-2', customerId: c, institutionId: ORG.outletA2, balance: '50000.00', openedOn: '2019-01-01' }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-TIE-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        balance: '50000.00',
+        openedOn: '2020-05-01',
+      }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-TIE-2',
+        customerId: c,
+        institutionId: ORG.outletA2,
+        balance: '50000.00',
+        openedOn: '2019-01-01',
+      }),
     );
     const coverage = await atVersion(c, 2);
     expect(coverage.primary).toEqual(entry(ORG.outletA2, null, 'largest-deposit'));
@@ -127,8 +173,20 @@ describe('coverage from core-banking events', () => {
   it('a head’s manual assignment survives a holdings change that moves the primary role, and ends with its institution', async () => {
     const c = 'C-MANUAL';
     await feed.publish(
-      corebank.accountOpened(feed, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1, balance: '100000.00', managerId: MANAGERS.a1.id }),
-      corebank.accountOpened(feed, { accountId: 'A-MAN-2', customerId: c, institutionId: ORG.outletA2, balance: '20000.00', managerId: MANAGERS.a2.id }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-MAN-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        balance: '100000.00',
+        managerId: MANAGERS.a1.id,
+      }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-MAN-2',
+        customerId: c,
+        institutionId: ORG.outletA2,
+        balance: '20000.00',
+        managerId: MANAGERS.a2.id,
+      }),
     );
     await atVersion(c, 2);
 
@@ -144,25 +202,40 @@ describe('coverage from core-banking events', () => {
     });
 
     await feed.publish(
-      corebank.transactionPosted(feed, { accountId: 'A-MAN-2', customerId: c, institutionId: ORG.outletA2, amount: '480000.00', balanceAfter: '500000.00' }),
+      corebank.transactionPosted(feed, {
+        accountId: 'A-MAN-2',
+        customerId: c,
+        institutionId: ORG.outletA2,
+        amount: '480000.00',
+        balanceAfter: '500000.00',
+      }),
     );
     const moved = await atVersion(c, 4);
     expect(moved.primary).toEqual(entry(ORG.outletA2, MANAGERS.a2.id, 'largest-deposit'));
     expect(moved.secondary).toEqual([entry(ORG.outletA1, MANAGERS.a1b.id, 'deposit', 'manual')]);
-    expect(moved.note).toContain(`pinned manager ${MANAGERS.a1b.id} stays with ${ORG.outletA1}, now secondary`);
+    expect(moved.note).toContain(
+      `pinned manager ${MANAGERS.a1b.id} stays with ${ORG.outletA1}, now secondary`,
+    );
 
-    await feed.publish(corebank.accountClosed(feed, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1 }));
+    await feed.publish(
+      corebank.accountClosed(feed, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1 }),
+    );
     const ended = await atVersion(c, 5);
     expect(ended.secondary).toEqual([]);
     expect(ended.note).toContain(`pin of manager ${MANAGERS.a1b.id} at ${ORG.outletA1} ended`);
-    const pins = await service.dataSource.query(`SELECT * FROM "${service.db.schema}".manager_pin WHERE customer_id = $1`, [c]);
+    const pins = await service.dataSource.query(
+      `SELECT * FROM "${service.db.schema}".manager_pin WHERE customer_id = $1`,
+      [c],
+    );
     expect(pins).toEqual([]);
 
     const history = await request(service.app.getHttpServer())
       .get(`/api/v1/customers/${c}/coverage/history`)
       .set('Authorization', `Bearer ${CALLERS.headA}`)
       .expect(200);
-    expect(history.body.items.map((h: { version: number; actorKind: string }) => [h.version, h.actorKind])).toEqual([
+    expect(
+      history.body.items.map((h: { version: number; actorKind: string }) => [h.version, h.actorKind]),
+    ).toEqual([
       [5, 'system'],
       [4, 'system'],
       [3, 'user'],
@@ -174,7 +247,12 @@ describe('coverage from core-banking events', () => {
   it('flags a key customer and carries the private banker a head gives them', async () => {
     const c = 'C-KEY';
     await feed.publish(
-      corebank.accountOpened(feed, { accountId: 'A-KEY-1', customerId: c, institutionId: ORG.outletA1, balance: '2000000.00' }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-KEY-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        balance: '2000000.00',
+      }),
     );
     expect((await atVersion(c, 1)).keyCustomer).toBe(true);
     const given = await request(service.app.getHttpServer())
@@ -182,7 +260,11 @@ describe('coverage from core-banking events', () => {
       .set('Authorization', `Bearer ${CALLERS.headA}`)
       .send({ managerId: MANAGERS.privateBanker.id, reason: 'key customer' })
       .expect(200);
-    expect(given.body).toMatchObject({ version: 2, keyCustomer: true, privateBankerId: MANAGERS.privateBanker.id });
+    expect(given.body).toMatchObject({
+      version: 2,
+      keyCustomer: true,
+      privateBankerId: MANAGERS.privateBanker.id,
+    });
     const event = await probe.waitFor((m) => m.key === c && (m.json as CoverageChangedPayload).version === 2);
     expect(event.json).toMatchObject({ keyCustomer: true, privateBankerId: MANAGERS.privateBanker.id });
   });
@@ -190,18 +272,46 @@ describe('coverage from core-banking events', () => {
   it('a redelivered event has no second effect', async () => {
     const c = 'C-REDELIVER';
     await feed.publish(
-      corebank.accountOpened(feed, { accountId: 'A-RED-1', customerId: c, institutionId: ORG.outletA1, balance: '100.00' }),
-      corebank.accountOpened(feed, { accountId: 'A-RED-2', customerId: c, institutionId: ORG.outletB1, balance: '200.00' }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-RED-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        balance: '100.00',
+      }),
+      corebank.accountOpened(feed, {
+        accountId: 'A-RED-2',
+        customerId: c,
+        institutionId: ORG.outletB1,
+        balance: '200.00',
+      }),
     );
     await atVersion(c, 2);
-    const raise = corebank.transactionPosted(feed, { accountId: 'A-RED-1', customerId: c, institutionId: ORG.outletA1, amount: '200.00', balanceAfter: '300.00' });
-    const lower = corebank.transactionPosted(feed, { accountId: 'A-RED-1', customerId: c, institutionId: ORG.outletA1, amount: '150.00', balanceAfter: '150.00' });
+    const raise = corebank.transactionPosted(feed, {
+      accountId: 'A-RED-1',
+      customerId: c,
+      institutionId: ORG.outletA1,
+      amount: '200.00',
+      balanceAfter: '300.00',
+    });
+    const lower = corebank.transactionPosted(feed, {
+      accountId: 'A-RED-1',
+      customerId: c,
+      institutionId: ORG.outletA1,
+      amount: '150.00',
+      balanceAfter: '150.00',
+    });
     await feed.publish(raise, lower);
     const v4 = await atVersion(c, 4);
     expect(v4.primary?.institutionId).toBe(ORG.outletB1);
 
     // Applied again, `raise` would make 810100 primary once more; the marker after it shows it was consumed.
-    const marker = corebank.transactionPosted(feed, { accountId: 'A-RED-3', customerId: c, institutionId: ORG.outletC1, amount: '1.00', balanceAfter: '1.00' });
+    const marker = corebank.transactionPosted(feed, {
+      accountId: 'A-RED-3',
+      customerId: c,
+      institutionId: ORG.outletC1,
+      amount: '1.00',
+      balanceAfter: '1.00',
+    });
     await feed.publish(raise, marker);
     const v5 = await atVersion(c, 5);
     expect(v5.primary?.institutionId).toBe(ORG.outletB1);

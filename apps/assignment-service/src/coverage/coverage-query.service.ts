@@ -30,7 +30,12 @@ export class CoverageQueryService {
     cursor: string | undefined,
   ): Promise<Page<CoverageHistoryRow>> {
     const before = cursor ? versionOf(decodeCursor(cursor, 1)[0]) : null;
-    const rows = await this.coverage.historyInScope(customerId, await this.scopes.scopeOf(user), limit, before);
+    const rows = await this.coverage.historyInScope(
+      customerId,
+      await this.scopes.scopeOf(user),
+      limit,
+      before,
+    );
     if (rows.length === 0 && before === null) throw this.customerNotFound(customerId);
     return toPage(rows, limit, (r) => [r.version]);
   }
@@ -42,9 +47,17 @@ export class CoverageQueryService {
     cursor: string | undefined,
   ): Promise<Page<CoverageChangedPayload>> {
     if (!(await this.organisation.findManager(managerId)))
-      throw new AssignmentException(AssignmentExceptionCode.ManagerNotFound, `manager ${managerId} not found`);
+      throw new AssignmentException(
+        AssignmentExceptionCode.ManagerNotFound,
+        `manager ${managerId} not found`,
+      );
     const after = cursor ? decodeCursor(cursor, 1)[0] : null;
-    const rows = await this.coverage.coveredCustomers({ managerId }, await this.scopes.scopeOf(user), limit, after);
+    const rows = await this.coverage.coveredCustomers(
+      { managerId },
+      await this.scopes.scopeOf(user),
+      limit,
+      after,
+    );
     return toPage(rows, limit, (r) => [r.customerId]);
   }
 
@@ -56,21 +69,34 @@ export class CoverageQueryService {
     cursor: string | undefined,
   ): Promise<Page<CoverageChangedPayload>> {
     if (!(await this.organisation.findInstitution(institutionId)))
-      throw new AssignmentException(AssignmentExceptionCode.InstitutionNotFound, `institution ${institutionId} not found`);
+      throw new AssignmentException(
+        AssignmentExceptionCode.InstitutionNotFound,
+        `institution ${institutionId} not found`,
+      );
     const institutionIds = subtree ? await this.organisation.subtreeOf(institutionId) : [institutionId];
     const after = cursor ? decodeCursor(cursor, 1)[0] : null;
-    const rows = await this.coverage.coveredCustomers({ institutionIds }, await this.scopes.scopeOf(user), limit, after);
+    const rows = await this.coverage.coveredCustomers(
+      { institutionIds },
+      await this.scopes.scopeOf(user),
+      limit,
+      after,
+    );
     return toPage(rows, limit, (r) => [r.customerId]);
   }
 
   private customerNotFound(customerId: string): AssignmentException {
-    return new AssignmentException(AssignmentExceptionCode.CustomerNotFound, `customer ${customerId} not found`);
+    return new AssignmentException(
+      AssignmentExceptionCode.CustomerNotFound,
+      `customer ${customerId} not found`,
+    );
   }
 }
 
 function versionOf(key: string): number {
   const version = Number(key);
   if (!Number.isInteger(version) || version < 1 || version > 2_147_483_647)
-    throw new RequestValidationException([{ field: 'cursor', message: 'cursor is not a cursor this API issued' }]);
+    throw new RequestValidationException([
+      { field: 'cursor', message: 'cursor is not a cursor this API issued' },
+    ]);
   return version;
 }

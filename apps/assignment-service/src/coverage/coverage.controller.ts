@@ -32,10 +32,15 @@ export class CoverageController {
 
   @Get('customers/:customerId/coverage')
   @Roles(...READERS)
-  @ApiOperation({ summary: "A customer's coverage: primary and secondary institutions and managers, key customer" })
+  @ApiOperation({
+    summary: "A customer's coverage: primary and secondary institutions and managers, key customer",
+  })
   @ApiOkResponse({ type: CoverageDto })
   @ApiProblems(404)
-  coverage(@CurrentUser() user: AuthenticatedUser, @Param() { customerId }: CustomerIdParamDto): Promise<CoverageDto> {
+  coverage(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param() { customerId }: CustomerIdParamDto,
+  ): Promise<CoverageDto> {
     return this.queries.coverageOf(user, customerId);
   }
 
@@ -55,7 +60,8 @@ export class CoverageController {
   @Get('managers/:id/customers')
   @Roles(...READERS)
   @ApiOperation({
-    summary: "The customers a manager covers (primary, secondary or private banker), within the caller's scope",
+    summary:
+      "The customers a manager covers (primary, secondary or private banker), within the caller's scope",
   })
   @ApiOkResponse({ type: CoveragePageDto })
   @ApiProblems(404)
@@ -69,7 +75,9 @@ export class CoverageController {
 
   @Get('institutions/:id/customers')
   @Roles(...READERS)
-  @ApiOperation({ summary: "The customers an institution (or its subtree) covers, within the caller's scope" })
+  @ApiOperation({
+    summary: "The customers an institution (or its subtree) covers, within the caller's scope",
+  })
   @ApiOkResponse({ type: CoveragePageDto })
   @ApiProblems(404)
   institutionCustomers(
@@ -77,7 +85,13 @@ export class CoverageController {
     @Param() { id }: IdParamDto,
     @Query() q: InstitutionCustomersQueryDto,
   ): Promise<CoveragePageDto> {
-    return this.queries.customersOfInstitution(user, id, q.subtree ?? false, q.limit ?? DEFAULT_LIMIT, q.cursor);
+    return this.queries.customersOfInstitution(
+      user,
+      id,
+      q.subtree ?? false,
+      q.limit ?? DEFAULT_LIMIT,
+      q.cursor,
+    );
   }
 
   @Put('customers/:customerId/coverage/institutions/:institutionId/manager')
@@ -113,7 +127,9 @@ export class CoverageController {
 
   @Put('customers/:customerId/private-banker')
   @Roles(...HEADS)
-  @ApiOperation({ summary: "Give a key customer a private banker (the primary institution's head, or head office)" })
+  @ApiOperation({
+    summary: "Give a key customer a private banker (the primary institution's head, or head office)",
+  })
   @ApiOkResponse({ type: CoverageDto })
   @ApiProblems(404, 422)
   setPrivateBanker(

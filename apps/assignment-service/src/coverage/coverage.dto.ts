@@ -20,7 +20,11 @@ export class CoveringInstitutionDto {
   @ApiProperty()
   institutionId!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The manager at this institution; null while none is' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The manager at this institution; null while none is',
+  })
   managerId!: string | null;
 
   @ApiProperty({
@@ -103,7 +107,10 @@ export class CoverageHistoryPageDto {
 }
 
 export class InstitutionCustomersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Include customers covered by institutions under this one', default: false })
+  @ApiPropertyOptional({
+    description: 'Include customers covered by institutions under this one',
+    default: false,
+  })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
@@ -111,7 +118,9 @@ export class InstitutionCustomersQueryDto extends PageQueryDto {
 }
 
 export class AssignManagerDto {
-  @ApiProperty({ description: 'An active relationship manager or private banker of the institution or one under it' })
+  @ApiProperty({
+    description: 'An active relationship manager or private banker of the institution or one under it',
+  })
   @IsEntityId()
   managerId!: string;
 

@@ -116,7 +116,15 @@ export class CoverageRepository {
     await tx.query(
       `INSERT INTO "${this.s}".coverage_history (customer_id, version, changed_at, changed_by, actor_kind, reason, coverage)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [coverage.customerId, coverage.version, coverage.changedAt, coverage.changedBy, actorKind, coverage.note, coverage],
+      [
+        coverage.customerId,
+        coverage.version,
+        coverage.changedAt,
+        coverage.changedBy,
+        actorKind,
+        coverage.note,
+        coverage,
+      ],
     );
   }
 

@@ -12,13 +12,17 @@ import {
 
 const thresholds = { assetThreshold: '1000000.00', loanThreshold: '5000000.00', cleanYears: 3 };
 
-const deposit = (over: Partial<DepositHolding> & Pick<DepositHolding, 'institutionId' | 'balance'>): DepositHolding => ({
+const deposit = (
+  over: Partial<DepositHolding> & Pick<DepositHolding, 'institutionId' | 'balance'>,
+): DepositHolding => ({
   accountId: `A-${over.institutionId}-${over.balance}`,
   openedOn: '2020-01-01',
   managerId: null,
   ...over,
 });
-const loan = (over: Partial<LoanHolding> & Pick<LoanHolding, 'institutionId' | 'managerId'>): LoanHolding => ({
+const loan = (
+  over: Partial<LoanHolding> & Pick<LoanHolding, 'institutionId' | 'managerId'>,
+): LoanHolding => ({
   loanId: `L-${over.institutionId}`,
   outstanding: '100000.00',
   disbursedOn: '2021-01-01',
@@ -161,8 +165,18 @@ describe('decideCoverage: the tie rule', () => {
     const equal = decide({
       holdings: holdings({
         loans: [
-          loan({ institutionId: 'OUT-1', managerId: 'M1', outstanding: '200000.00', disbursedOn: '2024-01-01' }),
-          loan({ institutionId: 'OUT-2', managerId: 'M2', outstanding: '200000.00', disbursedOn: '2023-01-01' }),
+          loan({
+            institutionId: 'OUT-1',
+            managerId: 'M1',
+            outstanding: '200000.00',
+            disbursedOn: '2024-01-01',
+          }),
+          loan({
+            institutionId: 'OUT-2',
+            managerId: 'M2',
+            outstanding: '200000.00',
+            disbursedOn: '2023-01-01',
+          }),
         ],
       }),
     });
@@ -227,7 +241,10 @@ describe('decideCoverage: manual pins', () => {
     });
 
   it('puts a pinned manager in place of the automatic one, marked manual', () => {
-    const result = decide({ holdings: depositsAt12('500.00', '100.00'), pins: [{ institutionId: 'OUT-1', managerId: 'M-head' }] });
+    const result = decide({
+      holdings: depositsAt12('500.00', '100.00'),
+      pins: [{ institutionId: 'OUT-1', managerId: 'M-head' }],
+    });
     expect(result.primary).toEqual({
       institutionId: 'OUT-1',
       managerId: 'M-head',
@@ -238,10 +255,18 @@ describe('decideCoverage: manual pins', () => {
   });
 
   it('keeps the pinned manager with their institution when the primary role moves away', () => {
-    const result = decide({ holdings: depositsAt12('100.00', '500.00'), pins: [{ institutionId: 'OUT-1', managerId: 'M-head' }] });
+    const result = decide({
+      holdings: depositsAt12('100.00', '500.00'),
+      pins: [{ institutionId: 'OUT-1', managerId: 'M-head' }],
+    });
     expect(result.primary).toEqual(auto('OUT-2', CoverageReason.LargestDeposit, 'M-auto-2'));
     expect(result.secondary).toEqual([
-      { institutionId: 'OUT-1', managerId: 'M-head', reason: CoverageReason.Deposit, basis: CoverageBasis.Manual },
+      {
+        institutionId: 'OUT-1',
+        managerId: 'M-head',
+        reason: CoverageReason.Deposit,
+        basis: CoverageBasis.Manual,
+      },
     ]);
   });
 
@@ -265,7 +290,10 @@ describe('key customers', () => {
 
   it('flags loans above the threshold only with a clean record for the last N years', () => {
     const big = (lastCreditIncidentOn: string | null) =>
-      holdings({ loans: [loan({ institutionId: 'O', managerId: 'M', outstanding: '5000000.01' })], lastCreditIncidentOn });
+      holdings({
+        loans: [loan({ institutionId: 'O', managerId: 'M', outstanding: '5000000.01' })],
+        lastCreditIncidentOn,
+      });
     expect(isKeyCustomer(big(null), thresholds, '2026-06-30')).toBe(true);
     expect(isKeyCustomer(big('2023-06-29'), thresholds, '2026-06-30')).toBe(true);
     // An incident exactly three years back still counts.

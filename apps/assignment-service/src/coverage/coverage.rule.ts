@@ -115,22 +115,32 @@ const compareSince = (a: string | null, b: string | null): number => {
  * then the lowest institution id (plain code-point order of the id string).
  */
 const compareClaims = (a: Claim, b: Claim): number =>
-  b.weight.comparedTo(a.weight) || compareSince(a.since, b.since) || compareIds(a.institutionId, b.institutionId);
+  b.weight.comparedTo(a.weight) ||
+  compareSince(a.since, b.since) ||
+  compareIds(a.institutionId, b.institutionId);
 
 /** Per-item ordering (which loan, card or account speaks for an institution): same rule, item id last. */
-const byAmountThenAge = <T>(amount: (t: T) => string, since: (t: T) => string | null, id: (t: T) => string) =>
+const byAmountThenAge =
+  <T>(amount: (t: T) => string, since: (t: T) => string | null, id: (t: T) => string) =>
   (a: T, b: T): number =>
     money(amount(b)).comparedTo(amount(a)) || compareSince(since(a), since(b)) || compareIds(id(a), id(b));
 
 function depositClaims(deposits: readonly DepositHolding[]): Claim[] {
   const byInstitution = new Map<string, DepositHolding[]>();
-  for (const d of deposits) byInstitution.set(d.institutionId, [...(byInstitution.get(d.institutionId) ?? []), d]);
+  for (const d of deposits)
+    byInstitution.set(d.institutionId, [...(byInstitution.get(d.institutionId) ?? []), d]);
   return [...byInstitution].map(([institutionId, accounts]) => {
     const since = accounts.map((a) => a.openedOn).reduce((x, y) => (compareSince(x, y) <= 0 ? x : y));
     // The manager who sold the largest account there speaks for the institution until a head pins one.
     const withManager = accounts
       .filter((a) => a.managerId !== null)
-      .sort(byAmountThenAge((a) => a.balance, (a) => a.openedOn, (a) => a.accountId));
+      .sort(
+        byAmountThenAge(
+          (a) => a.balance,
+          (a) => a.openedOn,
+          (a) => a.accountId,
+        ),
+      );
     return {
       institutionId,
       managerId: withManager[0]?.managerId ?? null,
@@ -142,7 +152,13 @@ function depositClaims(deposits: readonly DepositHolding[]): Claim[] {
 }
 
 function loanClaims(loans: readonly LoanHolding[]): Claim[] {
-  const sorted = [...loans].sort(byAmountThenAge((l) => l.outstanding, (l) => l.disbursedOn, (l) => l.loanId));
+  const sorted = [...loans].sort(
+    byAmountThenAge(
+      (l) => l.outstanding,
+      (l) => l.disbursedOn,
+      (l) => l.loanId,
+    ),
+  );
   return perInstitution(
     sorted.map((l) => ({
       institutionId: l.institutionId,
@@ -155,7 +171,13 @@ function loanClaims(loans: readonly LoanHolding[]): Claim[] {
 }
 
 function cardClaims(cards: readonly CardHolding[]): Claim[] {
-  const sorted = [...cards].sort(byAmountThenAge((c) => c.creditLimit, (c) => c.issuedOn, (c) => c.cardId));
+  const sorted = [...cards].sort(
+    byAmountThenAge(
+      (c) => c.creditLimit,
+      (c) => c.issuedOn,
+      (c) => c.cardId,
+    ),
+  );
   return perInstitution(
     sorted.map((c) => ({
       institutionId: c.institutionId,
@@ -202,7 +224,8 @@ export function decideCoverage(input: CoverageInput): CoverageDecision {
   const deposits = depositClaims(holdings.deposits);
   for (const claim of [...loans, ...cards, ...deposits]) {
     const seen = claims.get(claim.institutionId);
-    if (!seen || REASON_STRENGTH[claim.reason] > REASON_STRENGTH[seen.reason]) claims.set(claim.institutionId, claim);
+    if (!seen || REASON_STRENGTH[claim.reason] > REASON_STRENGTH[seen.reason])
+      claims.set(claim.institutionId, claim);
   }
 
   const leaders = loans.length > 0 ? loans : cards.length > 0 ? cards : deposits;
@@ -270,7 +293,11 @@ export function yearsBefore(day: string, years: number): string {
  * strictly above the loan threshold with no overdue and no unpaid interest on any loan in the last
  * `cleanYears` years (an incident on the boundary day itself still counts against the customer).
  */
-export function isKeyCustomer(holdings: CustomerHoldings, thresholds: KeyCustomerThresholds, asOf: string): boolean {
+export function isKeyCustomer(
+  holdings: CustomerHoldings,
+  thresholds: KeyCustomerThresholds,
+  asOf: string,
+): boolean {
   const assets = holdings.deposits.reduce((sum, d) => sum.plus(d.balance), new Money(0));
   if (assets.greaterThan(thresholds.assetThreshold)) return true;
   const loans = holdings.loans.reduce((sum, l) => sum.plus(l.outstanding), new Money(0));

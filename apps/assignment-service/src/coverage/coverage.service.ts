@@ -36,7 +36,12 @@ const sameEntry = (a: CoveringInstitution | null, b: CoveringInstitution | null)
 /** True when a decision says the same as the stored coverage (version, time and author aside). */
 function unchanged(current: CoverageChangedPayload | null, next: CoverageDecision): boolean {
   if (current === null)
-    return next.primary === null && next.secondary.length === 0 && !next.keyCustomer && next.privateBankerId === null;
+    return (
+      next.primary === null &&
+      next.secondary.length === 0 &&
+      !next.keyCustomer &&
+      next.privateBankerId === null
+    );
   return (
     sameEntry(current.primary, next.primary) &&
     current.secondary.length === next.secondary.length &&
@@ -52,11 +57,15 @@ function consequences(current: CoverageChangedPayload | null, next: CoverageDeci
   const wasPrimary = current?.primary;
   if (wasPrimary && next.primary?.institutionId !== wasPrimary.institutionId) {
     notes.push(`primary moved from ${wasPrimary.institutionId} to ${next.primary?.institutionId ?? 'none'}`);
-    const kept = next.secondary.find((s) => s.institutionId === wasPrimary.institutionId && s.basis === 'manual');
+    const kept = next.secondary.find(
+      (s) => s.institutionId === wasPrimary.institutionId && s.basis === 'manual',
+    );
     if (kept) notes.push(`pinned manager ${kept.managerId} stays with ${kept.institutionId}, now secondary`);
   }
   for (const pin of next.endedPins)
-    notes.push(`pin of manager ${pin.managerId} at ${pin.institutionId} ended: the institution no longer covers the customer`);
+    notes.push(
+      `pin of manager ${pin.managerId} at ${pin.institutionId} ended: the institution no longer covers the customer`,
+    );
   if (next.privateBankerEnded) notes.push('private banker removed: no longer a key customer');
   if (current && current.keyCustomer !== next.keyCustomer)
     notes.push(next.keyCustomer ? 'flagged as key customer' : 'no longer a key customer');
@@ -86,14 +95,19 @@ export class CoverageService {
   }
 
   /** The caller holds the customer lock (HoldingsRepository.lockCustomer). Returns the coverage now in force. */
-  async recompute(tx: EntityManager, customerId: string, cause: CoverageCause): Promise<CoverageChangedPayload | null> {
+  async recompute(
+    tx: EntityManager,
+    customerId: string,
+    cause: CoverageCause,
+  ): Promise<CoverageChangedPayload | null> {
     const current = await this.coverage.current(tx, customerId);
     const pins = await this.coverage.pinsOf(tx, customerId);
     const params = await this.parameters.current(tx);
     const decision = decideCoverage({
       holdings: await this.holdings.holdingsOf(tx, customerId),
       pins,
-      privateBankerId: cause.privateBankerId !== undefined ? cause.privateBankerId : (current?.privateBankerId ?? null),
+      privateBankerId:
+        cause.privateBankerId !== undefined ? cause.privateBankerId : (current?.privateBankerId ?? null),
       thresholds: {
         assetThreshold: params.keyCustomerAssetThreshold,
         loanThreshold: params.keyCustomerLoanThreshold,

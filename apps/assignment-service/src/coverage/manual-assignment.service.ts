@@ -41,15 +41,27 @@ export class ManualAssignmentService {
           AssignmentExceptionCode.InstitutionNotCovering,
           `institution ${institutionId} does not cover customer ${customerId}`,
         );
-      await this.requireManager(tx, managerId, institutionId, [ManagerRole.RelationshipManager, ManagerRole.PrivateBanker]);
-      await this.coverage.savePin(tx, customerId, { institutionId, managerId, pinnedBy: user.userId, reason });
+      await this.requireManager(tx, managerId, institutionId, [
+        ManagerRole.RelationshipManager,
+        ManagerRole.PrivateBanker,
+      ]);
+      await this.coverage.savePin(tx, customerId, {
+        institutionId,
+        managerId,
+        pinnedBy: user.userId,
+        reason,
+      });
       const next = await this.coverageService.recompute(tx, customerId, {
         actorKind: 'user',
         actorId: user.userId,
         reason: `manager ${managerId} assigned at ${institutionId} by ${user.userId}: ${reason}`,
         asOf: today(),
       });
-      await this.record(tx, user, 'coverage.manager.assign', customerId, { institutionId, managerId, reason });
+      await this.record(tx, user, 'coverage.manager.assign', customerId, {
+        institutionId,
+        managerId,
+        reason,
+      });
       return next!;
     });
   }
@@ -108,10 +120,16 @@ export class ManualAssignmentService {
         asOf: today(),
         privateBankerId: managerId,
       });
-      await this.record(tx, user, managerId ? 'coverage.private-banker.set' : 'coverage.private-banker.remove', customerId, {
-        managerId,
-        reason,
-      });
+      await this.record(
+        tx,
+        user,
+        managerId ? 'coverage.private-banker.set' : 'coverage.private-banker.remove',
+        customerId,
+        {
+          managerId,
+          reason,
+        },
+      );
       return next!;
     });
   }
@@ -147,11 +165,16 @@ export class ManualAssignmentService {
     roles: ManagerRole[],
   ): Promise<void> {
     const manager = await this.organisation.findManager(managerId, tx);
-    if (!manager) throw new AssignmentException(AssignmentExceptionCode.ManagerNotFound, `manager ${managerId} not found`);
+    if (!manager)
+      throw new AssignmentException(
+        AssignmentExceptionCode.ManagerNotFound,
+        `manager ${managerId} not found`,
+      );
     const eligible =
       manager.active &&
       manager.roles.some((r) => roles.includes(r)) &&
-      (institutionId === null || (await this.organisation.isWithin(manager.institutionId, institutionId, tx)));
+      (institutionId === null ||
+        (await this.organisation.isWithin(manager.institutionId, institutionId, tx)));
     if (!eligible)
       throw new AssignmentException(
         AssignmentExceptionCode.ManagerNotEligible,
@@ -161,7 +184,10 @@ export class ManualAssignmentService {
   }
 
   private notFound(customerId: string): AssignmentException {
-    return new AssignmentException(AssignmentExceptionCode.CustomerNotFound, `customer ${customerId} has no coverage`);
+    return new AssignmentException(
+      AssignmentExceptionCode.CustomerNotFound,
+      `customer ${customerId} has no coverage`,
+    );
   }
 
   private async record(
@@ -172,7 +198,15 @@ export class ManualAssignmentService {
     details: Record<string, unknown>,
   ): Promise<void> {
     await this.audit.record(
-      { actor: user, action, resourceType: 'coverage', resourceId: customerId, customerId, outcome: 'allowed', details },
+      {
+        actor: user,
+        action,
+        resourceType: 'coverage',
+        resourceId: customerId,
+        customerId,
+        outcome: 'allowed',
+        details,
+      },
       tx,
     );
   }

@@ -58,7 +58,8 @@ interface Held {
 function holdingsFromEvents(all: EventEnvelope<object>[]): Map<string, Held> {
   const held = new Map<string, Held>();
   const of = (customerId: string): Held => {
-    if (!held.has(customerId)) held.set(customerId, { loans: new Map(), cards: new Set(), accounts: new Map() });
+    if (!held.has(customerId))
+      held.set(customerId, { loans: new Map(), cards: new Set(), accounts: new Map() });
     return held.get(customerId)!;
   };
   for (const e of all) {
@@ -134,13 +135,19 @@ describe("the simulator's bank through the coverage rules", () => {
       const cov = coverage.get(customerId);
       const institutions = [cov?.primary, ...(cov?.secondary ?? [])].map((c) => c?.institutionId).sort();
       const expectedInstitutions = [
-        ...new Set([...[...held.loans.values()].map((l) => l.institutionId), ...held.cards, ...held.accounts.values()]),
+        ...new Set([
+          ...[...held.loans.values()].map((l) => l.institutionId),
+          ...held.cards,
+          ...held.accounts.values(),
+        ]),
       ].sort();
       expect({ customerId, institutions }).toEqual({ customerId, institutions: expectedInstitutions });
       if (held.loans.size > 0) {
         borrowers++;
         expect(cov?.primary?.reason).toBe('loan');
-        const lending = [...held.loans.values()].filter((l) => l.institutionId === cov?.primary?.institutionId);
+        const lending = [...held.loans.values()].filter(
+          (l) => l.institutionId === cov?.primary?.institutionId,
+        );
         expect(lending.map((l) => l.managerId)).toContain(cov?.primary?.managerId);
       } else if (held.cards.size > 0) {
         cardholders++;

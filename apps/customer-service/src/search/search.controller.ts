@@ -37,7 +37,10 @@ export class SearchController {
     summary: 'Export the whole result of a search as CSV (streamed, PII masked)',
   })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV with a header row', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'CSV with a header row (a file download)',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiProblems(400)
   async export(
     @CurrentUser() user: AuthenticatedUser,

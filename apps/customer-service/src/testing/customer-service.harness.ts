@@ -7,7 +7,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_SPEC_VERSION, EventEnvelope, EventType, eventDefinitionOf } from '@crm/contracts';
 import { createTestApp } from '@crm/http';
-import { EventPublisher, EventRethrowFilter, KafkaEventServer, ensureTopics } from '@crm/messaging';
+import { EventPublisher, connectEventConsumer, ensureTopics } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
 import { AccessTokenClaims, Permission, Role, signDevToken } from '@crm/security';
 import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix } from '@crm/testing';
@@ -97,20 +97,8 @@ export async function startCustomerService(
     logLevel: 'debug',
   });
   const dataSource = app.get<DataSource>(getDataSourceToken());
-  // A consumer group of its own, so test files sharing the broker never rebalance each other.
-  const consumer = app.connectMicroservice(
-    {
-      strategy: new KafkaEventServer({
-        kafka,
-        dataSource,
-        publisher,
-        groupId: `${SERVICE_NAME}-${suffix}`,
-        topicPrefix: prefix,
-      }),
-    },
-    { inheritAppConfig: false },
-  );
-  consumer.useGlobalFilters(new EventRethrowFilter());
+  // The topic prefix also prefixes the consumer group: test files sharing the broker never rebalance each other.
+  connectEventConsumer(app);
   connectGrpcServer(app, grpcPort, '127.0.0.1');
   await app.startAllMicroservices();
 
