@@ -97,8 +97,8 @@ export async function startCustomerService(
     logLevel: 'debug',
   });
   const dataSource = app.get<DataSource>(getDataSourceToken());
-  // The topic prefix also prefixes the consumer group: test files sharing the broker never rebalance each other.
-  connectEventConsumer(app);
+  // A group per instance: a second instance on the same topics replays them from the beginning.
+  connectEventConsumer(app, { groupId: `${prefix}${SERVICE_NAME}-${suffix}` });
   connectGrpcServer(app, grpcPort, '127.0.0.1');
   await app.startAllMicroservices();
 

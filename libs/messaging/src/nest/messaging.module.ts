@@ -77,8 +77,12 @@ export class MessagingModule {
   }
 }
 
-/** Attaches the service's event consumer (its @EventPattern handlers) to a Nest application. */
-export function connectEventConsumer(app: INestApplication): void {
+/**
+ * Attaches the service's event consumer (its @EventPattern handlers) to a Nest application.
+ * `groupId` overrides the service's consumer group, e.g. for a second instance that must replay
+ * the topics from the beginning rather than share the first one's offsets.
+ */
+export function connectEventConsumer(app: INestApplication, options: { groupId?: string } = {}): void {
   const { service } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
   const topicPrefix = app.get(ServiceConfig).KAFKA_TOPIC_PREFIX;
   attachEventServer(
@@ -88,7 +92,7 @@ export function connectEventConsumer(app: INestApplication): void {
       dataSource: app.get(getDataSourceToken()),
       publisher: app.get(EventPublisher),
       // Prefixed too: instances on their own topics (parallel tests) must not share a group.
-      groupId: `${topicPrefix}${service}`,
+      groupId: options.groupId ?? `${topicPrefix}${service}`,
       topicPrefix,
       metrics: new ConsumerMetrics(service),
     }),
