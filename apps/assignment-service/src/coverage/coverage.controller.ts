@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
-import { ApiProblems } from '../common/api-problems';
+import { ApiProblems } from '@crm/http';
 import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../organisation/organisation.dto';
 import { CoverageQueryService } from './coverage-query.service';

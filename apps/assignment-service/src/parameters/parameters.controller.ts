@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
-import { ApiProblems } from '../common/api-problems';
+import { ApiProblems } from '@crm/http';
 import { PageQueryDto } from '../organisation/organisation.dto';
 import { BankParametersPageDto, BankParametersVersionDto, UpdateBankParametersDto } from './parameters.dto';
 import { ParametersService } from './parameters.service';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
-import { ApiProblems } from '../common/api-problems';
+import { ApiProblems } from '@crm/http';
 import {
   RecordVisitDto,
   VisitDto,

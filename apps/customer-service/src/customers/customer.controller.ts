@@ -7,7 +7,7 @@ import {
   ConsentHistoryEntryDto,
   SetConsentDto,
 } from '../consent/consent.dto';
-import { ApiProblems } from '../shared/api-problems.decorator';
+import { ApiProblems } from '@crm/http';
 import { CUSTOMER_EDITORS, CUSTOMER_READERS } from '../shared/customer-roles';
 import { CustomerIdParam, ConsentParams, TagParams } from '../shared/route-params.dto';
 import { AddTagDto } from '../tags/tag.dto';

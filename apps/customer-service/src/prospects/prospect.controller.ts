@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
-import { ApiProblems } from '../shared/api-problems.decorator';
+import { ApiProblems } from '@crm/http';
 import { CUSTOMER_EDITORS } from '../shared/customer-roles';
 import { ProspectIdParam } from '../shared/route-params.dto';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
-import { ApiProblems } from '../shared/api-problems.decorator';
+import { ApiProblems } from '@crm/http';
 import { CUSTOMER_READERS } from '../shared/customer-roles';
 import { CustomerExportRequestDto, CustomerSearchRequestDto } from './search-filter.dto';
 import { CustomerSearchPageDto } from './search-result.dto';
