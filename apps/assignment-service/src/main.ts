@@ -1,10 +1,10 @@
 import { ConfigValidationError, loadConfig } from '@crm/config';
-import { bootstrapHttpService } from '@crm/http';
+import { bootstrapHttpService, connectGrpcServer } from '@crm/http';
 import { connectEventConsumer } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
 import { AssignmentServiceConfig } from './app.config';
 import { AppModule, DEFAULT_SCHEMA, SERVICE_NAME } from './app.module';
-import { connectGrpcServer } from './grpc/grpc-server';
+import { ASSIGNMENT_PROTO_PACKAGE, ASSIGNMENT_PROTO_PATH } from './grpc/assignment-grpc.controller';
 import { ASSIGNMENT_MIGRATIONS } from './migrations';
 
 /**
@@ -45,7 +45,11 @@ async function main(argv: string[]): Promise<number> {
       'gRPC (libs/contracts/proto/assignment.proto) on GRPC_PORT.',
   });
   connectEventConsumer(app);
-  connectGrpcServer(app, config.GRPC_PORT);
+  connectGrpcServer(app, {
+    package: ASSIGNMENT_PROTO_PACKAGE,
+    protoPath: ASSIGNMENT_PROTO_PATH,
+    port: config.GRPC_PORT,
+  });
   await app.startAllMicroservices();
   return -1;
 }

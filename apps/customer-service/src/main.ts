@@ -1,10 +1,10 @@
 import { ConfigValidationError, loadConfig } from '@crm/config';
-import { bootstrapHttpService } from '@crm/http';
+import { bootstrapHttpService, connectGrpcServer } from '@crm/http';
 import { connectEventConsumer } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
 import { CustomerServiceConfig } from './app.config';
 import { AppModule, SERVICE_NAME } from './app.module';
-import { connectGrpcServer } from './grpc/grpc-server';
+import { CUSTOMER_PROTO_PACKAGE, CUSTOMER_PROTO_PATH } from './grpc/customer-grpc.controller';
 import { CUSTOMER_MIGRATIONS } from './migrations/1763900000000-customer-projection.migration';
 
 async function main(): Promise<void> {
@@ -26,7 +26,11 @@ async function main(): Promise<void> {
       'Errors are RFC 9457 problem details. gRPC (libs/contracts/proto/customer.proto) on GRPC_PORT.',
   });
   connectEventConsumer(app);
-  connectGrpcServer(app, config.GRPC_PORT);
+  connectGrpcServer(app, {
+    package: CUSTOMER_PROTO_PACKAGE,
+    protoPath: CUSTOMER_PROTO_PATH,
+    port: config.GRPC_PORT,
+  });
   await app.startAllMicroservices();
 }
 

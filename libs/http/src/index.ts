@@ -6,3 +6,4 @@ export * from './http-app';
 export * from './problem-details';
 export * from './problem-details.filter';
 export * from './request-validation';
+export * from './grpc/grpc-call';

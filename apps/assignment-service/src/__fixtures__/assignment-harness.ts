@@ -12,12 +12,12 @@ import {
   ManagerRole,
   eventDefinitionOf,
 } from '@crm/contracts';
-import { createTestApp } from '@crm/http';
+import { connectGrpcServer, createTestApp } from '@crm/http';
 import { EventPublisher, connectEventConsumer, ensureTopics } from '@crm/messaging';
 import { AccessTokenClaims, Role, signDevToken } from '@crm/security';
 import { TestSchema, createTestSchema, deleteTopicsWithPrefix, testKafka, uniqueSuffix } from '@crm/testing';
 import { AppModule } from '../app.module';
-import { connectGrpcServer } from '../grpc/grpc-server';
+import { ASSIGNMENT_PROTO_PACKAGE, ASSIGNMENT_PROTO_PATH } from '../grpc/assignment-grpc.controller';
 import { ASSIGNMENT_MIGRATIONS } from '../migrations';
 
 const JWT = {
@@ -56,7 +56,12 @@ export async function startService(name: string): Promise<RunningService> {
   const app = await createTestApp(moduleRef, { serviceName: 'assignment-service' });
   const grpcPort = await freePort();
   connectEventConsumer(app);
-  connectGrpcServer(app, grpcPort, '127.0.0.1');
+  connectGrpcServer(app, {
+    package: ASSIGNMENT_PROTO_PACKAGE,
+    protoPath: ASSIGNMENT_PROTO_PATH,
+    port: grpcPort,
+    host: '127.0.0.1',
+  });
   await app.startAllMicroservices();
   return {
     app,

@@ -1,16 +1,11 @@
 import { join } from 'node:path';
-import { Controller, ForbiddenException, HttpException, Logger, UnauthorizedException } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { Metadata, status } from '@grpc/grpc-js';
+import { Controller } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { Metadata } from '@grpc/grpc-js';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import {
-  DomainErrorKind,
-  DomainException,
-  RequestValidationException,
-  flattenValidationErrors,
-} from '@crm/http';
-import { AuthenticatedUser, AuthenticationService, Public, hasRole } from '@crm/security';
+import { GrpcCallRunner, RequestValidationException, flattenValidationErrors } from '@crm/http';
+import { AuthenticationService, Public } from '@crm/security';
 import { Customer360Dto, CustomerProfileDto } from '../customers/customer-360.dto';
 import { CustomerService } from '../customers/customer.service';
 import { CustomerSearchRequestDto } from '../search/search-filter.dto';
@@ -31,8 +26,6 @@ export const CUSTOMER_PROTO_PATH = join(
 );
 export const CUSTOMER_PROTO_PACKAGE = 'crm.customer.v1';
 export const MAX_BATCH = 100;
-
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 interface AmountRange {
   min?: string;
@@ -55,47 +48,6 @@ export interface SearchCustomersRequest {
   cursor?: string;
 }
 
-const GRPC_STATUS_BY_KIND: Record<DomainErrorKind, status> = {
-  [DomainErrorKind.InvalidInput]: status.INVALID_ARGUMENT,
-  [DomainErrorKind.NotFound]: status.NOT_FOUND,
-  [DomainErrorKind.Conflict]: status.ALREADY_EXISTS,
-  [DomainErrorKind.RuleViolation]: status.FAILED_PRECONDITION,
-  [DomainErrorKind.Forbidden]: status.PERMISSION_DENIED,
-  [DomainErrorKind.Unavailable]: status.UNAVAILABLE,
-};
-
-/** The one place an error becomes a gRPC status (the HTTP side has ProblemDetailsFilter). */
-export function toRpcException(error: unknown): RpcException {
-  if (error instanceof RpcException) return error;
-  if (error instanceof RequestValidationException) {
-    return new RpcException({
-      code: status.INVALID_ARGUMENT,
-      message: error.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-    });
-  }
-  if (error instanceof DomainException) {
-    return new RpcException({
-      code: GRPC_STATUS_BY_KIND[error.kind] ?? status.INTERNAL,
-      message: error.message,
-    });
-  }
-  if (error instanceof UnauthorizedException)
-    return new RpcException({ code: status.UNAUTHENTICATED, message: messageOf(error) });
-  if (error instanceof ForbiddenException)
-    return new RpcException({ code: status.PERMISSION_DENIED, message: messageOf(error) });
-  if (error instanceof HttpException && error.getStatus() < 500) {
-    return new RpcException({ code: status.INVALID_ARGUMENT, message: messageOf(error) });
-  }
-  return new RpcException({ code: status.INTERNAL, message: 'An unexpected error occurred' });
-}
-
-function messageOf(error: HttpException): string {
-  const body = error.getResponse();
-  return typeof body === 'object' && body && 'message' in body
-    ? String((body as { message: unknown }).message)
-    : error.message;
-}
-
 /**
  * gRPC entry points for other bank systems. Public to the HTTP guards (they cannot read gRPC
  * metadata); each call authenticates its own bearer token and applies the same roles and scope.
@@ -103,17 +55,19 @@ function messageOf(error: HttpException): string {
 @Public()
 @Controller()
 export class CustomerGrpcController {
-  private readonly logger = new Logger(CustomerGrpcController.name);
+  private readonly grpc: GrpcCallRunner;
 
   constructor(
-    private readonly authentication: AuthenticationService,
+    authentication: AuthenticationService,
     private readonly customers: CustomerService,
     private readonly search: SearchService,
-  ) {}
+  ) {
+    this.grpc = new GrpcCallRunner(authentication, CUSTOMER_READERS);
+  }
 
   @GrpcMethod('CustomerService', 'GetCustomer')
   getCustomer(request: { customerId?: string }, metadata: Metadata) {
-    return this.call(metadata, async (user) => {
+    return this.grpc.run(metadata, async (user) => {
       const id = request.customerId ?? '';
       if (id.length === 0 || id.length > 64) throw invalid('customer_id', 'must be 1 to 64 characters');
       return toGrpcCustomer(await this.customers.view360(user, id));
@@ -122,7 +76,7 @@ export class CustomerGrpcController {
 
   @GrpcMethod('CustomerService', 'BatchGetCustomers')
   batchGetCustomers(request: { customerIds?: string[] }, metadata: Metadata) {
-    return this.call(metadata, async (user) => {
+    return this.grpc.run(metadata, async (user) => {
       const ids = [...new Set(request.customerIds ?? [])];
       if (ids.length === 0 || ids.length > MAX_BATCH)
         throw invalid('customer_ids', `must hold 1 to ${MAX_BATCH} ids`);
@@ -139,7 +93,7 @@ export class CustomerGrpcController {
 
   @GrpcMethod('CustomerService', 'SearchCustomers')
   searchCustomers(request: SearchCustomersRequest, metadata: Metadata) {
-    return this.call(metadata, async (user) => {
+    return this.grpc.run(metadata, async (user) => {
       const body = plainToInstance(CustomerSearchRequestDto, {
         filter: {
           kind: request.kind,
@@ -180,32 +134,6 @@ export class CustomerGrpcController {
         nextCursor: page.nextCursor ?? undefined,
       };
     });
-  }
-
-  private async call<T>(metadata: Metadata, handle: (user: AuthenticatedUser) => Promise<T>): Promise<T> {
-    try {
-      const [header] = metadata.get('authorization');
-      const token = BEARER.exec(typeof header === 'string' ? header : '')?.[1];
-      if (!token)
-        throw new RpcException({
-          code: status.UNAUTHENTICATED,
-          message: 'authorization: Bearer <token> is required',
-        });
-      const user = await this.authentication.authenticateToken(token);
-      if (!hasRole(user, ...CUSTOMER_READERS)) {
-        throw new RpcException({
-          code: status.PERMISSION_DENIED,
-          message: `This operation needs one of the roles: ${CUSTOMER_READERS.join(', ')}`,
-        });
-      }
-      return await handle(user);
-    } catch (error) {
-      const rpc = toRpcException(error);
-      if ((rpc.getError() as { code?: number }).code === status.INTERNAL) {
-        this.logger.error({ msg: 'gRPC call failed', err: error });
-      }
-      throw rpc;
-    }
   }
 }
 

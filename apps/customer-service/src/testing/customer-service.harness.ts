@@ -6,13 +6,13 @@ import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_SPEC_VERSION, EventEnvelope, EventType, eventDefinitionOf } from '@crm/contracts';
-import { createTestApp } from '@crm/http';
+import { connectGrpcServer, createTestApp } from '@crm/http';
 import { EventPublisher, connectEventConsumer, ensureTopics } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
 import { AccessTokenClaims, Permission, Role, signDevToken } from '@crm/security';
 import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix } from '@crm/testing';
 import { AppModule, SERVICE_NAME } from '../app.module';
-import { connectGrpcServer } from '../grpc/grpc-server';
+import { CUSTOMER_PROTO_PACKAGE, CUSTOMER_PROTO_PATH } from '../grpc/customer-grpc.controller';
 import { CUSTOMER_MIGRATIONS } from '../migrations/1763900000000-customer-projection.migration';
 
 const JWT = {
@@ -99,7 +99,12 @@ export async function startCustomerService(
   const dataSource = app.get<DataSource>(getDataSourceToken());
   // A group per instance: a second instance on the same topics replays them from the beginning.
   connectEventConsumer(app, { groupId: `${prefix}${SERVICE_NAME}-${suffix}` });
-  connectGrpcServer(app, grpcPort, '127.0.0.1');
+  connectGrpcServer(app, {
+    package: CUSTOMER_PROTO_PACKAGE,
+    protoPath: CUSTOMER_PROTO_PATH,
+    port: grpcPort,
+    host: '127.0.0.1',
+  });
   await app.startAllMicroservices();
 
   return {

@@ -1,0 +1,113 @@
+import {
+  ForbiddenException,
+  HttpException,
+  INestApplication,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { MicroserviceOptions, RpcException, Transport } from '@nestjs/microservices';
+import { Metadata, status } from '@grpc/grpc-js';
+import { AuthenticatedUser, AuthenticationService, Role, hasRole } from '@crm/security';
+import { DomainErrorKind, DomainException } from '../domain.exception';
+import { RequestValidationException } from '../request-validation';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+const GRPC_STATUS_BY_KIND: Record<DomainErrorKind, status> = {
+  [DomainErrorKind.InvalidInput]: status.INVALID_ARGUMENT,
+  [DomainErrorKind.NotFound]: status.NOT_FOUND,
+  [DomainErrorKind.Conflict]: status.ALREADY_EXISTS,
+  [DomainErrorKind.RuleViolation]: status.FAILED_PRECONDITION,
+  [DomainErrorKind.Forbidden]: status.PERMISSION_DENIED,
+  [DomainErrorKind.Unavailable]: status.UNAVAILABLE,
+};
+
+/** The one place an error becomes a gRPC status (the HTTP side has ProblemDetailsFilter). */
+export function toRpcException(error: unknown): RpcException {
+  if (error instanceof RpcException) return error;
+  if (error instanceof RequestValidationException)
+    return new RpcException({
+      code: status.INVALID_ARGUMENT,
+      message: error.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    });
+  if (error instanceof DomainException)
+    return new RpcException({
+      code: GRPC_STATUS_BY_KIND[error.kind] ?? status.INTERNAL,
+      message: error.message,
+    });
+  if (error instanceof UnauthorizedException)
+    return new RpcException({ code: status.UNAUTHENTICATED, message: messageOf(error) });
+  if (error instanceof ForbiddenException)
+    return new RpcException({ code: status.PERMISSION_DENIED, message: messageOf(error) });
+  if (error instanceof HttpException && error.getStatus() < 500)
+    return new RpcException({ code: status.INVALID_ARGUMENT, message: messageOf(error) });
+  return new RpcException({ code: status.INTERNAL, message: 'An unexpected error occurred' });
+}
+
+function messageOf(error: HttpException): string {
+  const body = error.getResponse();
+  return typeof body === 'object' && body && 'message' in body
+    ? String((body as { message: unknown }).message)
+    : error.message;
+}
+
+/**
+ * Runs one gRPC call as its caller: the HTTP guards cannot read gRPC metadata, so each call
+ * authenticates its bearer token here, checks the roles, and maps any error to a gRPC status.
+ */
+export class GrpcCallRunner {
+  private readonly logger = new Logger('GrpcCall');
+
+  constructor(
+    private readonly authentication: AuthenticationService,
+    private readonly roles: readonly Role[],
+  ) {}
+
+  async run<T>(metadata: Metadata, handle: (user: AuthenticatedUser) => Promise<T>): Promise<T> {
+    try {
+      const [header] = metadata.get('authorization');
+      const token = BEARER.exec(typeof header === 'string' ? header : '')?.[1];
+      if (!token)
+        throw new RpcException({
+          code: status.UNAUTHENTICATED,
+          message: 'authorization: Bearer <token> is required',
+        });
+      const user = await this.authentication.authenticateToken(token);
+      if (!hasRole(user, ...this.roles))
+        throw new RpcException({
+          code: status.PERMISSION_DENIED,
+          message: `This operation needs one of the roles: ${this.roles.join(', ')}`,
+        });
+      return await handle(user);
+    } catch (error) {
+      const rpc = toRpcException(error);
+      if ((rpc.getError() as { code?: number }).code === status.INTERNAL)
+        this.logger.error({ msg: 'gRPC call failed', err: error });
+      throw rpc;
+    }
+  }
+}
+
+export interface GrpcServerOptions {
+  /** The proto package, e.g. `crm.customer.v1`. */
+  package: string;
+  protoPath: string;
+  port: number;
+  host?: string;
+}
+
+/** Serves a gRPC contract (libs/contracts/proto) beside HTTP and the Kafka consumer. */
+export function connectGrpcServer(app: INestApplication, options: GrpcServerOptions): void {
+  app.connectMicroservice<MicroserviceOptions>(
+    {
+      transport: Transport.GRPC,
+      options: {
+        package: options.package,
+        protoPath: options.protoPath,
+        url: `${options.host ?? '0.0.0.0'}:${options.port}`,
+        loader: { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true },
+      },
+    },
+    { inheritAppConfig: false },
+  );
+}
