@@ -1,3 +1,4 @@
+import { eventually } from '@crm/testing';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import request from 'supertest';
@@ -10,7 +11,6 @@ import {
   RunningService,
   configureTestEnv,
   corebank,
-  eventually,
   organisationEvents,
   startService,
   testPrefix,

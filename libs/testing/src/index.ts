@@ -3,3 +3,4 @@ export * from './test-schema';
 export * from './test-stack';
 export * from './test-topic';
 export * from './swagger-console';
+export * from './eventually';

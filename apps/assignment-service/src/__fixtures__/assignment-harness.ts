@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
@@ -15,7 +14,14 @@ import {
 import { connectGrpcServer, createTestApp } from '@crm/http';
 import { EventPublisher, connectEventConsumer, ensureTopics } from '@crm/messaging';
 import { AccessTokenClaims, Role, signDevToken } from '@crm/security';
-import { TestSchema, createTestSchema, deleteTopicsWithPrefix, testKafka, uniqueSuffix } from '@crm/testing';
+import {
+  TestSchema,
+  createTestSchema,
+  deleteTopicsWithPrefix,
+  testKafka,
+  uniqueSuffix,
+  freePort,
+} from '@crm/testing';
 import { AppModule } from '../app.module';
 import { ASSIGNMENT_PROTO_PACKAGE, ASSIGNMENT_PROTO_PATH } from '../grpc/assignment-grpc.controller';
 import { ASSIGNMENT_MIGRATIONS } from '../migrations';
@@ -73,17 +79,6 @@ export async function startService(name: string): Promise<RunningService> {
       await db.drop();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Publishes contract events to the file's prefixed topics, as core banking would. */
@@ -300,20 +295,3 @@ export const CALLERS = {
   system: tokenFor({ roles: [Role.System], inst: ORG.headOffice, sub: 'core-system' }),
   lobby: tokenFor({ roles: [Role.LobbyManager], inst: ORG.outletA1, sub: 'lobby-1' }),
 };
-
-/** Polls until `probe` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { CoverageChangedPayload, EventTypes, Topics, validateEventPayload } from '@crm/contracts';
-import { EventProbe } from '@crm/testing';
+import { EventProbe, eventually } from '@crm/testing';
 import {
   CALLERS,
   CorebankFeed,
@@ -9,7 +9,6 @@ import {
   RunningService,
   configureTestEnv,
   corebank,
-  eventually,
   organisationEvents,
   startService,
   testPrefix,

@@ -1,3 +1,4 @@
+import { eventually } from '@crm/testing';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,6 @@ import {
   CorebankFeed,
   RunningService,
   configureTestEnv,
-  eventually,
   startService,
   testPrefix,
 } from '../__fixtures__/assignment-harness';

@@ -1,14 +1,13 @@
 import request from 'supertest';
 import { status } from '@grpc/grpc-js';
 import { CustomerRegisteredPayload, EventTypes, gb11643CheckDigit } from '@crm/contracts';
-import { uniqueSuffix } from '@crm/testing';
+import { uniqueSuffix, eventually } from '@crm/testing';
 import { CustomerGrpcClient } from '../testing/grpc-client';
 import {
   Harness,
   Permission,
   Role,
   envelope,
-  eventually,
   startCustomerService,
 } from '../testing/customer-service.harness';
 import { SmallBank, smallBank } from '../testing/small-bank.fixture';

@@ -9,19 +9,13 @@ import {
   TransactionPostedPayload,
   TransactionReversedPayload,
 } from '@crm/contracts';
-import { testStack } from '@crm/testing';
+import { testStack, eventually } from '@crm/testing';
 // The simulator is the realistic source of core-banking events for every service's tests.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { populationEvents } from '../../../corebank-simulator/src/stream/bank-simulation';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { KafkaEventSink } from '../../../corebank-simulator/src/publishing/kafka-event-sink';
-import {
-  Harness,
-  Role,
-  envelope,
-  eventually,
-  startCustomerService,
-} from '../testing/customer-service.harness';
+import { Harness, Role, envelope, startCustomerService } from '../testing/customer-service.harness';
 
 /** Event types the service does not project (it has no use for them): the consumer skips them. */
 const SKIPPED = new Set<string>([EventTypes.ManagerUpserted]);

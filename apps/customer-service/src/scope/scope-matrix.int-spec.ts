@@ -1,14 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import request from 'supertest';
-import { uniqueSuffix } from '@crm/testing';
+import { uniqueSuffix, eventually } from '@crm/testing';
 import { CustomerGrpcClient } from '../testing/grpc-client';
-import {
-  Harness,
-  Permission,
-  Role,
-  eventually,
-  startCustomerService,
-} from '../testing/customer-service.harness';
+import { Harness, Permission, Role, startCustomerService } from '../testing/customer-service.harness';
 import { SmallBank, smallBank } from '../testing/small-bank.fixture';
 
 type CustomerKey = 'CA' | 'CB' | 'CC';

@@ -1,7 +1,8 @@
+import { eventually } from '@crm/testing';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { FieldCipher } from '@crm/security';
-import { Harness, Role, eventually, startCustomerService } from '../testing/customer-service.harness';
+import { Harness, Role, startCustomerService } from '../testing/customer-service.harness';
 
 const ROWS = 20_000;
 

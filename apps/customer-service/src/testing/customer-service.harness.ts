@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -10,7 +9,7 @@ import { connectGrpcServer, createTestApp } from '@crm/http';
 import { EventPublisher, connectEventConsumer, ensureTopics } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
 import { AccessTokenClaims, Permission, Role, signDevToken } from '@crm/security';
-import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix, freePort } from '@crm/testing';
 import { AppModule, SERVICE_NAME } from '../app.module';
 import { CUSTOMER_PROTO_PACKAGE, CUSTOMER_PROTO_PATH } from '../grpc/customer-grpc.controller';
 import { CUSTOMER_MIGRATIONS } from '../migrations/1763900000000-customer-projection.migration';
@@ -25,17 +24,6 @@ const PII_KEYS = {
   PII_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   PII_HASH_KEY: randomBytes(32).toString('base64'),
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Everything the service's pino logger wrote, to assert no PII reaches a log line. */
 export class CapturedLog extends Writable {
@@ -157,26 +145,6 @@ export function envelope<T extends object>(
     subject,
     data,
   };
-}
-
-/** Polls until `check` returns a value other than undefined/false, or fails after the deadline. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
 }
 
 export { Permission, Role };
