@@ -3,11 +3,14 @@ import { CorebankSimulatorConfig } from './app.config';
 import { CliUsageError, USAGE, parseCliOptions, type SimulatorOptions } from './cli/cli-options';
 import { BarProgressReporter, silentProgress } from './cli/progress-reporter';
 import { runSimulation } from './cli/run-simulation';
-import { DryRunSink } from './publishing/dry-run-sink';
-import type { EventSink } from './publishing/event-sink';
-import { JsonlFileSink } from './publishing/jsonl-file-sink';
-import { KafkaEventSink } from './publishing/kafka-event-sink';
-import { SCENARIOS, buildScenario } from './scenarios/scenario.registry';
+import {
+  buildScenario,
+  DryRunSink,
+  type EventSink,
+  JsonlFileSink,
+  KafkaEventSink,
+  SCENARIOS,
+} from '@crm/corebank-simulation';
 
 const NAME = 'corebank-simulator';
 

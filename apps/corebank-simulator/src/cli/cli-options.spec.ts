@@ -1,6 +1,6 @@
 import { loadConfig } from '@crm/config';
 import { CorebankSimulatorConfig } from '../app.config';
-import { scenarioNames } from '../scenarios/scenario.registry';
+import { scenarioNames } from '@crm/corebank-simulation';
 import { CliUsageError, parseCliOptions } from './cli-options';
 
 const NOW = Date.parse('2025-03-01T01:00:00Z');

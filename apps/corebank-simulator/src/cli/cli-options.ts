@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { MAX_CUSTOMERS, MAX_RATE, type CorebankSimulatorConfig } from '../app.config';
-import { scenarioNames } from '../scenarios/scenario.registry';
+import { scenarioNames } from '@crm/corebank-simulation';
 
 /** A mistake on the command line: one line naming the flag, shown with the usage hint, exit code 2. */
 export class CliUsageError extends Error {

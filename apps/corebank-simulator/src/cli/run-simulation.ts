@@ -1,9 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeProblems, validateEventPayload } from '@crm/contracts';
-import type { SimEvent } from '../core/event-factory';
-import type { EventSink } from '../publishing/event-sink';
-import { buildScenario } from '../scenarios/scenario.registry';
-import { populationEvents } from '../stream/bank-simulation';
+import { buildScenario, type EventSink, populationEvents, type SimEvent } from '@crm/corebank-simulation';
 import type { SimulatorOptions } from './cli-options';
 import type { ProgressReporter } from './progress-reporter';
 import { RunSummary } from './run-summary';

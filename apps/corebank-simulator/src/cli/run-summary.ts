@@ -1,5 +1,5 @@
 import { eventDefinitionOf } from '@crm/contracts';
-import type { SimEvent } from '../core/event-factory';
+import type { SimEvent } from '@crm/corebank-simulation';
 
 /** What a run published, for the closing summary. */
 export class RunSummary {

@@ -11,10 +11,7 @@ import {
 } from '@crm/contracts';
 import { testStack, eventually } from '@crm/testing';
 // The simulator is the realistic source of core-banking events for every service's tests.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { populationEvents } from '../../../corebank-simulator/src/stream/bank-simulation';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { KafkaEventSink } from '../../../corebank-simulator/src/publishing/kafka-event-sink';
+import { KafkaEventSink, populationEvents } from '@crm/corebank-simulation';
 import { Harness, Role, envelope, startCustomerService } from '../testing/customer-service.harness';
 
 /** Event types the service does not project (it has no use for them): the consumer skips them. */

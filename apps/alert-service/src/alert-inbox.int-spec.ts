@@ -1,0 +1,374 @@
+import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import {
+  CLOUDEVENTS_SPEC_VERSION,
+  EventTypes,
+  Topics,
+  eventDefinitionOf,
+  type EventEnvelope,
+} from '@crm/contracts';
+import { EventPublisher, ensureTopics } from '@crm/messaging';
+import { Role, signDevToken, type AccessTokenClaims } from '@crm/security';
+import { AlertServiceHarness, TEST_SECRETS } from './testing/alert-service.harness';
+
+/** The inbox, parameters and live stream over HTTP, with routing from the coverage projection. */
+describe('alert inbox API on the real stack', () => {
+  const harness = new AlertServiceHarness();
+  const id = (name: string) => `${name}-${harness.suffix}`;
+  const [HO, BR, OUT1, OUT2] = ['HO', 'BR', 'OUT1', 'OUT2'].map(id);
+  const [C1, C2, M1, M2, H2] = ['C1', 'C2', 'M1', 'M2', 'H2'].map(id);
+  let publisher: EventPublisher;
+  let server: ReturnType<NonNullable<AlertServiceHarness['app']>['getHttpServer']>;
+  const published = new Set<string>();
+  let clock = Date.now();
+
+  const token = (claims: Omit<AccessTokenClaims, 'sub'> & { sub?: string }) =>
+    `Bearer ${signDevToken({ sub: claims.sub ?? randomUUID(), ...claims }, TEST_SECRETS)}`;
+  const manager1 = token({ roles: [Role.RelationshipManager], inst: OUT1, mgr: M1 });
+  const manager2 = token({ roles: [Role.RelationshipManager], inst: OUT2, mgr: M2 });
+  const stranger = token({ roles: [Role.RelationshipManager], inst: OUT1, mgr: id('M9') });
+  const branchHead = token({ roles: [Role.InstitutionHead], inst: BR });
+  const outletHead = token({ roles: [Role.InstitutionHead], inst: OUT1 });
+  const admin = token({ roles: [Role.HeadOfficeAdmin], inst: HO });
+
+  const publish = async (type: string, subject: string, data: object) => {
+    const envelope: EventEnvelope<object> = {
+      id: randomUUID(),
+      source: '/test/alert-inbox',
+      type,
+      specversion: CLOUDEVENTS_SPEC_VERSION,
+      time: new Date((clock += 1000)).toISOString(),
+      subject,
+      data,
+    };
+    published.add(envelope.id);
+    await publisher.publish([{ topic: `${harness.topicPrefix}${eventDefinitionOf(type)!.topic}`, envelope }]);
+  };
+  const drained = () =>
+    harness.until(
+      () => harness.processedCount(),
+      (n) => n >= published.size,
+    );
+
+  const credit = (customerId: string, institutionId: string, amount: string, account = 'A') =>
+    publish(EventTypes.TransactionPosted, customerId, {
+      transactionId: randomUUID(),
+      accountId: `${account}-${customerId}`,
+      customerId,
+      institutionId,
+      creditDebitIndicator: 'CRDT',
+      amount: { amount, currency: 'CNY' },
+      bookingDate: new Date(clock).toISOString(),
+      valueDate: new Date(clock).toISOString().slice(0, 10),
+      bankTransactionCode: 'PMNT-RCDT-DMCT',
+      channel: 'online',
+      balanceAfter: { amount, currency: 'CNY' },
+    });
+
+  beforeAll(async () => {
+    const app = await harness.start();
+    await app.listen(0);
+    server = app.getHttpServer();
+    publisher = new EventPublisher(harness.kafka);
+    await ensureTopics(
+      harness.kafka,
+      [Topics.CorebankOrganisation, Topics.CrmAssignment, Topics.CorebankTransaction].map(
+        (t) => `${harness.topicPrefix}${t}`,
+      ),
+    );
+    const institution = (institutionId: string, parentId: string | null, level: string) =>
+      publish(EventTypes.InstitutionUpserted, institutionId, {
+        institutionId,
+        name: institutionId,
+        level,
+        parentId,
+        regionCode: '330106',
+        active: true,
+      });
+    await institution(HO, null, 'head-office');
+    await institution(BR, HO, 'branch');
+    await institution(OUT1, BR, 'outlet');
+    await institution(OUT2, BR, 'outlet');
+    await publish(EventTypes.ManagerUpserted, H2, {
+      managerId: H2,
+      name: '王芳',
+      institutionId: OUT2,
+      roles: ['institution-head'],
+      active: true,
+    });
+    const coverage = (customerId: string, primary: object, secondary: object[]) =>
+      publish(EventTypes.CoverageChanged, customerId, {
+        customerId,
+        version: 1,
+        primary,
+        secondary,
+        keyCustomer: false,
+        privateBankerId: null,
+        changedAt: new Date(clock).toISOString(),
+        changedBy: 'system',
+        note: 'test coverage',
+      });
+    await coverage(
+      C1,
+      { institutionId: OUT1, managerId: M1, reason: 'largest-deposit', basis: 'automatic' },
+      [{ institutionId: OUT2, managerId: M2, reason: 'deposit', basis: 'automatic' }],
+    );
+    await coverage(
+      C2,
+      { institutionId: OUT2, managerId: null, reason: 'largest-deposit', basis: 'automatic' },
+      [],
+    );
+    await drained();
+    // C1's inflow is booked at OUT2, a secondary institution; C2 has no manager.
+    await credit(C1, OUT2, '600000.00');
+    await credit(C2, OUT2, '700000.00');
+    await drained();
+    await harness.until(
+      () => harness.query(`SELECT id FROM $schema.alert`),
+      (rows) => rows.length >= 2,
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await publisher?.disconnect();
+    await harness.destroy();
+  }, 60_000);
+
+  it('refuses a call without a token with problem details', async () => {
+    const res = await request(server).get('/api/v1/alerts').expect(401);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('routes to the primary manager, adds the secondary institution’s manager for a fact at its outlet', async () => {
+    const mine = await request(server).get('/api/v1/alerts').set('Authorization', manager1).expect(200);
+    expect(mine.body.items).toHaveLength(1);
+    expect(mine.body.items[0]).toMatchObject({
+      kind: 'large-inflow',
+      customerId: C1,
+      institutionId: OUT1,
+      managerId: M1,
+      routedTo: 'primary-manager',
+      secondaryInstitutionId: OUT2,
+      secondaryManagerId: M2,
+      amount: { amount: '600000.00', currency: 'CNY' },
+      status: 'open',
+    });
+    const theirs = await request(server).get('/api/v1/alerts').set('Authorization', manager2).expect(200);
+    expect(theirs.body.items.map((a: { customerId: string }) => a.customerId)).toEqual([C1]);
+  });
+
+  it('puts a customer without a manager in the queue of their primary institution’s head', async () => {
+    const res = await request(server)
+      .get(`/api/v1/alerts?customerId=${C2}`)
+      .set('Authorization', admin)
+      .expect(200);
+    expect(res.body.items[0]).toMatchObject({
+      institutionId: OUT2,
+      managerId: H2,
+      routedTo: 'institution-head',
+    });
+  });
+
+  it('shows a head their subtree only', async () => {
+    const branch = await request(server).get('/api/v1/alerts').set('Authorization', branchHead).expect(200);
+    expect(branch.body.items.map((a: { customerId: string }) => a.customerId).sort()).toEqual(
+      [C1, C2].sort(),
+    );
+    const outlet = await request(server).get('/api/v1/alerts').set('Authorization', outletHead).expect(200);
+    expect(outlet.body.items.map((a: { customerId: string }) => a.customerId)).toEqual([C1]);
+  });
+
+  it('pages with a keyset cursor, without overlap, and counts by kind', async () => {
+    const first = await request(server).get('/api/v1/alerts?limit=1').set('Authorization', admin).expect(200);
+    expect(first.body.items).toHaveLength(1);
+    const second = await request(server)
+      .get(`/api/v1/alerts?limit=1&cursor=${first.body.nextCursor}`)
+      .set('Authorization', admin)
+      .expect(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+    const counts = await request(server)
+      .get('/api/v1/alerts/counts')
+      .set('Authorization', branchHead)
+      .expect(200);
+    expect(counts.body).toEqual([{ kind: 'large-inflow', count: 2 }]);
+  });
+
+  it.each([
+    ['kind=nope', 'kind'],
+    ['cursor=garbage', 'cursor'],
+    ['limit=0', 'limit'],
+    ['from=yesterday', 'from'],
+    ['from=2025-03-02T00:00:00%2B08:00&to=2025-03-01T00:00:00%2B08:00', 'to'],
+  ])('answers 400 naming the field for %s', async (query, field) => {
+    const res = await request(server).get(`/api/v1/alerts?${query}`).set('Authorization', admin).expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  it('acknowledges and resolves with an outcome, audited; out of scope is not found', async () => {
+    const [alert] = (await request(server).get('/api/v1/alerts').set('Authorization', manager1)).body.items;
+    await request(server).get(`/api/v1/alerts/${alert.id}`).set('Authorization', stranger).expect(404);
+    await request(server).get('/api/v1/alerts/not-a-uuid').set('Authorization', manager1).expect(404);
+    const acked = await request(server)
+      .post(`/api/v1/alerts/${alert.id}/acknowledge`)
+      .set('Authorization', manager1)
+      .expect(201);
+    expect(acked.body.status).toBe('acknowledged');
+    const bad = await request(server)
+      .post(`/api/v1/alerts/${alert.id}/resolve`)
+      .set('Authorization', manager1)
+      .send({ outcome: '' })
+      .expect(400);
+    expect(bad.body.errors[0].field).toBe('outcome');
+    const resolved = await request(server)
+      .post(`/api/v1/alerts/${alert.id}/resolve`)
+      .set('Authorization', manager1)
+      .send({ outcome: '已联系客户：售房款到账，推荐大额存单' })
+      .expect(201);
+    expect(resolved.body).toMatchObject({
+      status: 'resolved',
+      outcome: '已联系客户：售房款到账，推荐大额存单',
+    });
+    await request(server)
+      .post(`/api/v1/alerts/${alert.id}/resolve`)
+      .set('Authorization', manager1)
+      .send({ outcome: 'again' })
+      .expect(409);
+    const audit = await harness.query<{ action: string }>(
+      `SELECT action FROM $schema.audit_log WHERE resource_id = $1 ORDER BY occurred_at`,
+      [alert.id],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['alert.acknowledge', 'alert.resolve']);
+  });
+
+  it('validates and audits an institution’s thresholds, and applies them to events after the change', async () => {
+    const defaults = (
+      await request(server).get('/api/v1/alert-parameters/defaults').set('Authorization', admin).expect(200)
+    ).body;
+    const strict = {
+      ...defaults,
+      largeInflow: { singleAmount: '100000.00', windowTotal: '150000.00', windowHours: 24 },
+    };
+    const bad = await request(server)
+      .put(`/api/v1/alert-parameters/institutions/${OUT1}`)
+      .set('Authorization', admin)
+      .send({ ...strict, largeInflow: { ...strict.largeInflow, windowHours: 500, singleAmount: 100000 } })
+      .expect(400);
+    expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual([
+      'largeInflow.singleAmount',
+      'largeInflow.windowHours',
+    ]);
+    await request(server)
+      .put(`/api/v1/alert-parameters/institutions/${OUT1}`)
+      .set('Authorization', manager1)
+      .send(strict)
+      .expect(403);
+    await request(server)
+      .put(`/api/v1/alert-parameters/institutions/${OUT2}`)
+      .set('Authorization', outletHead)
+      .send(strict)
+      .expect(403);
+    await request(server)
+      .put(`/api/v1/alert-parameters/institutions/nowhere`)
+      .set('Authorization', admin)
+      .send(strict)
+      .expect(404);
+    const set = await request(server)
+      .put(`/api/v1/alert-parameters/institutions/${OUT1}`)
+      .set('Authorization', outletHead)
+      .send(strict)
+      .expect(200);
+    expect(set.body).toMatchObject({ institutionId: OUT1, setAt: OUT1, parameters: strict });
+
+    // C1's primary institution is OUT1: 120000.00 is now large; C2 (OUT2) keeps the bank defaults.
+    clock = Math.max(clock, Date.now()) + 60_000;
+    // On other accounts: one alert per account and day, and the first accounts have theirs for today.
+    await credit(C1, OUT1, '120000.00', 'B');
+    await credit(C2, OUT2, '120000.00', 'B');
+    await drained();
+    const c1 = await harness.until(
+      () =>
+        harness.query<{ amount: string }>(`SELECT amount::text FROM $schema.alert WHERE customer_id = $1`, [
+          C1,
+        ]),
+      (rows) => rows.length >= 2,
+    );
+    expect(c1.map((r) => r.amount).sort()).toEqual(['120000.00', '600000.00']);
+    expect(await harness.query(`SELECT 1 FROM $schema.alert WHERE customer_id = $1`, [C2])).toHaveLength(1);
+    const audit = await harness.query<{ action: string }>(
+      `SELECT action FROM $schema.audit_log WHERE resource_type = 'alert-parameters'`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(['alert-parameters.set']);
+  });
+
+  it('streams a new alert to the manager it concerns (Server-Sent Events)', async () => {
+    const { port } = server.address() as AddressInfo;
+    const received = new Promise<string>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          port,
+          agent: false,
+          path: '/api/v1/alerts/stream',
+          headers: { Authorization: manager2, Accept: 'text/event-stream' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text.includes('\n\n') && text.includes('event: alert')) {
+              resolve(text);
+              req.destroy();
+            }
+          });
+        },
+      );
+      req.on('error', (error) => (error.message.includes('aborted') ? undefined : reject(error)));
+      req.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the stream subscribe before the event
+    clock += 3_600_000 * 30;
+    await credit(C1, OUT2, '800000.00');
+    let timer: NodeJS.Timeout | undefined;
+    const text = await Promise.race([
+      received,
+      new Promise<string>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no alert streamed in 30 s')), 30_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const data = JSON.parse(/data: (.*)/.exec(text)![1]) as {
+      customerId: string;
+      amount: { amount: string };
+    };
+    expect(data).toMatchObject({ customerId: C1, amount: { amount: '800000.00' } });
+  }, 45_000);
+
+  it('exposes alerts raised per kind, events per type, handler latency and consumer lag on /metrics', async () => {
+    const text = (await request(server).get('/metrics').expect(200)).text;
+    expect(text).toMatch(/crm_alerts_raised_total\{kind="large-inflow"\} [1-9]/);
+    expect(text).toMatch(
+      /crm_alert_events_evaluated_total\{type="bank\.corebank\.transaction\.posted\.v1"\} [1-9]/,
+    );
+    expect(text).toContain('crm_event_handler_seconds_bucket');
+    expect(text).toContain('crm_consumer_lag');
+  });
+
+  it('documents every route in the Swagger console', async () => {
+    const doc = (await request(server).get('/docs-json').expect(200)).body as {
+      paths: Record<string, object>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/alerts',
+        '/api/v1/alerts/counts',
+        '/api/v1/alerts/stream',
+        '/api/v1/alerts/{id}',
+        '/api/v1/alerts/{id}/acknowledge',
+        '/api/v1/alerts/{id}/resolve',
+        '/api/v1/alert-parameters/defaults',
+        '/api/v1/alert-parameters/institutions/{institutionId}',
+      ]),
+    );
+  });
+});

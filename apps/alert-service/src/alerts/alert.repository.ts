@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AlertKind, AlertSeverity } from '@crm/contracts';
+import { schemaOf } from '@crm/persistence';
+import type { DataScope } from '@crm/security';
+import type { AlertRoute } from '../coverage/alert-routing';
+import type { AlertCandidate } from '../rules/rule.types';
+
+export const AlertStatus = { Open: 'open', Acknowledged: 'acknowledged', Resolved: 'resolved' } as const;
+export type AlertStatus = (typeof AlertStatus)[keyof typeof AlertStatus];
+
+export interface AlertRow {
+  id: string;
+  alert_key: string;
+  kind: AlertKind;
+  customer_id: string;
+  subject_ref: string;
+  period_key: string;
+  severity: AlertSeverity;
+  amount: string | null;
+  currency: string | null;
+  institution_id: string;
+  manager_id: string | null;
+  routed_to: string;
+  secondary_institution_id: string | null;
+  secondary_manager_id: string | null;
+  reason: string;
+  source_event_ids: string[];
+  occurred_at: Date;
+  raised_at: Date;
+  status: AlertStatus;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  outcome: string | null;
+}
+
+export interface AlertFilter {
+  kind?: string;
+  status?: string;
+  customerId?: string;
+  from?: string;
+  to?: string;
+  /** Keyset: the last row of the previous page. */
+  after?: { raisedAt: string; id: string };
+  limit: number;
+}
+
+/** The caller's data scope as a WHERE clause, its parameters appended to `params`. */
+function scopeClause(scope: DataScope, params: unknown[]): string {
+  switch (scope.kind) {
+    case 'bank':
+      return 'true';
+    case 'institutions':
+      params.push(scope.institutionIds);
+      return `(institution_id = ANY($${params.length}) OR secondary_institution_id = ANY($${params.length}))`;
+    case 'manager':
+      params.push(scope.managerId);
+      return `(manager_id = $${params.length} OR secondary_manager_id = $${params.length})`;
+  }
+}
+
+@Injectable()
+export class AlertRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get table(): string {
+    return `"${schemaOf(this.dataSource)}".alert`;
+  }
+
+  /** Inserts the alert unless its key exists; the row when this call created it, else null. */
+  async insertOnce(
+    tx: EntityManager,
+    alert: AlertCandidate & { key: string; severity: AlertSeverity; sourceEventIds: string[] },
+    route: AlertRoute,
+  ): Promise<AlertRow | null> {
+    const rows: AlertRow[] = await tx.query(
+      `INSERT INTO "${schemaOf(tx.connection)}".alert
+         (alert_key, kind, customer_id, subject_ref, period_key, severity, amount, currency, institution_id,
+          manager_id, routed_to, secondary_institution_id, secondary_manager_id, reason, source_event_ids, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, to_timestamp($16 / 1000.0))
+       ON CONFLICT (alert_key) DO NOTHING
+       RETURNING *, amount::text AS amount`,
+      [
+        alert.key,
+        alert.kind,
+        alert.customerId,
+        alert.subjectRef,
+        alert.periodKey,
+        alert.severity,
+        alert.amount?.amount ?? null,
+        alert.amount?.currency ?? null,
+        route.institutionId,
+        route.managerId,
+        route.routedTo,
+        route.secondaryInstitutionId,
+        route.secondaryManagerId,
+        alert.reason.slice(0, 500),
+        alert.sourceEventIds,
+        alert.occurredAt,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Newest first, keyset on (raised_at, id). */
+  async list(scope: DataScope, filter: AlertFilter): Promise<AlertRow[]> {
+    const params: unknown[] = [];
+    const where = [scopeClause(scope, params)];
+    const add = (sql: (n: number) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(params.length));
+    };
+    if (filter.kind) add((n) => `kind = $${n}`, filter.kind);
+    if (filter.status) add((n) => `status = $${n}`, filter.status);
+    if (filter.customerId) add((n) => `customer_id = $${n}`, filter.customerId);
+    if (filter.from) add((n) => `raised_at >= $${n}`, filter.from);
+    if (filter.to) add((n) => `raised_at < $${n}`, filter.to);
+    if (filter.after) {
+      params.push(filter.after.raisedAt, filter.after.id);
+      where.push(`(raised_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit);
+    return this.dataSource.query(
+      `SELECT *, amount::text AS amount FROM ${this.table} WHERE ${where.join(' AND ')}
+        ORDER BY raised_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  async countsByKind(scope: DataScope, status?: string): Promise<{ kind: string; count: number }[]> {
+    const params: unknown[] = [];
+    const where = [scopeClause(scope, params)];
+    if (status) {
+      params.push(status);
+      where.push(`status = $${params.length}`);
+    }
+    return this.dataSource.query(
+      `SELECT kind, count(*)::int AS count FROM ${this.table} WHERE ${where.join(' AND ')} GROUP BY kind ORDER BY kind`,
+      params,
+    );
+  }
+
+  async findOne(scope: DataScope, id: string): Promise<AlertRow | null> {
+    const params: unknown[] = [id];
+    const rows: AlertRow[] = await this.dataSource.query(
+      `SELECT *, amount::text AS amount FROM ${this.table} WHERE id = $1 AND ${scopeClause(scope, params)}`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+
+  async acknowledge(tx: EntityManager, scope: DataScope, id: string, by: string): Promise<AlertRow | null> {
+    const params: unknown[] = [id, by];
+    const [rows]: [AlertRow[]] = await tx.query(
+      `UPDATE ${this.table} SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2
+        WHERE id = $1 AND status = 'open' AND ${scopeClause(scope, params)}
+        RETURNING *, amount::text AS amount`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+
+  async resolve(
+    tx: EntityManager,
+    scope: DataScope,
+    id: string,
+    by: string,
+    outcome: string,
+  ): Promise<AlertRow | null> {
+    const params: unknown[] = [id, by, outcome];
+    const [rows]: [AlertRow[]] = await tx.query(
+      `UPDATE ${this.table} SET status = 'resolved', resolved_at = now(), resolved_by = $2, outcome = $3,
+              acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2)
+        WHERE id = $1 AND status <> 'resolved' AND ${scopeClause(scope, params)}
+        RETURNING *, amount::text AS amount`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,16 @@
+import { IsString, Matches } from 'class-validator';
+import { HttpServiceConfig } from '@crm/config';
+
+/** Environment of the alert service. */
+export class AlertServiceConfig extends HttpServiceConfig {
+  override PORT: number = 3003;
+
+  /** The service's own Postgres schema (tests run on a throw-away one). */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA: string = 'alert';
+
+  /** Put before every Redis key (windows and the BullMQ queue), so tests and environments share a Redis. */
+  @IsString()
+  @Matches(/^([a-z0-9_.-]+:)*$/, { message: "must be empty or ':'-terminated segments, e.g. 'alert:'" })
+  REDIS_KEY_PREFIX: string = 'alert:';
+}

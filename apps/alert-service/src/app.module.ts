@@ -1,0 +1,74 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ConfigModule } from '@crm/config';
+import { MessagingModule } from '@crm/messaging';
+import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
+import { serviceDataSourceOptions } from '@crm/persistence';
+import { AuditModule, SecurityModule } from '@crm/security';
+import { AlertInboxController } from './alerts/alert-inbox.controller';
+import { AlertInboxService } from './alerts/alert-inbox.service';
+import { AlertMetrics } from './alerts/alert-metrics';
+import { AlertRaiser } from './alerts/alert-raiser.service';
+import { AlertStreamService } from './alerts/alert-stream.service';
+import { AlertTopicProvisioner } from './alerts/alert-topic.provisioner';
+import { AlertRepository } from './alerts/alert.repository';
+import { alertStorage } from './alert-storage';
+import { AlertServiceConfig } from './app.config';
+import { CorebankEventsConsumer } from './consumer/corebank-events.consumer';
+import { CoverageConsumer } from './coverage/coverage.consumer';
+import { CoverageRepository } from './coverage/coverage.repository';
+import { AlertEngine } from './engine/alert-engine.service';
+import { AlertParametersController } from './parameters/alert-parameters.controller';
+import { AlertParametersRepository } from './parameters/alert-parameters.repository';
+import { AlertParametersService } from './parameters/alert-parameters.service';
+import { REDIS, RedisModule } from './redis/redis.module';
+import { ReminderRepository } from './reminders/reminder.repository';
+import { ReminderScheduler } from './reminders/reminder.scheduler';
+import { ReminderService } from './reminders/reminder.service';
+import { FlowEntryRepository } from './windows/flow-entry.repository';
+import { FlowWindowStore } from './windows/flow-window.store';
+
+export const SERVICE_NAME = 'alert-service';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(AlertServiceConfig),
+    TypeOrmModule.forRootAsync({
+      inject: [AlertServiceConfig],
+      useFactory: (config: AlertServiceConfig) =>
+        serviceDataSourceOptions({ ...alertStorage(config.DATABASE_SCHEMA), url: config.DATABASE_URL }),
+    }),
+    RedisModule,
+    MessagingModule.forRoot({ service: SERVICE_NAME }),
+    SecurityModule.forRoot(),
+    AuditModule,
+    MetricsModule,
+    HealthModule.forRootAsync({
+      inject: [DataSource, REDIS],
+      useFactory: (dataSource: DataSource, redis: Redis) => ({
+        checks: { postgres: postgresCheck(dataSource), redis: redisCheck(redis) },
+      }),
+    }),
+  ],
+  controllers: [CorebankEventsConsumer, CoverageConsumer, AlertInboxController, AlertParametersController],
+  providers: [
+    AlertTopicProvisioner,
+    AlertEngine,
+    AlertRaiser,
+    AlertRepository,
+    AlertMetrics,
+    AlertInboxService,
+    AlertStreamService,
+    CoverageRepository,
+    AlertParametersRepository,
+    AlertParametersService,
+    ReminderRepository,
+    ReminderScheduler,
+    ReminderService,
+    FlowEntryRepository,
+    FlowWindowStore,
+  ],
+})
+export class AppModule {}

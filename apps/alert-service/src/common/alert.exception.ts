@@ -1,0 +1,17 @@
+import { DomainErrorKind, DomainException } from '@crm/http';
+
+export enum AlertExceptionCode {
+  AlertNotFound = 'ALERT_NOT_FOUND',
+  AlertAlreadyResolved = 'ALERT_ALREADY_RESOLVED',
+  InstitutionUnknown = 'INSTITUTION_UNKNOWN',
+  OutsideScope = 'OUTSIDE_DATA_SCOPE',
+}
+
+export class AlertException extends DomainException<AlertExceptionCode> {
+  protected readonly kinds = {
+    [AlertExceptionCode.AlertNotFound]: DomainErrorKind.NotFound,
+    [AlertExceptionCode.AlertAlreadyResolved]: DomainErrorKind.Conflict,
+    [AlertExceptionCode.InstitutionUnknown]: DomainErrorKind.NotFound,
+    [AlertExceptionCode.OutsideScope]: DomainErrorKind.Forbidden,
+  };
+}

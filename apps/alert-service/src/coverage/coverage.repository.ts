@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  CoverageChangedPayload,
+  InstitutionUpsertedPayload,
+  ManagerRole,
+  ManagerUpsertedPayload,
+} from '@crm/contracts';
+import { schemaOf } from '@crm/persistence';
+import type { CustomerCoverage } from '@crm/security';
+
+/** The service's own copies of coverage (crm.assignment) and of the organisation (corebank.organisation). */
+@Injectable()
+export class CoverageRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Keeps the highest version: an older or repeated CoverageChanged changes nothing. */
+  async upsertCoverage(tx: EntityManager, c: CoverageChangedPayload): Promise<void> {
+    await tx.query(
+      `INSERT INTO "${schemaOf(tx.connection)}".coverage AS c
+         (customer_id, version, primary_institution_id, primary_manager_id, private_banker_id, secondary, changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (customer_id) DO UPDATE SET version = EXCLUDED.version,
+         primary_institution_id = EXCLUDED.primary_institution_id, primary_manager_id = EXCLUDED.primary_manager_id,
+         private_banker_id = EXCLUDED.private_banker_id, secondary = EXCLUDED.secondary, changed_at = EXCLUDED.changed_at
+       WHERE c.version < EXCLUDED.version`,
+      [
+        c.customerId,
+        c.version,
+        c.primary?.institutionId ?? null,
+        c.primary?.managerId ?? null,
+        c.privateBankerId,
+        JSON.stringify(c.secondary.map((s) => ({ institutionId: s.institutionId, managerId: s.managerId }))),
+        c.changedAt,
+      ],
+    );
+  }
+
+  async coverageOf(tx: EntityManager, customerId: string): Promise<CustomerCoverage | null> {
+    const rows: {
+      primary_institution_id: string | null;
+      primary_manager_id: string | null;
+      private_banker_id: string | null;
+      secondary: { institutionId: string; managerId: string | null }[];
+    }[] = await tx.query(
+      `SELECT primary_institution_id, primary_manager_id, private_banker_id, secondary
+         FROM "${schemaOf(tx.connection)}".coverage WHERE customer_id = $1`,
+      [customerId],
+    );
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    return {
+      primaryInstitutionId: r.primary_institution_id,
+      primaryManagerId: r.primary_manager_id,
+      privateBankerId: r.private_banker_id,
+      secondary: r.secondary,
+    };
+  }
+
+  async upsertInstitution(tx: EntityManager, i: InstitutionUpsertedPayload): Promise<void> {
+    await tx.query(
+      `INSERT INTO "${schemaOf(tx.connection)}".institution (institution_id, parent_id, level, name, active)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (institution_id) DO UPDATE SET parent_id = EXCLUDED.parent_id, level = EXCLUDED.level,
+         name = EXCLUDED.name, active = EXCLUDED.active`,
+      [i.institutionId, i.parentId, i.level, i.name, i.active],
+    );
+  }
+
+  async upsertManager(tx: EntityManager, m: ManagerUpsertedPayload): Promise<void> {
+    await tx.query(
+      `INSERT INTO "${schemaOf(tx.connection)}".manager (manager_id, institution_id, roles, active)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (manager_id) DO UPDATE SET institution_id = EXCLUDED.institution_id, roles = EXCLUDED.roles,
+         active = EXCLUDED.active`,
+      [m.managerId, m.institutionId, m.roles, m.active],
+    );
+  }
+
+  /** The active head of an institution (lowest id when several), whose queue takes unassigned customers. */
+  async headOf(tx: EntityManager, institutionId: string): Promise<string | null> {
+    const rows: { manager_id: string }[] = await tx.query(
+      `SELECT manager_id FROM "${schemaOf(tx.connection)}".manager
+        WHERE institution_id = $1 AND active AND $2 = ANY(roles) ORDER BY manager_id LIMIT 1`,
+      [institutionId, ManagerRole.InstitutionHead],
+    );
+    return rows[0]?.manager_id ?? null;
+  }
+
+  /** An institution and all its descendants, for a head's data scope. */
+  async subtreeOf(institutionId: string): Promise<string[]> {
+    const rows: { institution_id: string }[] = await this.dataSource.query(
+      `WITH RECURSIVE subtree AS (
+         SELECT institution_id FROM "${schemaOf(this.dataSource)}".institution WHERE institution_id = $1
+         UNION
+         SELECT i.institution_id FROM "${schemaOf(this.dataSource)}".institution i JOIN subtree s ON i.parent_id = s.institution_id
+       ) SELECT institution_id FROM subtree`,
+      [institutionId],
+    );
+    return rows.map((r) => r.institution_id);
+  }
+
+  async institutionExists(institutionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM "${schemaOf(this.dataSource)}".institution WHERE institution_id = $1`,
+      [institutionId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,236 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import {
+  AlertKind,
+  CreditDebitIndicator,
+  type AccountClosedPayload,
+  type AccountMaturityChangedPayload,
+  type AccountOpenedPayload,
+  type AlertParameters,
+  type CardOverduePayload,
+  type CardSpendPostedPayload,
+  type CardStatementIssuedPayload,
+  type EventEnvelope,
+  type LoanClassificationChangedPayload,
+  type LoanDisbursedPayload,
+  type LoanInterestUnpaidPayload,
+  type LoanOverduePayload,
+  type LoanScheduleChangedPayload,
+  type LoanSettledPayload,
+  type TransactionPostedPayload,
+  type TransactionReversedPayload,
+} from '@crm/contracts';
+import { formatAmount } from '@crm/persistence';
+import { AlertMetrics } from '../alerts/alert-metrics';
+import { AlertRaiser } from '../alerts/alert-raiser.service';
+import { AlertParametersService } from '../parameters/alert-parameters.service';
+import { ReminderService } from '../reminders/reminder.service';
+import { cardOverdueRule } from '../rules/card-overdue.rule';
+import { cardRepaymentDueRule } from '../rules/card-repayment-due.rule';
+import { cstDateOf } from '../rules/calendar.util';
+import { depositAccountClosedRule } from '../rules/deposit-account-closed.rule';
+import type { FlowEntry } from '../rules/flow-window.util';
+import {
+  frequentTransfersToOtherBanksRule,
+  isTransferToOtherBank,
+} from '../rules/frequent-transfers-to-other-banks.rule';
+import { largeCardSpendRule } from '../rules/large-card-spend.rule';
+import { largeInflowRule } from '../rules/large-inflow.rule';
+import { largeOutflowRule } from '../rules/large-outflow.rule';
+import { loanClassificationDowngradeRule } from '../rules/loan-classification-downgrade.rule';
+import { loanInstalmentDueRule } from '../rules/loan-instalment-due.rule';
+import { loanInterestUnpaidRule } from '../rules/loan-interest-unpaid.rule';
+import { loanMaturityRule, type LoanTerms } from '../rules/loan-maturity.rule';
+import { loanOverdueRule } from '../rules/loan-overdue.rule';
+import { alertKeyOf, type AlertCandidate, type ReminderPlan } from '../rules/rule.types';
+import { timeDepositMaturityRule, type MaturingAccount } from '../rules/time-deposit-maturity.rule';
+import { wealthProductMaturityRule } from '../rules/wealth-product-maturity.rule';
+import { FlowEntryRepository } from '../windows/flow-entry.repository';
+import { FlowWindowStore, type Direction } from '../windows/flow-window.store';
+
+const MATURITY_KINDS = [AlertKind.TimeDepositMaturity, AlertKind.WealthProductMaturity] as const;
+const LOAN_REMINDER_KINDS = [AlertKind.LoanMaturity, AlertKind.LoanInstalmentDue] as const;
+
+/** One event being handled: its transaction, envelope and event time. */
+export interface Handling {
+  tx: EntityManager;
+  envelope: EventEnvelope<object>;
+}
+
+/**
+ * Applies the rules to one core-banking event: advances the customer's event clock (due reminders),
+ * looks up the parameters in force for the customer at event time, keeps the windows, raises alerts.
+ */
+@Injectable()
+export class AlertEngine {
+  constructor(
+    private readonly parameters: AlertParametersService,
+    private readonly raiser: AlertRaiser,
+    private readonly reminders: ReminderService,
+    private readonly flows: FlowEntryRepository,
+    private readonly windows: FlowWindowStore,
+    private readonly metrics: AlertMetrics,
+  ) {}
+
+  async transactionPosted(h: Handling, t: TransactionPostedPayload): Promise<void> {
+    const at = Date.parse(t.bookingDate);
+    const params = await this.begin(h, t.customerId, t.institutionId, at);
+    const direction: Direction = t.creditDebitIndicator === CreditDebitIndicator.Credit ? 'CRDT' : 'DBIT';
+    const entry: FlowEntry = {
+      transactionId: t.transactionId,
+      at,
+      amount: formatAmount(t.amount.amount),
+      currency: t.amount.currency,
+      toOtherBank:
+        direction === 'DBIT' && isTransferToOtherBank(t.bankTransactionCode, t.counterparty?.agent.sameBank),
+    };
+    const subject = { customerId: t.customerId, accountId: t.accountId, institutionId: t.institutionId };
+    if (!(await this.flows.record(h.tx, subject, direction, entry))) return;
+    const others = await this.windows.around(h.tx, subject, direction, at, entry.transactionId);
+    await this.windows.add(subject, direction, entry);
+    const candidates =
+      direction === 'CRDT'
+        ? largeInflowRule(subject, others, entry, params)
+        : [
+            ...largeOutflowRule(subject, others, entry, params),
+            ...frequentTransfersToOtherBanksRule(subject, others, entry, params),
+          ];
+    await this.raise(h, candidates);
+  }
+
+  /**
+   * A reversed entry leaves the windows, so it counts towards no later alert. An alert it already raised
+   * stands: the money did move, and the manager resolves it with the reversal as outcome.
+   */
+  async transactionReversed(h: Handling, r: TransactionReversedPayload): Promise<void> {
+    const at = Date.parse(r.bookingDate);
+    await this.begin(h, r.customerId, r.institutionId, at);
+    const subject = { customerId: r.customerId, accountId: r.accountId };
+    const reversed = await this.flows.reverse(h.tx, subject, r.reversedTransactionId, {
+      direction: r.creditDebitIndicator === CreditDebitIndicator.Credit ? 'CRDT' : 'DBIT',
+      at,
+      amount: formatAmount(r.amount.amount),
+      currency: r.amount.currency,
+    });
+    if (reversed) await this.windows.remove(subject, reversed.direction, reversed.entry);
+  }
+
+  async accountOpened(h: Handling, o: AccountOpenedPayload): Promise<void> {
+    const at = this.eventTime(h);
+    const params = await this.begin(h, o.customerId, o.institutionId, at);
+    await this.reminders.plan(h.tx, this.maturityPlans(o, params), at, h.envelope.id);
+  }
+
+  async accountMaturityChanged(h: Handling, m: AccountMaturityChangedPayload): Promise<void> {
+    const at = this.eventTime(h);
+    const params = await this.begin(h, m.customerId, m.institutionId, at);
+    const plans = this.maturityPlans(m, params);
+    await this.reminders.cancel(h.tx, m.accountId, MATURITY_KINDS, plans.map(keyOfPlan));
+    await this.reminders.plan(h.tx, plans, at, h.envelope.id);
+  }
+
+  async accountClosed(h: Handling, c: AccountClosedPayload): Promise<void> {
+    const at = this.eventTime(h);
+    await this.begin(h, c.customerId, c.institutionId, at);
+    await this.reminders.cancel(h.tx, c.accountId, MATURITY_KINDS);
+    const alert = depositAccountClosedRule(c);
+    await this.raise(h, alert ? [alert] : []);
+  }
+
+  async loanDisbursed(h: Handling, l: LoanDisbursedPayload): Promise<void> {
+    const at = this.eventTime(h);
+    const params = await this.begin(h, l.customerId, l.institutionId, at);
+    await this.reminders.plan(h.tx, this.loanPlans(l, at, params), at, h.envelope.id);
+  }
+
+  /** The new schedule replaces the old: reminders for dates no longer in it are cancelled. */
+  async loanScheduleChanged(h: Handling, s: LoanScheduleChangedPayload): Promise<void> {
+    const at = this.eventTime(h);
+    const params = await this.begin(h, s.customerId, s.institutionId, at);
+    const plans = this.loanPlans(s, at, params);
+    await this.reminders.cancel(h.tx, s.loanId, LOAN_REMINDER_KINDS, plans.map(keyOfPlan));
+    await this.reminders.plan(h.tx, plans, at, h.envelope.id);
+  }
+
+  async loanSettled(h: Handling, s: LoanSettledPayload): Promise<void> {
+    await this.begin(h, s.customerId, s.institutionId, this.eventTime(h));
+    await this.reminders.cancel(h.tx, s.loanId, LOAN_REMINDER_KINDS);
+  }
+
+  async loanInterestUnpaid(h: Handling, u: LoanInterestUnpaidPayload): Promise<void> {
+    await this.begin(h, u.customerId, u.institutionId, this.eventTime(h));
+    await this.raise(h, [loanInterestUnpaidRule(u)]);
+  }
+
+  async loanOverdue(h: Handling, o: LoanOverduePayload): Promise<void> {
+    await this.begin(h, o.customerId, o.institutionId, this.eventTime(h));
+    await this.raise(h, [loanOverdueRule(o)]);
+  }
+
+  async loanClassificationChanged(h: Handling, c: LoanClassificationChangedPayload): Promise<void> {
+    await this.begin(h, c.customerId, c.institutionId, this.eventTime(h));
+    const alert = loanClassificationDowngradeRule(c);
+    await this.raise(h, alert ? [alert] : []);
+  }
+
+  async cardStatementIssued(h: Handling, s: CardStatementIssuedPayload): Promise<void> {
+    const at = this.eventTime(h);
+    const params = await this.begin(h, s.customerId, s.institutionId, at);
+    await this.reminders.plan(h.tx, [cardRepaymentDueRule(s, params)], at, h.envelope.id);
+  }
+
+  async cardSpendPosted(h: Handling, s: CardSpendPostedPayload): Promise<void> {
+    const at = Date.parse(s.postedAt);
+    const params = await this.begin(h, s.customerId, s.institutionId, at);
+    const alert = largeCardSpendRule(s, params);
+    await this.raise(h, alert ? [alert] : []);
+  }
+
+  async cardOverdue(h: Handling, o: CardOverduePayload): Promise<void> {
+    await this.begin(h, o.customerId, o.institutionId, this.eventTime(h));
+    await this.raise(h, [cardOverdueRule(o)]);
+  }
+
+  /** Any event of the customer: raise their reminders due by now (event time), then the parameters in force. */
+  async customerEvent(h: Handling, customerId: string): Promise<void> {
+    this.metrics.eventEvaluated(h.envelope.type);
+    await this.reminders.advanceCustomerClock(h.tx, customerId, this.eventTime(h), h.envelope.id);
+  }
+
+  private async begin(
+    h: Handling,
+    customerId: string,
+    institutionId: string,
+    at: number,
+  ): Promise<AlertParameters> {
+    this.metrics.eventEvaluated(h.envelope.type);
+    await this.reminders.advanceCustomerClock(
+      h.tx,
+      customerId,
+      Math.max(at, this.eventTime(h)),
+      h.envelope.id,
+    );
+    const institution = await this.raiser.applicableInstitution(h.tx, customerId, institutionId);
+    return this.parameters.applicable(h.tx, institution, at);
+  }
+
+  private async raise(h: Handling, candidates: AlertCandidate[]): Promise<void> {
+    if (candidates.length > 0) await this.raiser.raise(h.tx, candidates, [h.envelope.id]);
+  }
+
+  private eventTime(h: Handling): number {
+    return Date.parse(h.envelope.time);
+  }
+
+  private maturityPlans(account: MaturingAccount, params: AlertParameters): ReminderPlan[] {
+    return [timeDepositMaturityRule(account, params), wealthProductMaturityRule(account, params)].filter(
+      (p): p is ReminderPlan => p !== null,
+    );
+  }
+
+  private loanPlans(loan: LoanTerms, at: number, params: AlertParameters): ReminderPlan[] {
+    return [loanMaturityRule(loan, params), ...loanInstalmentDueRule(loan, cstDateOf(at), params)];
+  }
+}
+
+const keyOfPlan = (p: ReminderPlan): string => alertKeyOf({ ...p, periodKey: p.dueDate });

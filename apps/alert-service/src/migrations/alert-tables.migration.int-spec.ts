@@ -1,0 +1,30 @@
+import { revertLastMigration } from '@crm/persistence';
+import { createTestSchema, type TestSchema } from '@crm/testing';
+import { alertStorage } from '../alert-storage';
+
+describe('AlertTables migration', () => {
+  let db: TestSchema;
+
+  beforeAll(async () => {
+    db = await createTestSchema('alert_migration', { migrations: alertStorage('unused').migrations });
+  });
+
+  afterAll(() => db?.drop());
+
+  const tables = async () =>
+    (
+      await db.dataSource.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+        [db.schema],
+      )
+    ).map((r: { table_name: string }) => r.table_name);
+
+  it('creates the alert tables and its down removes exactly them', async () => {
+    const up = ['alert', 'alert_parameters', 'coverage', 'flow_entry', 'institution', 'manager', 'reminder'];
+    expect(await tables()).toEqual(expect.arrayContaining(up));
+    await revertLastMigration(db.dataSource);
+    const after = await tables();
+    for (const table of up) expect(after).not.toContain(table);
+    expect(after).toContain('outbox');
+  });
+});

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { DEFAULT_ALERT_PARAMETERS, type AlertParameters } from '@crm/contracts';
+import { AuditLogWriter, AuthenticatedUser, DataScopeError, resolveDataScope } from '@crm/security';
+import { AlertException, AlertExceptionCode } from '../common/alert.exception';
+import { CoverageRepository } from '../coverage/coverage.repository';
+import { AlertParametersRepository } from './alert-parameters.repository';
+import type { AlertParametersDto, EffectiveParametersDto } from './alert-parameters.dto';
+
+/** Bank defaults (contracts) overridden per institution, nearest ancestor first, versioned by time. */
+@Injectable()
+export class AlertParametersService {
+  constructor(
+    private readonly repository: AlertParametersRepository,
+    private readonly coverage: CoverageRepository,
+    private readonly audit: AuditLogWriter,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** The parameters that judge an event at `at` for a customer whose primary institution is given. */
+  async applicable(tx: EntityManager, institutionId: string, at: number): Promise<AlertParameters> {
+    const version = await this.repository.inForce(tx, institutionId, new Date(at));
+    return version.parameters ?? DEFAULT_ALERT_PARAMETERS;
+  }
+
+  defaults(): AlertParameters {
+    return DEFAULT_ALERT_PARAMETERS;
+  }
+
+  async effective(user: AuthenticatedUser, institutionId: string): Promise<EffectiveParametersDto> {
+    await this.assertManages(user, institutionId);
+    const version = await this.repository.inForce(undefined, institutionId, new Date());
+    return {
+      institutionId,
+      setAt: version.setAt,
+      effectiveFrom: version.effectiveFrom,
+      parameters: version.parameters ?? DEFAULT_ALERT_PARAMETERS,
+    };
+  }
+
+  /** Sets an institution's parameters for events from now on; audited in the same transaction. */
+  async set(
+    user: AuthenticatedUser,
+    institutionId: string,
+    parameters: AlertParametersDto | null,
+  ): Promise<EffectiveParametersDto> {
+    await this.assertManages(user, institutionId);
+    const value: AlertParameters | null = parameters && {
+      currency: parameters.currency,
+      largeInflow: { ...parameters.largeInflow },
+      largeOutflow: { ...parameters.largeOutflow },
+      frequentTransfersToOtherBanks: { ...parameters.frequentTransfersToOtherBanks },
+      largeCardSpend: { ...parameters.largeCardSpend },
+      reminderDaysBefore: { ...parameters.reminderDaysBefore },
+    };
+    await this.dataSource.transaction(async (tx) => {
+      const effectiveFrom = await this.repository.append(tx, institutionId, value, user.userId);
+      await this.audit.record(
+        {
+          actor: user,
+          action: value ? 'alert-parameters.set' : 'alert-parameters.reset',
+          resourceType: 'alert-parameters',
+          resourceId: institutionId,
+          outcome: 'allowed',
+          details: { effectiveFrom: effectiveFrom.toISOString(), parameters: value },
+        },
+        tx,
+      );
+    });
+    return this.effective(user, institutionId);
+  }
+
+  /** Head-office admins set any institution's parameters; an institution head those of their subtree. */
+  private async assertManages(user: AuthenticatedUser, institutionId: string): Promise<void> {
+    if (!(await this.coverage.institutionExists(institutionId))) {
+      throw new AlertException(
+        AlertExceptionCode.InstitutionUnknown,
+        `institution ${institutionId} is not known`,
+      );
+    }
+    try {
+      const scope = await resolveDataScope(user, (id) => this.coverage.subtreeOf(id));
+      if (scope.kind === 'bank') return;
+      if (scope.kind === 'institutions' && scope.institutionIds.includes(institutionId)) return;
+    } catch (error) {
+      if (!(error instanceof DataScopeError)) throw error;
+    }
+    throw new AlertException(
+      AlertExceptionCode.OutsideScope,
+      `institution ${institutionId} is outside the caller's data scope`,
+    );
+  }
+}

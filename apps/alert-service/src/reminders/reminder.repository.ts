@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AlertKind } from '@crm/contracts';
+import { schemaOf } from '@crm/persistence';
+import { alertKeyOf, type AlertCandidate, type ReminderPlan } from '../rules/rule.types';
+
+export interface ReminderRow {
+  alert_key: string;
+  kind: AlertKind;
+  customer_id: string;
+  subject_ref: string;
+  period_key: string;
+  institution_id: string;
+  due_from: Date;
+  amount: string | null;
+  currency: string | null;
+  reason: string;
+  source_event_id: string;
+}
+
+export const candidateOf = (r: ReminderRow): AlertCandidate => ({
+  kind: r.kind,
+  customerId: r.customer_id,
+  subjectRef: r.subject_ref,
+  periodKey: r.period_key,
+  institutionId: r.institution_id,
+  reason: r.reason,
+  occurredAt: r.due_from.getTime(),
+  ...(r.amount && r.currency ? { amount: { amount: r.amount, currency: r.currency } } : {}),
+});
+
+/** Reminders ahead of a due date: Postgres is their truth, BullMQ only wakes them up on time. */
+@Injectable()
+export class ReminderRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Records a reminder still to come; a known one keeps its state unless still pending (then it takes the
+   * new due instant). Returns whether it is pending after the call.
+   */
+  async upsertPending(tx: EntityManager, plan: ReminderPlan, sourceEventId: string): Promise<boolean> {
+    const rows: { status: string }[] = await tx.query(
+      `INSERT INTO "${schemaOf(tx.connection)}".reminder AS r
+         (alert_key, kind, customer_id, subject_ref, period_key, institution_id, due_from, amount, currency, reason, source_event_id)
+       VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), $8, $9, $10, $11)
+       ON CONFLICT (alert_key) DO UPDATE SET due_from = EXCLUDED.due_from, updated_at = now(),
+         status = CASE WHEN r.status = 'cancelled' THEN 'pending' ELSE r.status END
+       RETURNING status`,
+      [
+        alertKeyOf({ ...plan, periodKey: plan.dueDate }),
+        plan.kind,
+        plan.customerId,
+        plan.subjectRef,
+        plan.dueDate,
+        plan.institutionId,
+        plan.dueFrom,
+        plan.amount?.amount ?? null,
+        plan.amount?.currency ?? null,
+        plan.reason,
+        sourceEventId,
+      ],
+    );
+    return rows[0].status === 'pending';
+  }
+
+  async markRaised(tx: EntityManager, alertKey: string): Promise<void> {
+    await tx.query(
+      `UPDATE "${schemaOf(tx.connection)}".reminder SET status = 'raised', updated_at = now() WHERE alert_key = $1`,
+      [alertKey],
+    );
+  }
+
+  /** Pending reminders of a customer due by `at`, locked until the transaction ends. */
+  async dueForCustomer(tx: EntityManager, customerId: string, at: number): Promise<ReminderRow[]> {
+    return tx.query(
+      `SELECT *, amount::text AS amount FROM "${schemaOf(tx.connection)}".reminder
+        WHERE customer_id = $1 AND status = 'pending' AND due_from <= to_timestamp($2 / 1000.0)
+        ORDER BY due_from FOR UPDATE`,
+      [customerId, at],
+    );
+  }
+
+  /** One reminder, locked: null when unknown (its transaction may not have committed yet). */
+  async lock(tx: EntityManager, alertKey: string): Promise<(ReminderRow & { status: string }) | null> {
+    const rows: (ReminderRow & { status: string })[] = await tx.query(
+      `SELECT *, amount::text AS amount FROM "${schemaOf(tx.connection)}".reminder WHERE alert_key = $1 FOR UPDATE`,
+      [alertKey],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Cancels a subject's pending reminders of the given kinds, except those to keep; the keys cancelled. */
+  async cancel(
+    tx: EntityManager,
+    subjectRef: string,
+    kinds: readonly AlertKind[],
+    keep: readonly string[] = [],
+  ): Promise<string[]> {
+    const [rows]: [{ alert_key: string }[]] = await tx.query(
+      `UPDATE "${schemaOf(tx.connection)}".reminder SET status = 'cancelled', updated_at = now()
+        WHERE subject_ref = $1 AND status = 'pending' AND kind = ANY($2) AND NOT (alert_key = ANY($3))
+        RETURNING alert_key`,
+      [subjectRef, kinds, keep],
+    );
+    return rows.map((r) => r.alert_key);
+  }
+
+  /** Every pending reminder, in pages: to re-create delayed jobs after Redis lost them. */
+  async pendingPage(afterKey: string, limit: number): Promise<{ alert_key: string; due_from: Date }[]> {
+    return this.dataSource.query(
+      `SELECT alert_key, due_from FROM "${schemaOf(this.dataSource)}".reminder
+        WHERE status = 'pending' AND alert_key > $1 ORDER BY alert_key LIMIT $2`,
+      [afterKey, limit],
+    );
+  }
+}

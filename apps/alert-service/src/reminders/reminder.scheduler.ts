@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, Worker } from 'bullmq';
+import { AlertServiceConfig } from '../app.config';
+
+export const REMINDER_QUEUE = 'alert-reminders';
+
+/** BullMQ job ids may not contain ':'; a digest of the alert key is stable and safe. */
+export const reminderJobId = (alertKey: string): string =>
+  `r-${createHash('sha256').update(alertKey).digest('hex').slice(0, 40)}`;
+
+export type ReminderJobHandler = (alertKey: string) => Promise<void>;
+
+/**
+ * Delayed jobs that wake a reminder at its due instant (wall clock). Job ids derive from the alert key, so
+ * scheduling twice is one job, a moved date is a different key (the old one is removed), and a cancelled
+ * reminder's job is removed. A job that fires for a reminder already raised or cancelled does nothing.
+ */
+@Injectable()
+export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReminderScheduler.name);
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private handler?: ReminderJobHandler;
+
+  constructor(private readonly config: AlertServiceConfig) {
+    this.queue = new Queue(REMINDER_QUEUE, { connection: this.connection(), prefix: this.prefix() });
+  }
+
+  /** Set by the reminder service: what a fired job does. */
+  onFire(handler: ReminderJobHandler): void {
+    this.handler = handler;
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker(
+      REMINDER_QUEUE,
+      async (job: Job<{ alertKey: string }>) => {
+        if (!this.handler) throw new Error('no reminder handler registered');
+        await this.handler(job.data.alertKey);
+      },
+      { connection: this.connection(), prefix: this.prefix(), concurrency: 8 },
+    );
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({
+        msg: 'reminder job failed',
+        jobId: job?.id,
+        attempts: job?.attemptsMade,
+        error: String(error),
+      }),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  /** (Re)schedules: an earlier job of the same reminder is replaced, so a moved due instant counts. */
+  async schedule(alertKey: string, dueFrom: number): Promise<void> {
+    await this.cancel(alertKey);
+    await this.queue.add(
+      'fire',
+      { alertKey },
+      {
+        jobId: reminderJobId(alertKey),
+        delay: Math.max(0, dueFrom - Date.now()),
+        // The reminder's row may commit a moment after the job is added: retry until it is there.
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    );
+  }
+
+  async cancel(alertKey: string): Promise<void> {
+    // A job already running cannot be removed; it finds the reminder cancelled and does nothing.
+    await this.queue.remove(reminderJobId(alertKey)).catch(() => undefined);
+  }
+
+  private prefix(): string {
+    return `${this.config.REDIS_KEY_PREFIX}bull`;
+  }
+
+  private connection() {
+    const url = new URL(this.config.REDIS_URL);
+    return {
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+      maxRetriesPerRequest: null,
+    };
+  }
+}

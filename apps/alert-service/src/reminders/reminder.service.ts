@@ -1,0 +1,113 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AlertKind } from '@crm/contracts';
+import { AlertRaiser } from '../alerts/alert-raiser.service';
+import { isReminderDue } from '../rules/reminder.util';
+import { alertKeyOf, type ReminderPlan } from '../rules/rule.types';
+import { ReminderRepository, candidateOf } from './reminder.repository';
+import { ReminderScheduler } from './reminder.scheduler';
+
+class ReminderNotCommittedError extends Error {
+  override name = 'ReminderNotCommittedError';
+}
+
+/**
+ * Reminders ahead of due dates. One is raised when its due instant is reached by whichever clock gets
+ * there first: the wall clock (a BullMQ delayed job) or the event time of any later event of the same
+ * customer (so a stream replayed or simulated faster than real time raises them where they belong).
+ */
+@Injectable()
+export class ReminderService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReminderService.name);
+
+  constructor(
+    private readonly reminders: ReminderRepository,
+    private readonly scheduler: ReminderScheduler,
+    private readonly raiser: AlertRaiser,
+    private readonly dataSource: DataSource,
+  ) {
+    scheduler.onFire((alertKey) => this.fireJob(alertKey));
+  }
+
+  /** Re-creates the delayed jobs of pending reminders (Redis may have been wiped while we were down). */
+  async onApplicationBootstrap(): Promise<void> {
+    let after = '';
+    for (;;) {
+      const page = await this.reminders.pendingPage(after, 500);
+      for (const r of page) await this.scheduler.schedule(r.alert_key, r.due_from.getTime());
+      if (page.length < 500) break;
+      after = page[page.length - 1].alert_key;
+    }
+  }
+
+  /** Raises the plans due by `at` (event time) now; records and schedules the others. */
+  async plan(
+    tx: EntityManager,
+    plans: readonly ReminderPlan[],
+    at: number,
+    sourceEventId: string,
+  ): Promise<void> {
+    for (const plan of plans) {
+      const key = alertKeyOf({ ...plan, periodKey: plan.dueDate });
+      if (isReminderDue(plan, at)) {
+        await this.raiser.raise(tx, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
+        await this.reminders.upsertPending(tx, plan, sourceEventId);
+        await this.reminders.markRaised(tx, key);
+        await this.scheduler.cancel(key);
+      } else if (await this.reminders.upsertPending(tx, plan, sourceEventId)) {
+        await this.scheduler.schedule(key, plan.dueFrom);
+      }
+    }
+  }
+
+  /** Cancels a subject's pending reminders of some kinds (all but `keep`), jobs included. */
+  async cancel(
+    tx: EntityManager,
+    subjectRef: string,
+    kinds: readonly AlertKind[],
+    keep: readonly string[] = [],
+  ): Promise<void> {
+    for (const key of await this.reminders.cancel(tx, subjectRef, kinds, keep))
+      await this.scheduler.cancel(key);
+  }
+
+  /** An event of the customer at `at`: raises every pending reminder of theirs now due by event time. */
+  async advanceCustomerClock(
+    tx: EntityManager,
+    customerId: string,
+    at: number,
+    sourceEventId: string,
+  ): Promise<void> {
+    for (const row of await this.reminders.dueForCustomer(tx, customerId, at)) {
+      await this.raiser.raise(tx, [candidateOf(row)], [row.source_event_id, sourceEventId]);
+      await this.reminders.markRaised(tx, row.alert_key);
+      await this.scheduler.cancel(row.alert_key);
+    }
+  }
+
+  private async fireJob(alertKey: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const row = await this.reminders.lock(tx, alertKey);
+      if (!row) throw new ReminderNotCommittedError(`reminder ${alertKey} is not (yet) recorded`);
+      if (row.status !== 'pending') return;
+      if (row.due_from.getTime() > Date.now()) {
+        // Rescheduled later while the job waited: the newer job is the one that counts.
+        this.logger.debug({ msg: 'reminder job early, skipped', alertKey });
+        return;
+      }
+      await this.raiser.raise(tx, [candidateOf(row)], [row.source_event_id]);
+      await this.reminders.markRaised(tx, alertKey);
+    });
+  }
+}
+
+const toCandidate = (plan: ReminderPlan) => ({
+  kind: plan.kind,
+  customerId: plan.customerId,
+  subjectRef: plan.subjectRef,
+  periodKey: plan.dueDate,
+  institutionId: plan.institutionId,
+  reason: plan.reason,
+  occurredAt: plan.dueFrom,
+  ...(plan.amount ? { amount: plan.amount } : {}),
+});

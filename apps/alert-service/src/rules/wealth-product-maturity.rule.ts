@@ -1,0 +1,21 @@
+import { AccountKind, AlertKind, type AlertParameters } from '@crm/contracts';
+import { planReminder } from './reminder.util';
+import type { ReminderPlan } from './rule.types';
+import type { MaturingAccount } from './time-deposit-maturity.rule';
+
+/** 理财产品到期提醒: a reminder `lead` days before a wealth product's maturity date. */
+export function wealthProductMaturityRule(
+  account: MaturingAccount,
+  parameters: Pick<AlertParameters, 'reminderDaysBefore'>,
+): ReminderPlan | null {
+  if (account.kind !== AccountKind.WealthProduct || !account.maturityDate) return null;
+  return planReminder({
+    kind: AlertKind.WealthProductMaturity,
+    customerId: account.customerId,
+    subjectRef: account.accountId,
+    institutionId: account.institutionId,
+    dueDate: account.maturityDate,
+    leadDays: parameters.reminderDaysBefore.wealthProductMaturity,
+    reason: `wealth product matures on ${account.maturityDate}`,
+  });
+}

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { EntityManager } from 'typeorm';
+import { schemaOf } from '@crm/persistence';
+import { AlertServiceConfig } from '../app.config';
+import { InjectRedis } from '../redis/redis.module';
+import { MS_PER_HOUR } from '../rules/calendar.util';
+import type { FlowEntry } from '../rules/flow-window.util';
+
+/** Longest window an institution may set; what the store keeps around each entry. */
+export const MAX_WINDOW_HOURS = 168;
+const SPAN_MS = MAX_WINDOW_HOURS * MS_PER_HOUR;
+/** Idle accounts' windows leave Redis; the next entry reloads them from Postgres. */
+const IDLE_TTL_MS = 2 * SPAN_MS;
+
+export type Direction = 'CRDT' | 'DBIT';
+
+interface StoredMember {
+  t: string;
+  a: string;
+  c: string;
+  o: 0 | 1;
+}
+
+// Adds one entry, trims what no window can reach any more and raises the "loaded from" mark to match,
+// atomically (both keys share the customer's hash tag, so this also runs on Redis Cluster).
+const ADD_SCRIPT = `
+local from = redis.call('GET', KEYS[2])
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+if from and tonumber(from) < tonumber(ARGV[3]) then redis.call('SET', KEYS[2], ARGV[3]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if from then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+return 1`;
+
+/**
+ * Sliding windows of one account's credits or debits: a Redis sorted set scored by booking time, its
+ * members the entries themselves (so re-adding one is a no-op). Postgres (flow_entry) holds the same facts:
+ * a mark records from which booking time the set is complete, and when the mark is missing (Redis wiped,
+ * key expired) or too late for an old entry, the set is reloaded from Postgres before it is read.
+ */
+@Injectable()
+export class FlowWindowStore {
+  private readonly prefix: string;
+
+  constructor(
+    @InjectRedis() private readonly redis: Redis,
+    config: AlertServiceConfig,
+  ) {
+    this.prefix = config.REDIS_KEY_PREFIX;
+  }
+
+  /** Entries booked within the longest window either side of `at`, `exclude` left out. */
+  async around(
+    tx: EntityManager,
+    subject: { customerId: string; accountId: string },
+    direction: Direction,
+    at: number,
+    exclude: string,
+  ): Promise<FlowEntry[]> {
+    const { set, mark } = this.keys(subject, direction);
+    const loadedFrom = await this.redis.get(mark);
+    if (loadedFrom === null || Number(loadedFrom) > at - SPAN_MS) {
+      await this.reload(
+        tx,
+        subject,
+        direction,
+        at - SPAN_MS,
+        loadedFrom === null ? null : Number(loadedFrom),
+      );
+    }
+    const members = await this.redis.zrangebyscore(set, at - SPAN_MS, at + SPAN_MS, 'WITHSCORES');
+    const entries: FlowEntry[] = [];
+    for (let i = 0; i < members.length; i += 2) {
+      const m = JSON.parse(members[i]) as StoredMember;
+      if (m.t === exclude) continue;
+      entries.push({
+        transactionId: m.t,
+        at: Number(members[i + 1]),
+        amount: m.a,
+        currency: m.c,
+        toOtherBank: m.o === 1,
+      });
+    }
+    return entries;
+  }
+
+  async add(
+    subject: { customerId: string; accountId: string },
+    direction: Direction,
+    entry: FlowEntry,
+  ): Promise<void> {
+    const { set, mark } = this.keys(subject, direction);
+    await this.redis.eval(
+      ADD_SCRIPT,
+      2,
+      set,
+      mark,
+      entry.at,
+      memberOf(entry),
+      entry.at - SPAN_MS * 2,
+      IDLE_TTL_MS,
+    );
+  }
+
+  async remove(
+    subject: { customerId: string; accountId: string },
+    direction: Direction,
+    entry: FlowEntry,
+  ): Promise<void> {
+    await this.redis.zrem(this.keys(subject, direction).set, memberOf(entry));
+  }
+
+  private async reload(
+    tx: EntityManager,
+    subject: { customerId: string; accountId: string },
+    direction: Direction,
+    from: number,
+    previousMark: number | null,
+  ): Promise<void> {
+    const rows: {
+      transaction_id: string;
+      at: string;
+      amount: string;
+      currency: string;
+      to_other_bank: boolean;
+    }[] = await tx.query(
+      `SELECT transaction_id, (extract(epoch FROM booked_at) * 1000)::bigint AS at, amount::text, currency, to_other_bank
+           FROM "${schemaOf(tx.connection)}".flow_entry
+          WHERE account_id = $1 AND direction = $2 AND NOT reversed AND booked_at > to_timestamp($3 / 1000.0)`,
+      [subject.accountId, direction, from],
+    );
+    const { set, mark } = this.keys(subject, direction);
+    const pipeline = this.redis.multi();
+    for (const r of rows) {
+      pipeline.zadd(
+        set,
+        Number(r.at),
+        memberOf({
+          transactionId: r.transaction_id,
+          at: Number(r.at),
+          amount: r.amount,
+          currency: r.currency,
+          toOtherBank: r.to_other_bank,
+        }),
+      );
+    }
+    pipeline.set(
+      mark,
+      String(previousMark === null ? from : Math.min(previousMark, from)),
+      'PX',
+      IDLE_TTL_MS,
+    );
+    pipeline.pexpire(set, IDLE_TTL_MS);
+    await pipeline.exec();
+  }
+
+  private keys(subject: { customerId: string; accountId: string }, direction: Direction) {
+    const base = `${this.prefix}{${subject.customerId}}:flow:${subject.accountId}:${direction}`;
+    return { set: base, mark: `${base}:from` };
+  }
+}
+
+/** Deterministic, so the same entry is always the same member. */
+const memberOf = (e: FlowEntry): string =>
+  JSON.stringify({
+    t: e.transactionId,
+    a: e.amount,
+    c: e.currency,
+    o: e.toOtherBank ? 1 : 0,
+  } satisfies StoredMember);

@@ -1,0 +1,11 @@
+// A seeded, reproducible core bank: the corebank-simulator CLI runs it, and service tests use it
+// as their event source. Services never import it at run time.
+export * from './core/event-factory';
+export * from './population/organisation.generator';
+export * from './publishing/dry-run-sink';
+export * from './publishing/event-sink';
+export * from './publishing/jsonl-file-sink';
+export * from './publishing/kafka-event-sink';
+export * from './scenarios/scenario.registry';
+export * from './scenarios/scenario.types';
+export * from './stream/bank-simulation';
