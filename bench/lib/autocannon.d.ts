@@ -14,6 +14,15 @@ declare module 'autocannon' {
     overallRate?: number;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
+    /** The sequence each connection sends; `setupRequest` may rewrite a request (path, body) before it goes. */
+    requests?: { setupRequest?: (request: AutocannonRequest) => AutocannonRequest }[];
+  }
+
+  interface AutocannonRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
   }
 
   interface AutocannonResult {

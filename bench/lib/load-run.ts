@@ -10,6 +10,8 @@ export interface LoadTarget {
   headers?: Record<string, string>;
   /** Sent as is; give `content-type` in `headers`. */
   body?: string;
+  /** Paths on `url`'s host taken in turn, one per request (e.g. a spread of customer ids); default `url`'s own. */
+  paths?: readonly string[];
 }
 
 export interface LoadOptions {
@@ -60,6 +62,19 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   const ticker = options.onProgress
     ? setInterval(() => options.onProgress?.(responses, (Date.now() - started) / 1000), 250)
     : undefined;
+  const paths = target.paths ?? [];
+  let nextPath = 0;
+  // One request template whose path autocannon rebuilds before every send, shared by all slices.
+  const rotating = paths.length
+    ? [
+        {
+          setupRequest: (request: { path?: string }) => ({
+            ...request,
+            path: paths[nextPath++ % paths.length],
+          }),
+        },
+      ]
+    : undefined;
   const runSlice = async (index: number): Promise<AutocannonResultPart> => {
     await new Promise((done) => setTimeout(done, (index * 1000) / slices));
     const instance = autocannon({
@@ -67,6 +82,7 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
       method: target.method ?? 'GET',
       headers: target.headers,
       body: target.body,
+      requests: rotating,
       connections: options.connections ?? 2,
       duration: options.durationSeconds,
       overallRate: Math.floor(options.rate / slices) + (index < options.rate % slices ? 1 : 0),

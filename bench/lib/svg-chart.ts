@@ -1,7 +1,18 @@
-import type { TargetSummary } from './compare';
+import type { Spread } from './stats';
 
 const COLORS = ['#6b7280', '#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed'];
-const PERCENTILES = ['p50', 'p90', 'p99'] as const;
+export type ChartPercentile = 'p50' | 'p90' | 'p95' | 'p99';
+const DEFAULT_PERCENTILES: readonly ChartPercentile[] = ['p50', 'p90', 'p99'];
+
+/** One bar group source: a target at a rate with its percentiles (a compareTargets summary is one). */
+export type ChartRow = { target: string; rate: number } & Partial<Record<ChartPercentile, Spread>>;
+
+export interface ChartOptions {
+  /** Bar groups, default p50, p90, p99. */
+  percentiles?: readonly ChartPercentile[];
+  /** Unit after the rate under each panel, default `req/s`. */
+  rateUnit?: string;
+}
 
 const BAR = 18;
 const BAR_GAP = 2;
@@ -19,7 +30,12 @@ const RIGHT = 16;
  * percentile with a bar per target (the median over repeats, a whisker from the lowest to the
  * highest run). Plain SVG, no dependency; readable on GitHub and in any browser.
  */
-export function latencyChartSvg(title: string, summaries: TargetSummary[]): string {
+export function latencyChartSvg(
+  title: string,
+  summaries: readonly ChartRow[],
+  options: ChartOptions = {},
+): string {
+  const PERCENTILES = options.percentiles ?? DEFAULT_PERCENTILES;
   const rates = [...new Set(summaries.map((s) => s.rate))];
   const targets = [...new Set(summaries.map((s) => s.target))];
   const color = (target: string): string => COLORS[targets.indexOf(target) % COLORS.length];
@@ -31,7 +47,7 @@ export function latencyChartSvg(title: string, summaries: TargetSummary[]): stri
   const height = TOP + PLOT_HEIGHT + BOTTOM;
 
   const highest = Math.max(
-    ...summaries.flatMap((s) => PERCENTILES.map((p) => s[p].max)).filter(Number.isFinite),
+    ...summaries.flatMap((s) => PERCENTILES.map((p) => s[p]?.max ?? Number.NaN)).filter(Number.isFinite),
     0.001,
   );
   const ticks = niceTicks(highest);
@@ -75,7 +91,7 @@ export function latencyChartSvg(title: string, summaries: TargetSummary[]): stri
       `<rect x="${panelX}" y="${TOP}" width="${panelWidth}" height="${PLOT_HEIGHT}" fill="none" stroke="#d1d5db"/>`,
     );
     parts.push(
-      text(panelX + panelWidth / 2, height - 14, `${rate} req/s`, {
+      text(panelX + panelWidth / 2, height - 14, `${rate} ${options.rateUnit ?? 'req/s'}`, {
         size: 12,
         anchor: 'middle',
         weight: 'bold',
@@ -86,9 +102,10 @@ export function latencyChartSvg(title: string, summaries: TargetSummary[]): stri
       parts.push(text(groupX + groupWidth / 2, TOP + PLOT_HEIGHT + 16, p, { size: 11, anchor: 'middle' }));
       targets.forEach((target, index) => {
         const summary = summaries.find((s) => s.rate === rate && s.target === target);
-        if (!summary || !Number.isFinite(summary[p].median)) return;
+        const value = summary?.[p];
+        if (!value || !Number.isFinite(value.median)) return;
         const x = groupX + index * (BAR + BAR_GAP);
-        const { median, min, max } = summary[p];
+        const { median, min, max } = value;
         const barTop = y(median);
         parts.push(
           `<rect x="${x}" y="${barTop.toFixed(1)}" width="${BAR}" height="${(TOP + PLOT_HEIGHT - barTop).toFixed(1)}" fill="${color(target)}"><title>${escape(target)} @ ${rate}/s ${p}: ${formatMs(median)} ms (runs ${formatMs(min)}-${formatMs(max)})</title></rect>`,

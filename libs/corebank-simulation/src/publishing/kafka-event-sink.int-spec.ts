@@ -1,5 +1,5 @@
 import { TOPIC_PARTITIONS, deadLetterTopicOf, eventDefinitionOf, fromKafkaMessage } from '@crm/contracts';
-import { EventProbe, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import { EventProbe, eventually, testKafka, testStack, uniqueSuffix } from '@crm/testing';
 import { buildScenario } from '../scenarios/scenario.registry';
 import { KafkaEventSink } from './kafka-event-sink';
 
@@ -35,9 +35,10 @@ describe('KafkaEventSink against the real broker', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({
-        topics: [...topics, ...topics.map(deadLetterTopicOf)],
-      });
+      // Under load a KRaft broker can answer "unknown topic" for a moment after creating it.
+      const { topics: metadata } = await eventually(() =>
+        admin.fetchTopicMetadata({ topics: [...topics, ...topics.map(deadLetterTopicOf)] }),
+      );
       expect(metadata.map((t) => t.name).sort()).toEqual(
         [...topics, ...topics.map(deadLetterTopicOf)].sort(),
       );
