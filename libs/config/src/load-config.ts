@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import { ConfigValidationError } from './config.error';
 
-type ConfigClass<T> = new () => T;
+export type ConfigClass<T> = new () => T;
 
 /**
  * Reads a service's settings from the environment into a validated instance of `cls`.

@@ -7,3 +7,4 @@ export * from './problem-details';
 export * from './problem-details.filter';
 export * from './request-validation';
 export * from './grpc/grpc-call';
+export * from './run-service';
