@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import request from 'supertest';
 import {
   AccountClosedPayload,
@@ -43,7 +44,7 @@ function expectedBalances(): Map<string, string> {
   return balances;
 }
 
-const decimal = (amount: string) => Number(amount).toFixed(2);
+const decimal = (amount: string) => new Decimal(amount).toFixed(2);
 
 async function projectionState(h: Harness) {
   const q = (sql: string) => h.dataSource.query(sql.replace(/\$S/g, `"${h.schema}"`));
