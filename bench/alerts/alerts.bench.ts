@@ -18,6 +18,7 @@ import {
   commandLine,
   describeMachine,
   latencyChartSvg,
+  machineSection,
   percentiles,
   Progress,
   REPORT_DIR,
@@ -590,15 +591,11 @@ async function writeAlertsReport(input: {
     commandLine(),
     '```',
     '',
-    '## Machine',
-    '',
-    `- CPU: ${machine.cpuModel}, ${machine.cores} cores`,
-    `- Memory: ${machine.memoryGiB} GiB`,
-    `- OS: ${machine.os}`,
-    `- Node.js: ${machine.node}`,
-    `- Load average at the start (1, 5, 15 min): ${machine.loadAverage.join(', ')}`,
-    `- Date: ${input.startedAt.toISOString()}`,
-    '- Postgres, Redis and a single Kafka broker run locally on the same machine.',
+    ...machineSection(
+      machine,
+      input.startedAt,
+      'Postgres, Redis and a single Kafka broker run locally on the same machine.',
+    ),
     '',
   ].join('\n');
   const path = join(REPORT_DIR, 'alerts.md');

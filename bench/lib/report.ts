@@ -32,6 +32,21 @@ export function describeMachine(): Machine {
 }
 
 /** The command line that produced the report, runnable again from the repo root. */
+/** The report's "Machine" section: what the figures were measured on, and what else ran there. */
+export function machineSection(machine: Machine, startedAt: Date, note: string): string[] {
+  return [
+    '## Machine',
+    '',
+    `- CPU: ${machine.cpuModel}, ${machine.cores} cores`,
+    `- Memory: ${machine.memoryGiB} GiB`,
+    `- OS: ${machine.os}`,
+    `- Node.js: ${machine.node}`,
+    `- Load average at the start (1, 5, 15 min): ${machine.loadAverage.join(', ')}`,
+    `- Date: ${startedAt.toISOString()}`,
+    `- ${note}`,
+  ];
+}
+
 export function commandLine(): string {
   const script = relative(REPO_ROOT, process.argv[1] ?? '');
   return ['node', ...process.execArgv, script, ...process.argv.slice(2)].map(quote).join(' ');
@@ -122,15 +137,11 @@ export function renderMarkdown(
     command,
     '```',
     '',
-    '## Machine',
-    '',
-    `- CPU: ${machine.cpuModel}, ${machine.cores} cores`,
-    `- Memory: ${machine.memoryGiB} GiB`,
-    `- OS: ${machine.os}`,
-    `- Node.js: ${machine.node}`,
-    `- Load average at the start (1, 5, 15 min): ${machine.loadAverage.join(', ')}`,
-    `- Date: ${comparison.startedAt.toISOString()}`,
-    '- The load generator (autocannon) runs in the benchmark process on the same machine as the targets.',
+    ...machineSection(
+      machine,
+      comparison.startedAt,
+      'The load generator (autocannon) runs in the benchmark process on the same machine as the targets.',
+    ),
     '',
     '## Every run',
     '',
