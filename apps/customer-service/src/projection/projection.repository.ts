@@ -436,6 +436,12 @@ export class ProjectionRepository {
   /** Recomputes what search reads for one customer at one institution from the holdings rows. */
   private async refreshSummary(tx: EntityManager, customerId: string, institutionId: string): Promise<void> {
     const s = schemaOf(tx.connection);
+    // One customer's events arrive on several topics and are handled concurrently: without this
+    // lock two transactions each sum a snapshot missing the other's write, and the last one wins.
+    // Taken here, the summing statement after it sees every committed write before it.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `customer-summary:${customerId}`,
+    ]);
     await tx.query(
       `INSERT INTO "${s}".holding_summary (customer_id, institution_id, deposits, wealth, loans, cards, product_codes,
          product_kinds, card_statuses, last_transaction_at)
