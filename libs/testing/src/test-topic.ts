@@ -16,7 +16,7 @@ export async function createTestTopic(kafka: Kafka, prefix: string, partitions =
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         { topic, numPartitions: partitions, replicationFactor: 1 },
         { topic: dlq, numPartitions: 1, replicationFactor: 1 },

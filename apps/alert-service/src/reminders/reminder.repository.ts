@@ -106,6 +106,16 @@ export class ReminderRepository {
   }
 
   /** Every pending reminder, in pages: to re-create delayed jobs after Redis lost them. */
+  /** Pending reminders already due by the wall clock, oldest first. */
+  async dueKeys(now: Date, limit: number): Promise<string[]> {
+    const rows: { alert_key: string }[] = await this.dataSource.query(
+      `SELECT alert_key FROM "${schemaOf(this.dataSource)}".reminder
+        WHERE status = 'pending' AND due_from <= $1 ORDER BY due_from LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((r) => r.alert_key);
+  }
+
   async pendingPage(afterKey: string, limit: number): Promise<{ alert_key: string; due_from: Date }[]> {
     return this.dataSource.query(
       `SELECT alert_key, due_from FROM "${schemaOf(this.dataSource)}".reminder

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AlertKind } from '@crm/contracts';
 import { AlertRaiser } from '../alerts/alert-raiser.service';
@@ -6,6 +6,9 @@ import { isReminderDue } from '../rules/reminder.util';
 import { alertKeyOf, type ReminderPlan } from '../rules/rule.types';
 import { ReminderRepository, candidateOf } from './reminder.repository';
 import { ReminderScheduler } from './reminder.scheduler';
+
+/** How often reminders come due are looked for in Postgres, for those whose delayed job is lost. */
+const SWEEP_INTERVAL_MS = 2_000;
 
 class ReminderNotCommittedError extends Error {
   override name = 'ReminderNotCommittedError';
@@ -17,7 +20,7 @@ class ReminderNotCommittedError extends Error {
  * customer (so a stream replayed or simulated faster than real time raises them where they belong).
  */
 @Injectable()
-export class ReminderService implements OnApplicationBootstrap {
+export class ReminderService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReminderService.name);
 
   constructor(
@@ -29,8 +32,17 @@ export class ReminderService implements OnApplicationBootstrap {
     scheduler.onFire((alertKey) => this.fireJob(alertKey));
   }
 
-  /** Re-creates the delayed jobs of pending reminders (Redis may have been wiped while we were down). */
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  /**
+   * Re-creates the delayed jobs of pending reminders (Redis may have been wiped while we were down),
+   * and starts the sweep that raises reminders come due whose job is gone (Redis wiped while running):
+   * the jobs make reminders punctual, Postgres makes sure none is lost.
+   */
   async onApplicationBootstrap(): Promise<void> {
+    this.sweepTimer = setInterval(() => void this.sweepDue(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
     let after = '';
     for (;;) {
       const page = await this.reminders.pendingPage(after, 500);
@@ -82,6 +94,22 @@ export class ReminderService implements OnApplicationBootstrap {
       await this.raiser.raise(tx, [candidateOf(row)], [row.source_event_id, sourceEventId]);
       await this.reminders.markRaised(tx, row.alert_key);
       await this.scheduler.cancel(row.alert_key);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  private async sweepDue(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (const key of await this.reminders.dueKeys(new Date(), 500)) await this.fireJob(key);
+    } catch (error) {
+      this.logger.warn({ msg: 'reminder sweep failed, next one retries', err: error });
+    } finally {
+      this.sweeping = false;
     }
   }
 

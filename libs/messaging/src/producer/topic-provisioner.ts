@@ -23,8 +23,10 @@ export async function ensureTopics(
     const wanted = [...new Set(topics.flatMap((t) => [t, deadLetterTopicOf(t)]))];
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      // Our own wait below, not kafkajs's: under load a KRaft broker briefly answers "unknown topic"
+      // for a topic it has just created, which kafkajs's wait does not retry.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: topic.endsWith('.dlq') ? 1 : (options.partitions ?? TOPIC_PARTITIONS),
