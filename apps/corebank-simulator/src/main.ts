@@ -25,10 +25,10 @@ function listScenarios(options: SimulatorOptions): string {
   }).join('\n\n');
 }
 
-function sinkFor(options: SimulatorOptions): EventSink {
+function sinkFor(options: SimulatorOptions, config: CorebankSimulatorConfig): EventSink {
   if (options.out) return new JsonlFileSink(options.out);
   if (options.dryRun) return new DryRunSink();
-  return new KafkaEventSink({ brokers: options.brokers });
+  return new KafkaEventSink({ brokers: options.brokers, topicPrefix: config.KAFKA_TOPIC_PREFIX });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
 
   let sink: EventSink;
   try {
-    sink = sinkFor(options);
+    sink = sinkFor(options, config);
   } catch (error) {
     console.error(`${NAME}: ${(error as Error).message}`);
     return 1;

@@ -52,7 +52,8 @@ Options:
   --quiet               no progress bar and no summary
   --help                show this help
 
-Environment: SIM_SEED, SIM_CUSTOMERS, SIM_RATE, KAFKA_BROKERS, LOG_LEVEL (flags override them).`;
+Environment: SIM_SEED, SIM_CUSTOMERS, SIM_RATE, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX (put before every topic
+name), LOG_LEVEL (flags override them).`;
 
 const BROKER = /^[\w.-]+:\d{2,5}$/;
 
