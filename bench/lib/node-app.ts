@@ -7,6 +7,9 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** How every service runs (Dockerfile, deploy/local): TypeScript through SWC, as in development. */
 export const SERVICE_NODE_ARGS: readonly string[] = ['-r', './tools/register.js'];
 
+/** Extra node flags for the apps under test, to profile them: `--cpu-prof --cpu-prof-dir=.local/profiles`. */
+const PROFILING_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 /** Environment every benchmarked app gets, as the container image sets it. */
 export const SERVICE_ENV: Readonly<Record<string, string>> = { NODE_ENV: 'production' };
 
@@ -63,7 +66,7 @@ function installCleanup(): void {
 export async function startNodeApp(options: NodeAppOptions): Promise<RunningNodeApp> {
   installCleanup();
   const port = await freePort();
-  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, options.entry], {
+  const child = spawn(process.execPath, [...PROFILING_NODE_ARGS, ...SERVICE_NODE_ARGS, options.entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...SERVICE_ENV, ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

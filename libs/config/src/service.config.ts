@@ -22,6 +22,12 @@ export class ServiceConfig {
     message: "must be empty or dot-terminated segments, e.g. 'staging.'",
   })
   KAFKA_TOPIC_PREFIX: string = '';
+
+  /** Consumers apply up to this many consecutive events of a partition per database transaction (fewer commits). */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_EVENTS_PER_TRANSACTION: number = 100;
 }
 
 /** A service with storage, an HTTP API and a security context. */

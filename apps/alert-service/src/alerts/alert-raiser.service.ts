@@ -25,15 +25,6 @@ export class AlertRaiser {
     private readonly metrics: AlertMetrics,
   ) {}
 
-  /** The institution whose parameters judge this customer's events. */
-  async applicableInstitution(
-    tx: EntityManager,
-    customerId: string,
-    eventInstitutionId: string,
-  ): Promise<string> {
-    return primaryInstitutionOf(await this.coverage.coverageOf(tx, customerId), eventInstitutionId);
-  }
-
   async raise(
     tx: EntityManager,
     candidates: readonly AlertCandidate[],

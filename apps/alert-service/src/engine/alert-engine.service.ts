@@ -86,8 +86,7 @@ export class AlertEngine {
     };
     const subject = { customerId: t.customerId, accountId: t.accountId, institutionId: t.institutionId };
     if (!(await this.flows.record(h.tx, subject, direction, entry))) return;
-    const others = await this.windows.around(h.tx, subject, direction, at, entry.transactionId);
-    await this.windows.add(subject, direction, entry);
+    const others = await this.windows.enter(h.tx, subject, direction, entry);
     const candidates =
       direction === 'CRDT'
         ? largeInflowRule(subject, others, entry, params)
@@ -210,8 +209,7 @@ export class AlertEngine {
       Math.max(at, this.eventTime(h)),
       h.envelope.id,
     );
-    const institution = await this.raiser.applicableInstitution(h.tx, customerId, institutionId);
-    return this.parameters.applicable(h.tx, institution, at);
+    return this.parameters.applicable(h.tx, customerId, institutionId, at);
   }
 
   private async raise(h: Handling, candidates: AlertCandidate[]): Promise<void> {

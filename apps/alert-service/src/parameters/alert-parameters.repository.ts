@@ -18,18 +18,23 @@ export interface ParametersVersion {
 export class AlertParametersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The nearest override up the institution tree in force at `at`; null parameters mean the bank's defaults. */
+  /**
+   * The nearest override up the institution tree in force at `at`; null parameters mean the bank's defaults.
+   * With `customerId`, the tree is climbed from the customer's primary institution (coverage), and from
+   * `institutionId` only when they have none: one round trip for what judges each event.
+   */
   async inForce(
     manager: EntityManager | undefined,
     institutionId: string,
     at: Date,
+    customerId: string | null = null,
   ): Promise<ParametersVersion> {
     const m = manager ?? this.dataSource.manager;
     const s = schemaOf(m.connection);
     const rows: { institution_id: string; parameters: AlertParameters; effective_from: Date }[] =
       await m.query(
         `WITH RECURSIVE chain(id, depth) AS (
-         SELECT $1::text, 0
+         SELECT COALESCE((SELECT primary_institution_id FROM "${s}".coverage WHERE customer_id = $3), $1::text), 0
          UNION ALL
          SELECT i.parent_id, c.depth + 1 FROM chain c JOIN "${s}".institution i ON i.institution_id = c.id
           WHERE i.parent_id IS NOT NULL AND c.depth < 16
@@ -42,7 +47,7 @@ export class AlertParametersRepository {
             ORDER BY effective_from DESC, id DESC LIMIT 1
          ) p ON p.parameters IS NOT NULL
         ORDER BY c.depth LIMIT 1`,
-        [institutionId, at],
+        [institutionId, at, customerId],
       );
     if (rows.length === 0) return { setAt: null, parameters: null, effectiveFrom: null };
     return {

@@ -17,9 +17,17 @@ export class AlertParametersService {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** The parameters that judge an event at `at` for a customer whose primary institution is given. */
-  async applicable(tx: EntityManager, institutionId: string, at: number): Promise<AlertParameters> {
-    const version = await this.repository.inForce(tx, institutionId, new Date(at));
+  /**
+   * The parameters that judge a customer's event at `at`: those of their primary institution, or of the
+   * institution where the event happened when they have none.
+   */
+  async applicable(
+    tx: EntityManager,
+    customerId: string,
+    eventInstitutionId: string,
+    at: number,
+  ): Promise<AlertParameters> {
+    const version = await this.repository.inForce(tx, eventInstitutionId, new Date(at), customerId);
     return version.parameters ?? DEFAULT_ALERT_PARAMETERS;
   }
 

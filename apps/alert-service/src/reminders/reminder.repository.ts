@@ -35,32 +35,63 @@ export class ReminderRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a reminder still to come; a known one keeps its state unless still pending (then it takes the
-   * new due instant). Returns whether it is pending after the call.
+   * Records reminders still to come, in one statement; a known one keeps its state unless still pending or
+   * cancelled (then it is pending, with the new due instant). Returns the reminders pending after the call,
+   * each with whether its wake-up job must be scheduled (new, moved, or back from cancelled) and whether
+   * that replaces a job of an earlier due instant (moved).
    */
-  async upsertPending(tx: EntityManager, plan: ReminderPlan, sourceEventId: string): Promise<boolean> {
-    const rows: { status: string }[] = await tx.query(
-      `INSERT INTO "${schemaOf(tx.connection)}".reminder AS r
-         (alert_key, kind, customer_id, subject_ref, period_key, institution_id, due_from, amount, currency, reason, source_event_id)
-       VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7 / 1000.0), $8, $9, $10, $11)
-       ON CONFLICT (alert_key) DO UPDATE SET due_from = EXCLUDED.due_from, updated_at = now(),
-         status = CASE WHEN r.status = 'cancelled' THEN 'pending' ELSE r.status END
-       RETURNING status`,
-      [
-        alertKeyOf({ ...plan, periodKey: plan.dueDate }),
-        plan.kind,
-        plan.customerId,
-        plan.subjectRef,
-        plan.dueDate,
-        plan.institutionId,
-        plan.dueFrom,
-        plan.amount?.amount ?? null,
-        plan.amount?.currency ?? null,
-        plan.reason,
-        sourceEventId,
-      ],
-    );
-    return rows[0].status === 'pending';
+  async upsertPending(
+    tx: EntityManager,
+    plans: readonly ReminderPlan[],
+    sourceEventId: string,
+  ): Promise<{ alertKey: string; dueFrom: number; reschedule: boolean; replacing: boolean }[]> {
+    if (plans.length === 0) return [];
+    // One row per key: a statement may not update the same row twice.
+    const byKey = new Map(plans.map((p) => [alertKeyOf({ ...p, periodKey: p.dueDate }), p]));
+    const rows = [...byKey];
+    const s = schemaOf(tx.connection);
+    const pending: { alert_key: string; due_from: Date; reschedule: boolean; replacing: boolean }[] =
+      await tx.query(
+        `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::float8[], $8::numeric[], $9::text[], $10::text[])
+           AS i(alert_key, kind, customer_id, subject_ref, period_key, institution_id, due_ms, amount, currency, reason)
+       ), before AS (
+         SELECT r.alert_key, r.due_from, r.status FROM "${s}".reminder r JOIN input USING (alert_key)
+       ), after AS (
+         INSERT INTO "${s}".reminder AS r
+           (alert_key, kind, customer_id, subject_ref, period_key, institution_id, due_from, amount, currency, reason, source_event_id)
+         SELECT alert_key, kind, customer_id, subject_ref, period_key, institution_id, to_timestamp(due_ms / 1000.0),
+                amount, currency, reason, $11 FROM input
+         ON CONFLICT (alert_key) DO UPDATE SET due_from = EXCLUDED.due_from, updated_at = now(),
+           status = CASE WHEN r.status = 'cancelled' THEN 'pending' ELSE r.status END
+         RETURNING r.alert_key, r.due_from, r.status
+       )
+       SELECT a.alert_key, a.due_from,
+              (b.alert_key IS NULL OR b.status <> 'pending' OR b.due_from <> a.due_from) AS reschedule,
+              (b.status = 'pending' AND b.due_from <> a.due_from) IS TRUE AS replacing
+         FROM after a LEFT JOIN before b USING (alert_key)
+        WHERE a.status = 'pending'`,
+        [
+          rows.map(([key]) => key),
+          rows.map(([, p]) => p.kind),
+          rows.map(([, p]) => p.customerId),
+          rows.map(([, p]) => p.subjectRef),
+          rows.map(([, p]) => p.dueDate),
+          rows.map(([, p]) => p.institutionId),
+          rows.map(([, p]) => p.dueFrom),
+          rows.map(([, p]) => p.amount?.amount ?? null),
+          rows.map(([, p]) => p.amount?.currency ?? null),
+          rows.map(([, p]) => p.reason),
+          sourceEventId,
+        ],
+      );
+    return pending.map((r) => ({
+      alertKey: r.alert_key,
+      dueFrom: r.due_from.getTime(),
+      reschedule: r.reschedule,
+      replacing: r.replacing,
+    }));
   }
 
   async markRaised(tx: EntityManager, alertKey: string): Promise<void> {

@@ -56,21 +56,29 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
     await this.queue.close();
   }
 
-  /** (Re)schedules: an earlier job of the same reminder is replaced, so a moved due instant counts. */
-  async schedule(alertKey: string, dueFrom: number): Promise<void> {
-    await this.cancel(alertKey);
-    await this.queue.add(
-      'fire',
-      { alertKey },
-      {
-        jobId: reminderJobId(alertKey),
-        delay: Math.max(0, dueFrom - Date.now()),
-        // The reminder's row may commit a moment after the job is added: retry until it is there.
-        attempts: 8,
-        backoff: { type: 'exponential', delay: 500 },
-        removeOnComplete: true,
-        removeOnFail: 1000,
-      },
+  /**
+   * Schedules wake-up jobs in one round trip. A job id is taken once, so a reminder `replacing` a job of an
+   * earlier due instant has that job removed first, and the moved instant counts.
+   */
+  async schedule(
+    reminders: readonly { alertKey: string; dueFrom: number; replacing: boolean }[],
+  ): Promise<void> {
+    if (reminders.length === 0) return;
+    await Promise.all(reminders.filter((r) => r.replacing).map((r) => this.cancel(r.alertKey)));
+    await this.queue.addBulk(
+      reminders.map((r) => ({
+        name: 'fire',
+        data: { alertKey: r.alertKey },
+        opts: {
+          jobId: reminderJobId(r.alertKey),
+          delay: Math.max(0, r.dueFrom - Date.now()),
+          // The reminder's row may commit a moment after the job is added: retry until it is there.
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 500 },
+          removeOnComplete: true,
+          removeOnFail: 1000,
+        },
+      })),
     );
   }
 

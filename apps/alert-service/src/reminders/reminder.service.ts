@@ -46,7 +46,9 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
     let after = '';
     for (;;) {
       const page = await this.reminders.pendingPage(after, 500);
-      for (const r of page) await this.scheduler.schedule(r.alert_key, r.due_from.getTime());
+      await this.scheduler.schedule(
+        page.map((r) => ({ alertKey: r.alert_key, dueFrom: r.due_from.getTime(), replacing: true })),
+      );
       if (page.length < 500) break;
       after = page[page.length - 1].alert_key;
     }
@@ -59,17 +61,20 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
     at: number,
     sourceEventId: string,
   ): Promise<void> {
+    const ahead: ReminderPlan[] = [];
     for (const plan of plans) {
-      const key = alertKeyOf({ ...plan, periodKey: plan.dueDate });
-      if (isReminderDue(plan, at)) {
-        await this.raiser.raise(tx, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
-        await this.reminders.upsertPending(tx, plan, sourceEventId);
-        await this.reminders.markRaised(tx, key);
-        await this.scheduler.cancel(key);
-      } else if (await this.reminders.upsertPending(tx, plan, sourceEventId)) {
-        await this.scheduler.schedule(key, plan.dueFrom);
+      if (!isReminderDue(plan, at)) {
+        ahead.push(plan);
+        continue;
       }
+      const key = alertKeyOf({ ...plan, periodKey: plan.dueDate });
+      await this.raiser.raise(tx, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
+      await this.reminders.upsertPending(tx, [plan], sourceEventId);
+      await this.reminders.markRaised(tx, key);
+      await this.scheduler.cancel(key);
     }
+    const pending = await this.reminders.upsertPending(tx, ahead, sourceEventId);
+    await this.scheduler.schedule(pending.filter((r) => r.reschedule));
   }
 
   /** Cancels a subject's pending reminders of some kinds (all but `keep`), jobs included. */

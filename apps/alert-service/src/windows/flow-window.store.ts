@@ -22,16 +22,20 @@ interface StoredMember {
   o: 0 | 1;
 }
 
-// Adds one entry, trims what no window can reach any more and raises the "loaded from" mark to match,
-// atomically (both keys share the customer's hash tag, so this also runs on Redis Cluster).
-const ADD_SCRIPT = `
+// Returns the entries booked within [ARGV[5], ARGV[6]], then adds the new one, trims what no window can reach
+// any more and raises the "loaded from" mark to match, atomically and in one round trip (both keys share the
+// customer's hash tag, so this also runs on Redis Cluster). False, changing nothing, when the set is not
+// complete from ARGV[5] on: the caller reloads it from Postgres first.
+const ENTER_SCRIPT = `
 local from = redis.call('GET', KEYS[2])
+if not from or tonumber(from) > tonumber(ARGV[5]) then return false end
+local around = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[5], ARGV[6], 'WITHSCORES')
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
-if from and tonumber(from) < tonumber(ARGV[3]) then redis.call('SET', KEYS[2], ARGV[3]) end
+if tonumber(from) < tonumber(ARGV[3]) then redis.call('SET', KEYS[2], ARGV[3]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-if from then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
-return 1`;
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return around`;
 
 /**
  * Sliding windows of one account's credits or debits: a Redis sorted set scored by booking time, its
@@ -50,30 +54,47 @@ export class FlowWindowStore {
     this.prefix = config.REDIS_KEY_PREFIX;
   }
 
-  /** Entries booked within the longest window either side of `at`, `exclude` left out. */
-  async around(
+  /**
+   * Enters a new entry into its window and returns the others booked within the longest window either side
+   * of it, reloading the set from Postgres first when it is not complete that far back.
+   */
+  async enter(
     tx: EntityManager,
     subject: { customerId: string; accountId: string },
     direction: Direction,
-    at: number,
-    exclude: string,
+    entry: FlowEntry,
   ): Promise<FlowEntry[]> {
     const { set, mark } = this.keys(subject, direction);
-    const loadedFrom = await this.redis.get(mark);
-    if (loadedFrom === null || Number(loadedFrom) > at - SPAN_MS) {
+    const enter = () =>
+      this.redis.eval(
+        ENTER_SCRIPT,
+        2,
+        set,
+        mark,
+        entry.at,
+        memberOf(entry),
+        entry.at - SPAN_MS * 2,
+        IDLE_TTL_MS,
+        entry.at - SPAN_MS,
+        entry.at + SPAN_MS,
+      ) as Promise<string[] | null>;
+    let members = await enter();
+    if (members === null) {
+      const loadedFrom = await this.redis.get(mark);
       await this.reload(
         tx,
         subject,
         direction,
-        at - SPAN_MS,
+        entry.at - SPAN_MS,
         loadedFrom === null ? null : Number(loadedFrom),
       );
+      members = await enter();
+      if (members === null) throw new Error(`flow window ${set} is still incomplete after a reload`);
     }
-    const members = await this.redis.zrangebyscore(set, at - SPAN_MS, at + SPAN_MS, 'WITHSCORES');
     const entries: FlowEntry[] = [];
     for (let i = 0; i < members.length; i += 2) {
       const m = JSON.parse(members[i]) as StoredMember;
-      if (m.t === exclude) continue;
+      if (m.t === entry.transactionId) continue;
       entries.push({
         transactionId: m.t,
         at: Number(members[i + 1]),
@@ -83,24 +104,6 @@ export class FlowWindowStore {
       });
     }
     return entries;
-  }
-
-  async add(
-    subject: { customerId: string; accountId: string },
-    direction: Direction,
-    entry: FlowEntry,
-  ): Promise<void> {
-    const { set, mark } = this.keys(subject, direction);
-    await this.redis.eval(
-      ADD_SCRIPT,
-      2,
-      set,
-      mark,
-      entry.at,
-      memberOf(entry),
-      entry.at - SPAN_MS * 2,
-      IDLE_TTL_MS,
-    );
   }
 
   async remove(

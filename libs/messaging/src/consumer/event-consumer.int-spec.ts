@@ -45,137 +45,172 @@ function depositEvent(customerId: string, amount: string, id = randomUUID()): Ev
   };
 }
 
-describe('EventConsumer on the real broker and database', () => {
-  let db: TestSchema;
-  let topic: TestTopic;
-  let publisher: EventPublisher;
-  let consumer: EventConsumer;
-  let dlqProbe: EventProbe;
-  const failOnceFor = new Set<string>();
-  const attempts = new Map<string, number>();
+describe.each([1, 50])(
+  'EventConsumer on the real broker and database, %i event(s) per transaction',
+  (perTransaction) => {
+    let db: TestSchema;
+    let topic: TestTopic;
+    let publisher: EventPublisher;
+    let consumer: EventConsumer;
+    let dlqProbe: EventProbe;
+    const failOnceFor = new Set<string>();
+    const attempts = new Map<string, number>();
 
-  const effects = async (eventId: string): Promise<number> => {
-    const [{ count }] = await db.dataSource.query(
-      `SELECT count(*)::int AS count FROM "${db.schema}".effect WHERE event_id = $1`,
-      [eventId],
-    );
-    return count;
-  };
-
-  const waitForEffect = async (eventId: string, timeoutMs = 30_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while ((await effects(eventId)) === 0) {
-      if (Date.now() > deadline) throw new Error(`no effect of ${eventId} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
-  beforeAll(async () => {
-    db = await createTestSchema('consumer');
-    await db.dataSource.query(
-      `CREATE TABLE "${db.schema}".effect (id serial PRIMARY KEY, event_id text NOT NULL, account_id text NOT NULL, amount numeric(20,2) NOT NULL)`,
-    );
-    topic = await createTestTopic(kafka, 'consumer');
-    publisher = new EventPublisher(kafka);
-    const route: EventRoute<DepositRecorded> = {
-      payload: DepositRecorded,
-      handle: async (event, tx: EntityManager) => {
-        await tx.query(
-          `INSERT INTO "${db.schema}".effect (event_id, account_id, amount) VALUES ($1, $2, $3)`,
-          [event.id, event.data.accountId, event.data.amount],
-        );
-        attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
-        // Fails after writing, so a retry that did not roll back would double the effect.
-        if (failOnceFor.delete(event.id)) throw new Error('transient failure after the write');
-      },
+    const effects = async (eventId: string): Promise<number> => {
+      const [{ count }] = await db.dataSource.query(
+        `SELECT count(*)::int AS count FROM "${db.schema}".effect WHERE event_id = $1`,
+        [eventId],
+      );
+      return count;
     };
-    consumer = new EventConsumer({
-      kafka,
-      dataSource: db.dataSource,
-      publisher,
-      groupId: `consumer-test-${randomUUID()}`,
-      topics: [topic.topic],
-      routes: new Map([[TYPE, route as EventRoute]]),
-      isKnownType: (type) => type === TYPE,
-      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
-      metrics: new ConsumerMetrics('consumer-test', new Metrics()),
+
+    const waitForEffect = async (eventId: string, timeoutMs = 30_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while ((await effects(eventId)) === 0) {
+        if (Date.now() > deadline) throw new Error(`no effect of ${eventId} within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    beforeAll(async () => {
+      db = await createTestSchema('consumer');
+      await db.dataSource.query(
+        `CREATE TABLE "${db.schema}".effect (id serial PRIMARY KEY, event_id text NOT NULL, account_id text NOT NULL, amount numeric(20,2) NOT NULL)`,
+      );
+      topic = await createTestTopic(kafka, 'consumer');
+      publisher = new EventPublisher(kafka);
+      const route: EventRoute<DepositRecorded> = {
+        payload: DepositRecorded,
+        handle: async (event, tx: EntityManager) => {
+          await tx.query(
+            `INSERT INTO "${db.schema}".effect (event_id, account_id, amount) VALUES ($1, $2, $3)`,
+            [event.id, event.data.accountId, event.data.amount],
+          );
+          attempts.set(event.id, (attempts.get(event.id) ?? 0) + 1);
+          // Fails after writing, so a retry that did not roll back would double the effect.
+          if (failOnceFor.delete(event.id)) throw new Error('transient failure after the write');
+        },
+      };
+      consumer = new EventConsumer({
+        kafka,
+        dataSource: db.dataSource,
+        publisher,
+        groupId: `consumer-test-${randomUUID()}`,
+        topics: [topic.topic],
+        routes: new Map([[TYPE, route as EventRoute]]),
+        isKnownType: (type) => type === TYPE,
+        retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
+        metrics: new ConsumerMetrics('consumer-test', new Metrics()),
+        maxEventsPerTransaction: perTransaction,
+      });
+      await consumer.start();
+      dlqProbe = await EventProbe.start(kafka, topic.dlq);
     });
-    await consumer.start();
-    dlqProbe = await EventProbe.start(kafka, topic.dlq);
-  });
 
-  afterAll(async () => {
-    await consumer?.stop();
-    await dlqProbe?.stop();
-    await publisher?.disconnect();
-    await topic?.delete();
-    await db?.drop();
-  });
+    afterAll(async () => {
+      await consumer?.stop();
+      await dlqProbe?.stop();
+      await publisher?.disconnect();
+      await topic?.delete();
+      await db?.drop();
+    });
 
-  it('applies valid events, keyed by customer, with their amounts exact', async () => {
-    const events = Array.from({ length: 10 }, (_, i) =>
-      depositEvent(`C${i}`, `1000000000000000.${String(i).padStart(2, '0')}`),
-    );
-    await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
-    for (const e of events) await waitForEffect(e.id);
-    const rows: { amount: string }[] = await db.dataSource.query(
-      `SELECT amount FROM "${db.schema}".effect WHERE event_id = $1`,
-      [events[7].id],
-    );
-    expect(rows).toEqual([{ amount: '1000000000000000.07' }]);
-  });
+    it('applies valid events, keyed by customer, with their amounts exact', async () => {
+      const events = Array.from({ length: 10 }, (_, i) =>
+        depositEvent(`C${i}`, `1000000000000000.${String(i).padStart(2, '0')}`),
+      );
+      await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
+      for (const e of events) await waitForEffect(e.id);
+      const rows: { amount: string }[] = await db.dataSource.query(
+        `SELECT amount FROM "${db.schema}".effect WHERE event_id = $1`,
+        [events[7].id],
+      );
+      expect(rows).toEqual([{ amount: '1000000000000000.07' }]);
+    });
 
-  it('dead-letters a malformed event with its reason and goes on with the next', async () => {
-    const bad = depositEvent('C-bad', '12.345');
-    const missingHeader = toKafkaMessage(depositEvent('C-bad2', '1.00'));
-    delete missingHeader.headers[EventHeaders.Time];
-    const notJson = { ...toKafkaMessage(depositEvent('C-bad3', '1.00')), value: '{not json' };
-    const good = depositEvent('C-good', '5.00');
-    await publisher.publish([{ topic: topic.topic, envelope: bad }]);
-    await publisher.sendRaw(topic.topic, [missingHeader, notJson]);
-    await publisher.publish([{ topic: topic.topic, envelope: good }]);
+    it('dead-letters a malformed event with its reason and goes on with the next', async () => {
+      const bad = depositEvent('C-bad', '12.345');
+      const missingHeader = toKafkaMessage(depositEvent('C-bad2', '1.00'));
+      delete missingHeader.headers[EventHeaders.Time];
+      const notJson = { ...toKafkaMessage(depositEvent('C-bad3', '1.00')), value: '{not json' };
+      const good = depositEvent('C-good', '5.00');
+      await publisher.publish([{ topic: topic.topic, envelope: bad }]);
+      await publisher.sendRaw(topic.topic, [missingHeader, notJson]);
+      await publisher.publish([{ topic: topic.topic, envelope: good }]);
 
-    await waitForEffect(good.id);
-    const badLetter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === bad.id);
-    expect(badLetter.headers[EventHeaders.DlqReason]).toMatch(
-      /amount: amount must be a decimal string with at most 2 decimals/,
-    );
-    expect(badLetter.headers[EventHeaders.DlqTopic]).toBe(topic.topic);
-    expect(badLetter.key).toBe('C-bad');
-    const headerLetter = await dlqProbe.waitFor((m) => m.key === 'C-bad2');
-    expect(headerLetter.headers[EventHeaders.DlqReason]).toBe('invalid envelope: missing header ce_time');
-    const jsonLetter = await dlqProbe.waitFor((m) => m.key === 'C-bad3');
-    expect(jsonLetter.headers[EventHeaders.DlqReason]).toBe('invalid envelope: message value is not JSON');
-    expect(await effects(bad.id)).toBe(0);
-  });
+      await waitForEffect(good.id);
+      const badLetter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === bad.id);
+      expect(badLetter.headers[EventHeaders.DlqReason]).toMatch(
+        /amount: amount must be a decimal string with at most 2 decimals/,
+      );
+      expect(badLetter.headers[EventHeaders.DlqTopic]).toBe(topic.topic);
+      expect(badLetter.key).toBe('C-bad');
+      const headerLetter = await dlqProbe.waitFor((m) => m.key === 'C-bad2');
+      expect(headerLetter.headers[EventHeaders.DlqReason]).toBe('invalid envelope: missing header ce_time');
+      const jsonLetter = await dlqProbe.waitFor((m) => m.key === 'C-bad3');
+      expect(jsonLetter.headers[EventHeaders.DlqReason]).toBe('invalid envelope: message value is not JSON');
+      expect(await effects(bad.id)).toBe(0);
+    });
 
-  it('dead-letters an event of a type no contract knows', async () => {
-    const unknown = { ...depositEvent('C-unknown', '1.00'), type: 'test.nobody.knows.v1' };
-    await publisher.publish([{ topic: topic.topic, envelope: unknown }]);
-    const letter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === unknown.id);
-    expect(letter.headers[EventHeaders.DlqReason]).toBe('unknown event type test.nobody.knows.v1');
-  });
+    it('dead-letters an event of a type no contract knows', async () => {
+      const unknown = { ...depositEvent('C-unknown', '1.00'), type: 'test.nobody.knows.v1' };
+      await publisher.publish([{ topic: topic.topic, envelope: unknown }]);
+      const letter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === unknown.id);
+      expect(letter.headers[EventHeaders.DlqReason]).toBe('unknown event type test.nobody.knows.v1');
+    });
 
-  it('retries a handler that fails once and stores its effect exactly once', async () => {
-    const event = depositEvent('C-retry', '42.00');
-    failOnceFor.add(event.id);
-    await publisher.publish([{ topic: topic.topic, envelope: event }]);
-    await waitForEffect(event.id);
-    expect(attempts.get(event.id)).toBe(2);
-    expect(await effects(event.id)).toBe(1);
-  });
+    it('retries a handler that fails once and stores its effect exactly once', async () => {
+      const event = depositEvent('C-retry', '42.00');
+      failOnceFor.add(event.id);
+      await publisher.publish([{ topic: topic.topic, envelope: event }]);
+      await waitForEffect(event.id);
+      expect(attempts.get(event.id)).toBe(2);
+      expect(await effects(event.id)).toBe(1);
+    });
 
-  it('has no second effect from a redelivered event with the same id', async () => {
-    const event = depositEvent('C-dup', '7.00');
-    const marker = depositEvent('C-dup', '0.01');
-    await publisher.publish([{ topic: topic.topic, envelope: event }]);
-    await waitForEffect(event.id);
-    // Same key, so the marker lands after the redelivery on the same partition.
-    await publisher.publish([
-      { topic: topic.topic, envelope: event },
-      { topic: topic.topic, envelope: marker },
-    ]);
-    await waitForEffect(marker.id);
-    expect(await effects(event.id)).toBe(1);
-  });
-});
+    it('commits a run of events in as many transactions as it is configured to', async () => {
+      const events = Array.from({ length: 40 }, (_, i) => depositEvent('C-run', `${i}.00`));
+      // One produce request, one key: fetched together from one partition.
+      await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
+      for (const e of events) await waitForEffect(e.id);
+      // Rows written by one transaction share its id (xmin).
+      const [{ transactions }] = await db.dataSource.query(
+        `SELECT count(DISTINCT xmin::text)::int AS transactions FROM "${db.schema}".effect WHERE event_id = ANY($1)`,
+        [events.map((e) => e.id)],
+      );
+      if (perTransaction === 1) expect(transactions).toBe(40);
+      else expect(transactions).toBeLessThan(10);
+    });
+
+    it('has one effect of an event that fails once among others applied together', async () => {
+      const events = Array.from({ length: 20 }, (_, i) => depositEvent('C-chunk', `${i}.50`));
+      failOnceFor.add(events[9].id);
+      await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
+      for (const e of events) await waitForEffect(e.id);
+      for (const e of events) expect(await effects(e.id)).toBe(1);
+      expect(attempts.get(events[9].id)).toBe(2);
+    });
+
+    it('has one effect of an event delivered twice in a row', async () => {
+      const event = depositEvent('C-twice', '3.00');
+      const marker = depositEvent('C-twice', '0.01');
+      await publisher.publish([event, event, marker].map((envelope) => ({ topic: topic.topic, envelope })));
+      await waitForEffect(marker.id);
+      expect(await effects(event.id)).toBe(1);
+    });
+
+    it('has no second effect from a redelivered event with the same id', async () => {
+      const event = depositEvent('C-dup', '7.00');
+      const marker = depositEvent('C-dup', '0.01');
+      await publisher.publish([{ topic: topic.topic, envelope: event }]);
+      await waitForEffect(event.id);
+      // Same key, so the marker lands after the redelivery on the same partition.
+      await publisher.publish([
+        { topic: topic.topic, envelope: event },
+        { topic: topic.topic, envelope: marker },
+      ]);
+      await waitForEffect(marker.id);
+      expect(await effects(event.id)).toBe(1);
+    });
+  },
+);

@@ -34,11 +34,23 @@ export interface EventConsumerOptions {
   isKnownType: (type: string) => boolean;
   retry?: RetryPolicy;
   partitionsConsumedConcurrently?: number;
+  /**
+   * Up to this many consecutive events of a partition are applied in one database transaction (one
+   * commit instead of one per event). Should any of them fail, the transaction is rolled back and those
+   * events are applied one by one, with retries and dead-lettering as usual. 1: one transaction per event.
+   */
+  maxEventsPerTransaction?: number;
   fromBeginning?: boolean;
   metrics?: ConsumerMetrics;
 }
 
 type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
+
+/** A message of a chunk, decoded: an event to apply, or one that needs no transaction. */
+type Decoded =
+  | { message: KafkaMessage; headers: KafkaHeaders; event: EventEnvelope<object>; route: EventRoute }
+  | { message: KafkaMessage; headers: KafkaHeaders; outcome: 'skipped' }
+  | { message: KafkaMessage; headers: KafkaHeaders; invalid: string };
 
 /**
  * At-least-once from Kafka made effectively-once: each event is validated, its handler runs in
@@ -50,10 +62,12 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private readonly retry: RetryPolicy;
   private readonly processedTable: string;
+  private readonly maxEventsPerTransaction: number;
   private running = false;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 1;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -97,13 +111,94 @@ export class EventConsumer {
     isStale,
     commitOffsetsIfNecessary,
   }: EachBatchPayload) {
-    for (const message of batch.messages) {
+    const { topic, partition, messages } = batch;
+    for (let at = 0; at < messages.length;) {
       if (!isRunning() || isStale()) break;
-      await this.handleMessage(batch.topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await heartbeat();
+      const chunk = messages.slice(at, at + this.maxEventsPerTransaction);
+      if (chunk.length === 1 || !(await this.applyChunk(topic, partition, chunk))) {
+        for (const message of chunk) {
+          if (!isRunning() || isStale()) break;
+          await this.handleMessage(topic, partition, message, heartbeat);
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      } else {
+        for (const message of chunk) resolveOffset(message.offset);
+        await heartbeat();
+      }
+      at += chunk.length;
     }
     await commitOffsetsIfNecessary();
+  }
+
+  /**
+   * The chunk's events in one transaction, with one insert of their ids into processed_event. False,
+   * having changed nothing in the database, when the chunk holds an event that must be dead-lettered or
+   * when any handler fails: the caller then applies the events one by one.
+   */
+  private async applyChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
+    const started = process.hrtime.bigint();
+    const decoded = await Promise.all(chunk.map((message) => this.decode(message)));
+    if (decoded.some((d) => 'invalid' in d)) return false;
+    const applicable = decoded.filter((d): d is Extract<Decoded, { event: unknown }> => 'event' in d);
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.options.dataSource.transaction(async (tx) => {
+        const inserted: { event_id: string }[] = await tx.query(
+          `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
+           SELECT $1, event_id, $2, $3, "offset" FROM unnest($4::text[], $5::bigint[]) AS e(event_id, "offset")
+           ON CONFLICT DO NOTHING RETURNING event_id`,
+          [
+            this.options.groupId,
+            topic,
+            partition,
+            applicable.map((d) => d.event.id),
+            applicable.map((d) => d.message.offset),
+          ],
+        );
+        const fresh = new Set(inserted.map((row) => row.event_id));
+        const applied: Outcome[] = [];
+        for (const d of applicable) {
+          // Deleted once applied: an id seen twice in the chunk is a duplicate the second time.
+          if (!fresh.delete(d.event.id)) {
+            applied.push('duplicate');
+            continue;
+          }
+          await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx));
+          applied.push('handled');
+        }
+        return applied;
+      });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'chunk failed, applying its events one by one',
+        topic,
+        partition,
+        events: chunk.length,
+        error: String(error),
+      });
+      return false;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    applicable.forEach((d, i) => this.options.metrics?.observeEvent(d.event.type, outcomes[i], seconds));
+    for (const d of decoded) {
+      if ('outcome' in d) this.options.metrics?.observeEvent(typeOf(d.headers), d.outcome, seconds);
+    }
+    return true;
+  }
+
+  private async decode(message: KafkaMessage): Promise<Decoded> {
+    const headers = decodeHeaders(message);
+    const type = headers[EventHeaders.Type];
+    const route = type ? this.options.routes.get(type) : undefined;
+    if (type && !route && this.options.isKnownType(type)) return { message, headers, outcome: 'skipped' };
+    try {
+      const event = await decodeEvent(headers, message.value?.toString() ?? null, route?.payload);
+      return { message, headers, event, route: route! };
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      return { message, headers, invalid: error.reason };
+    }
   }
 
   private async handleMessage(
@@ -112,43 +207,33 @@ export class EventConsumer {
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
   ) {
-    const headers = decodeHeaders(message);
-    const type = headers[EventHeaders.Type] ?? '(no type)';
     const started = process.hrtime.bigint();
-    // Log lines and events emitted while handling carry the event's correlation id.
-    const context = {
-      correlationId: headers[EventHeaders.CorrelationId] ?? headers[EventHeaders.Id] ?? randomUUID(),
-      traceparent: headers[EventHeaders.TraceParent],
-    };
-    const outcome = await runWithContext(context, () =>
-      this.process(topic, partition, message, headers, heartbeat),
+    const decoded = await this.decode(message);
+    const outcome = await runWithContext(contextOf(decoded.headers), () =>
+      this.process(topic, partition, decoded, heartbeat),
     );
-    this.options.metrics?.observeEvent(type, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.options.metrics?.observeEvent(typeOf(decoded.headers), outcome, seconds);
   }
 
   private async process(
     topic: string,
     partition: number,
-    message: KafkaMessage,
-    headers: KafkaHeaders,
+    decoded: Decoded,
     heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
-    const type = headers[EventHeaders.Type];
-    const route = type ? this.options.routes.get(type) : undefined;
-    if (type && !route && this.options.isKnownType(type)) return 'skipped';
-
-    let event: EventEnvelope<object>;
-    try {
-      event = await decodeEvent(headers, message.value?.toString() ?? null, route?.payload);
-    } catch (error) {
-      if (!(error instanceof InvalidEventError)) throw error;
-      await this.deadLetter(topic, partition, message, headers, error.reason);
+    const { message, headers } = decoded;
+    if ('outcome' in decoded) return decoded.outcome;
+    if ('invalid' in decoded) {
+      await this.deadLetter(topic, partition, message, headers, decoded.invalid);
       return 'dead-lettered';
     }
+    const { event, route } = decoded;
+    const type = event.type;
 
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.applyOnce(topic, partition, message.offset, event, route!);
+        return await this.applyOnce(topic, partition, message.offset, event, route);
       } catch (error) {
         const decision = decideOnFailure(this.retry, attempt, error);
         if (decision.action === 'dead-letter') {
@@ -218,6 +303,14 @@ export class EventConsumer {
     ]);
   }
 }
+
+const typeOf = (headers: KafkaHeaders): string => headers[EventHeaders.Type] ?? '(no type)';
+
+/** Log lines and events emitted while handling carry the event's correlation id. */
+const contextOf = (headers: KafkaHeaders) => ({
+  correlationId: headers[EventHeaders.CorrelationId] ?? headers[EventHeaders.Id] ?? randomUUID(),
+  traceparent: headers[EventHeaders.TraceParent],
+});
 
 function decodeHeaders(message: KafkaMessage): KafkaHeaders {
   const decoded: KafkaHeaders = {};

@@ -19,6 +19,8 @@ export interface KafkaEventServerOptions {
   metrics?: ConsumerMetrics;
   /** Put before every contract topic name (ServiceConfig.KAFKA_TOPIC_PREFIX). */
   topicPrefix?: string;
+  /** See EventConsumerOptions.maxEventsPerTransaction. */
+  maxEventsPerTransaction?: number;
   /** A new consumer group starts from the topic's beginning, so a new service rebuilds its projection. */
   fromBeginning?: boolean;
 }

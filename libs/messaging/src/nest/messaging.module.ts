@@ -84,7 +84,8 @@ export class MessagingModule {
  */
 export function connectEventConsumer(app: INestApplication, options: { groupId?: string } = {}): void {
   const { service } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
-  const topicPrefix = app.get(ServiceConfig).KAFKA_TOPIC_PREFIX;
+  const config = app.get(ServiceConfig);
+  const topicPrefix = config.KAFKA_TOPIC_PREFIX;
   attachEventServer(
     app,
     new KafkaEventServer({
@@ -95,6 +96,7 @@ export function connectEventConsumer(app: INestApplication, options: { groupId?:
       groupId: options.groupId ?? `${topicPrefix}${service}`,
       topicPrefix,
       metrics: new ConsumerMetrics(service),
+      maxEventsPerTransaction: config.KAFKA_EVENTS_PER_TRANSACTION,
     }),
   );
 }
