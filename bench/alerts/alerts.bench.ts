@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     const latencies: LatencyResult[] = [];
     bare.tracking = true;
     let round = 0;
+    // Every event on the topics so far: each round waits for the consumers to have read them all.
+    let total = events.length;
     for (const rate of options.rates) {
       round += 1;
       const { published, sent, achievedRate } = await publishAtRate(
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
       );
       const expected = sent.size;
       const drainStarted = Date.now();
-      const total = events.length + published;
+      total += published;
       await waitUntil(
         async () => (await committedCount(kafka, `${topicPrefix}alert-service`, topics)) >= total,
         30 * 60_000,
