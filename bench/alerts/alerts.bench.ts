@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
@@ -24,6 +25,9 @@ import {
   REPORT_DIR,
   type Spread,
   startNodeApp,
+  stackProcessGroups,
+  cpuSecondsByGroup,
+  type ProcessGroup,
   type RunningNodeApp,
 } from '../lib';
 
@@ -62,6 +66,8 @@ interface ThroughputResult {
   events: number;
   seconds: number;
   sustainedPerSecond: number;
+  /** CPU cores each process group kept busy over the same 10 %-90 % span, when sampled. */
+  coresBusy?: Record<string, number>;
 }
 
 interface LatencyResult {
@@ -119,26 +125,32 @@ async function main(): Promise<void> {
         await bare?.start(topics);
         return () => Promise.resolve(bare?.count ?? 0);
       },
-      () => bare?.samples ?? [],
+      { precise: () => bare?.samples ?? [] },
     );
     const committed = (groupId: string) => () => committedCount(kafka, groupId, topics);
-    const serviceThroughput = await measureThroughput('alert-service', events.length, progress, async () => {
-      service = await startNodeApp({
-        name: 'alert-service',
-        entry: 'apps/alert-service/src/main.ts',
-        env: {
-          ...SECRETS,
-          LOG_LEVEL: 'warn',
-          DATABASE_URL: testStack.databaseUrl,
-          REDIS_URL: testStack.redisUrl,
-          KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
-          DATABASE_SCHEMA: schema,
-          KAFKA_TOPIC_PREFIX: topicPrefix,
-          REDIS_KEY_PREFIX: redisPrefix,
-        },
-      });
-      return committed(`${topicPrefix}alert-service`);
-    });
+    const serviceThroughput = await measureThroughput(
+      'alert-service',
+      events.length,
+      progress,
+      async () => {
+        service = await startNodeApp({
+          name: 'alert-service',
+          entry: 'apps/alert-service/src/main.ts',
+          env: {
+            ...SECRETS,
+            LOG_LEVEL: 'warn',
+            DATABASE_URL: testStack.databaseUrl,
+            REDIS_URL: testStack.redisUrl,
+            KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
+            DATABASE_SCHEMA: schema,
+            KAFKA_TOPIC_PREFIX: topicPrefix,
+            REDIS_KEY_PREFIX: redisPrefix,
+          },
+        });
+        return committed(`${topicPrefix}alert-service`);
+      },
+      { cpuGroups: () => (service ? stackProcessGroups('alert-service', service.pid) : []) },
+    );
 
     // Latency at each fixed rate, both consumers reading the same stream at the same time.
     const latencies: LatencyResult[] = [];
@@ -343,21 +355,30 @@ async function publishAtRate(
   return { published, sent, achievedRate: published / ((Date.now() - started) / 1000) };
 }
 
-/** Starts a consumer, samples how many events it has consumed, and takes the 10 %-90 % slope. */
+/**
+ * Starts a consumer, samples how many events it has consumed, and takes the 10 %-90 % slope; with `cpuGroups`,
+ * also the CPU each group of processes used over that span, to show what the rate is bound by.
+ */
 async function measureThroughput(
   target: string,
   total: number,
   progress: Progress,
   start: () => Promise<() => Promise<number>>,
-  precise?: () => { at: number; count: number }[],
+  sampling: {
+    /** The consumer's own record of when it got how many, finer than polling. */
+    precise?: () => { at: number; count: number }[];
+    cpuGroups?: () => ProcessGroup[];
+  } = {},
 ): Promise<ThroughputResult> {
+  const { precise, cpuGroups } = sampling;
   const startedAt = Date.now();
   const consumed = await start();
-  const samples: { at: number; count: number }[] = [];
+  const groups = cpuGroups?.() ?? [];
+  const samples: { at: number; count: number; cpu?: Record<string, number> }[] = [];
   let lastLog = 0;
   for (;;) {
     const count = await consumed();
-    samples.push({ at: Date.now(), count });
+    samples.push({ at: Date.now(), count, ...(groups.length > 0 ? { cpu: cpuSecondsByGroup(groups) } : {}) });
     if (Date.now() - lastLog > 5_000) {
       lastLog = Date.now();
       progress.log(
@@ -373,12 +394,17 @@ async function measureThroughput(
   // both marks between two polls, which must not make the span zero.
   const low = [...samples].reverse().find((s) => s.count <= total * 0.1) ?? samples[0];
   const high = samples.find((s) => s.count >= total * 0.9) ?? samples[samples.length - 1];
-  const sustainedPerSecond = (high.count - low.count) / Math.max(0.001, (high.at - low.at) / 1000);
+  const spanSeconds = Math.max(0.001, (high.at - low.at) / 1000);
+  const sustainedPerSecond = (high.count - low.count) / spanSeconds;
   const seconds = (samples[samples.length - 1].at - startedAt) / 1000;
   progress.log(
     `${target}: ${total} events in ${seconds.toFixed(1)} s, sustained ${sustainedPerSecond.toFixed(0)} events/s`,
   );
-  return { target, events: total, seconds, sustainedPerSecond };
+  const coresBusy =
+    low.cpu && high.cpu
+      ? Object.fromEntries(groups.map((g) => [g.name, (high.cpu![g.name] - low.cpu![g.name]) / spanSeconds]))
+      : undefined;
+  return { target, events: total, seconds, sustainedPerSecond, ...(coresBusy ? { coresBusy } : {}) };
 }
 
 /** A consumer group that reads and does nothing, except note when each event arrived. */
@@ -512,6 +538,18 @@ function renderTables(throughput: ThroughputResult[], latencies: LatencyResult[]
         `| ${l.target} | ${l.rate} | ${fixed(l.achievedRate, 0)} | ${l.samples}/${l.expected} | ${fixed(l.p50)} | ${fixed(l.p95)} | ${fixed(l.p99)} | ${fixed(l.max)} |`,
     ),
     '',
+    ...throughput.flatMap((t) =>
+      t.coresBusy
+        ? [
+            `### What bounds the ${t.target}'s throughput: CPU cores busy over the same 10 %-90 % span`,
+            '',
+            `| processes | cores busy (of ${cpus().length}) |`,
+            '| --- | --: |',
+            ...Object.entries(t.coresBusy).map(([name, cores]) => `| ${name} | ${fixed(cores, 2)} |`),
+            '',
+          ]
+        : [],
+    ),
   ].join('\n');
 }
 

@@ -6,3 +6,4 @@ export * from './report';
 export * from './service-bench';
 export * from './stats';
 export * from './svg-chart';
+export * from './process-cpu';

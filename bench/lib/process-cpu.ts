@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Linux reports process CPU time in clock ticks; 100 a second on every kernel these benchmarks run on. */
+const TICKS_PER_SECOND = 100;
+
+/** A named set of processes whose CPU time is summed, e.g. `postgres` for every backend. */
+export interface ProcessGroup {
+  name: string;
+  matches: (proc: { pid: number; comm: string; cmdline: string }) => boolean;
+}
+
+/** The local stack's processes, and the app under test by its pid. */
+export const stackProcessGroups = (appName: string, appPid: number): ProcessGroup[] => [
+  { name: appName, matches: (p) => p.pid === appPid },
+  { name: 'postgres', matches: (p) => p.comm === 'postgres' },
+  { name: 'redis', matches: (p) => p.comm === 'redis-server' },
+  { name: 'kafka', matches: (p) => p.comm === 'java' && p.cmdline.includes('kafka') },
+];
+
+/** CPU seconds used so far by each group (processes alive now), read from /proc. */
+export function cpuSecondsByGroup(groups: readonly ProcessGroup[]): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(groups.map((g) => [g.name, 0]));
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // comm is in parentheses and may hold spaces; the fields after it are space-separated.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const group = groups.find((g) => g.matches({ pid, comm, cmdline }));
+      if (group) totals[group.name] += seconds;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return totals;
+}
