@@ -23,11 +23,15 @@ export class ServiceConfig {
   })
   KAFKA_TOPIC_PREFIX: string = '';
 
-  /** Consumers apply up to this many consecutive events of a partition per database transaction (fewer commits). */
+  /**
+   * Consumers apply up to this many consecutive events of a partition per database transaction (fewer
+   * commits). 1 unless a service sets its own default: longer transactions across partitions can deadlock
+   * (Postgres then aborts one and its events are applied one by one), so each service opts in when measured.
+   */
   @IsInt()
   @Min(1)
   @Max(1000)
-  KAFKA_EVENTS_PER_TRANSACTION: number = 100;
+  KAFKA_EVENTS_PER_TRANSACTION: number = 1;
 }
 
 /** A service with storage, an HTTP API and a security context. */
