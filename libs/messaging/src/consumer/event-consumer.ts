@@ -46,9 +46,16 @@ export interface EventConsumerOptions {
 
 type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
 
+/** A message decoded into an event to apply. */
+type DecodedEvent = {
+  message: KafkaMessage;
+  headers: KafkaHeaders;
+  event: EventEnvelope<object>;
+  route: EventRoute;
+};
 /** A message of a chunk, decoded: an event to apply, or one that needs no transaction. */
 type Decoded =
-  | { message: KafkaMessage; headers: KafkaHeaders; event: EventEnvelope<object>; route: EventRoute }
+  | DecodedEvent
   | { message: KafkaMessage; headers: KafkaHeaders; outcome: 'skipped' }
   | { message: KafkaMessage; headers: KafkaHeaders; invalid: string };
 
@@ -132,43 +139,18 @@ export class EventConsumer {
   }
 
   /**
-   * The chunk's events in one transaction, with one insert of their ids into processed_event. False,
-   * having changed nothing in the database, when the chunk holds an event that must be dead-lettered or
-   * when any handler fails: the caller then applies the events one by one.
+   * Applies the chunk's events together and records their metrics. False, having changed nothing in the
+   * database, when the chunk holds an event that must be dead-lettered or when any handler fails: the
+   * caller then applies the events one by one.
    */
   private async applyChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
     const started = process.hrtime.bigint();
     const decoded = await Promise.all(chunk.map((message) => this.decode(message)));
     if (decoded.some((d) => 'invalid' in d)) return false;
-    const applicable = decoded.filter((d): d is Extract<Decoded, { event: unknown }> => 'event' in d);
+    const applicable = decoded.filter((d): d is DecodedEvent => 'event' in d);
     let outcomes: Outcome[];
     try {
-      outcomes = await this.options.dataSource.transaction(async (tx) => {
-        const inserted: { event_id: string }[] = await tx.query(
-          `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
-           SELECT $1, event_id, $2, $3, "offset" FROM unnest($4::text[], $5::bigint[]) AS e(event_id, "offset")
-           ON CONFLICT DO NOTHING RETURNING event_id`,
-          [
-            this.options.groupId,
-            topic,
-            partition,
-            applicable.map((d) => d.event.id),
-            applicable.map((d) => d.message.offset),
-          ],
-        );
-        const fresh = new Set(inserted.map((row) => row.event_id));
-        const applied: Outcome[] = [];
-        for (const d of applicable) {
-          // Deleted once applied: an id seen twice in the chunk is a duplicate the second time.
-          if (!fresh.delete(d.event.id)) {
-            applied.push('duplicate');
-            continue;
-          }
-          await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx));
-          applied.push('handled');
-        }
-        return applied;
-      });
+      outcomes = await this.applyTogether(topic, partition, applicable);
     } catch (error) {
       this.logger.warn({
         msg: 'chunk failed, applying its events one by one',
@@ -185,6 +167,38 @@ export class EventConsumer {
       if ('outcome' in d) this.options.metrics?.observeEvent(typeOf(d.headers), d.outcome, seconds);
     }
     return true;
+  }
+
+  /** The events in one transaction, with one insert of their ids into processed_event. */
+  private async applyTogether(topic: string, partition: number, events: DecodedEvent[]): Promise<Outcome[]> {
+    // A chunk of only skipped types has nothing to write.
+    if (events.length === 0) return [];
+    return this.options.dataSource.transaction(async (tx) => {
+      const inserted: { event_id: string }[] = await tx.query(
+        `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
+         SELECT $1, event_id, $2, $3, "offset" FROM unnest($4::text[], $5::bigint[]) AS e(event_id, "offset")
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [
+          this.options.groupId,
+          topic,
+          partition,
+          events.map((d) => d.event.id),
+          events.map((d) => d.message.offset),
+        ],
+      );
+      const fresh = new Set(inserted.map((row) => row.event_id));
+      const applied: Outcome[] = [];
+      for (const d of events) {
+        // Deleted once applied: an id seen twice in the chunk is a duplicate the second time.
+        if (!fresh.delete(d.event.id)) {
+          applied.push('duplicate');
+          continue;
+        }
+        await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx));
+        applied.push('handled');
+      }
+      return applied;
+    });
   }
 
   private async decode(message: KafkaMessage): Promise<Decoded> {
