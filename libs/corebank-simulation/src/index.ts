@@ -8,4 +8,5 @@ export * from './publishing/jsonl-file-sink';
 export * from './publishing/kafka-event-sink';
 export * from './scenarios/scenario.registry';
 export * from './scenarios/scenario.types';
+export { tellScenario, type Story } from './scenarios/story';
 export * from './stream/bank-simulation';

@@ -1,4 +1,5 @@
 export * from './consumer/consumer-metrics';
+export * from './consumer/event-batch';
 export * from './consumer/event-consumer';
 export * from './consumer/event-errors';
 export * from './consumer/event-validation';

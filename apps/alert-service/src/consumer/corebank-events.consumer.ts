@@ -26,7 +26,7 @@ import {
 import { EventContext } from '@crm/messaging';
 import { AlertEngine, type Handling } from '../engine/alert-engine.service';
 
-const handling = (ctx: EventContext): Handling => ({ tx: ctx.tx, envelope: ctx.envelope });
+const handling = (ctx: EventContext): Handling => ({ tx: ctx.tx, envelope: ctx.envelope, batch: ctx.batch });
 
 /** The core-banking stream into the alert rules: one line per event type. */
 @Controller()

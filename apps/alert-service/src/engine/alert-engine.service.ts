@@ -20,6 +20,7 @@ import {
   type TransactionPostedPayload,
   type TransactionReversedPayload,
 } from '@crm/contracts';
+import type { EventBatch } from '@crm/messaging';
 import { formatAmount } from '@crm/persistence';
 import { AlertMetrics } from '../alerts/alert-metrics';
 import { AlertRaiser } from '../alerts/alert-raiser.service';
@@ -51,10 +52,11 @@ import { FlowWindowStore, type Direction } from '../windows/flow-window.store';
 const MATURITY_KINDS = [AlertKind.TimeDepositMaturity, AlertKind.WealthProductMaturity] as const;
 const LOAN_REMINDER_KINDS = [AlertKind.LoanMaturity, AlertKind.LoanInstalmentDue] as const;
 
-/** One event being handled: its transaction, envelope and event time. */
+/** One event being handled: its transaction, envelope, and the batch of events applied in that transaction. */
 export interface Handling {
   tx: EntityManager;
   envelope: EventEnvelope<object>;
+  batch: EventBatch;
 }
 
 /**
@@ -85,8 +87,8 @@ export class AlertEngine {
         direction === 'DBIT' && isTransferToOtherBank(t.bankTransactionCode, t.counterparty?.agent.sameBank),
     };
     const subject = { customerId: t.customerId, accountId: t.accountId, institutionId: t.institutionId };
-    if (!(await this.flows.record(h.tx, subject, direction, entry))) return;
-    const others = await this.windows.enter(h.tx, subject, direction, entry);
+    if (!(await this.flows.record(h.tx, h.batch, subject, direction, entry))) return;
+    const others = await this.windows.enter(h.tx, h.batch, subject, direction, entry);
     const candidates =
       direction === 'CRDT'
         ? largeInflowRule(subject, others, entry, params)
@@ -105,7 +107,7 @@ export class AlertEngine {
     const at = Date.parse(r.bookingDate);
     await this.begin(h, r.customerId, r.institutionId, at);
     const subject = { customerId: r.customerId, accountId: r.accountId };
-    const reversed = await this.flows.reverse(h.tx, subject, r.reversedTransactionId, {
+    const reversed = await this.flows.reverse(h.tx, h.batch, subject, r.reversedTransactionId, {
       direction: r.creditDebitIndicator === CreditDebitIndicator.Credit ? 'CRDT' : 'DBIT',
       at,
       amount: formatAmount(r.amount.amount),
@@ -117,7 +119,7 @@ export class AlertEngine {
   async accountOpened(h: Handling, o: AccountOpenedPayload): Promise<void> {
     const at = this.eventTime(h);
     const params = await this.begin(h, o.customerId, o.institutionId, at);
-    await this.reminders.plan(h.tx, this.maturityPlans(o, params), at, h.envelope.id);
+    await this.reminders.plan(h.tx, h.batch, this.maturityPlans(o, params), at, h.envelope.id);
   }
 
   async accountMaturityChanged(h: Handling, m: AccountMaturityChangedPayload): Promise<void> {
@@ -125,7 +127,7 @@ export class AlertEngine {
     const params = await this.begin(h, m.customerId, m.institutionId, at);
     const plans = this.maturityPlans(m, params);
     await this.reminders.cancel(h.tx, m.accountId, MATURITY_KINDS, plans.map(keyOfPlan));
-    await this.reminders.plan(h.tx, plans, at, h.envelope.id);
+    await this.reminders.plan(h.tx, h.batch, plans, at, h.envelope.id);
   }
 
   async accountClosed(h: Handling, c: AccountClosedPayload): Promise<void> {
@@ -139,7 +141,7 @@ export class AlertEngine {
   async loanDisbursed(h: Handling, l: LoanDisbursedPayload): Promise<void> {
     const at = this.eventTime(h);
     const params = await this.begin(h, l.customerId, l.institutionId, at);
-    await this.reminders.plan(h.tx, this.loanPlans(l, at, params), at, h.envelope.id);
+    await this.reminders.plan(h.tx, h.batch, this.loanPlans(l, at, params), at, h.envelope.id);
   }
 
   /** The new schedule replaces the old: reminders for dates no longer in it are cancelled. */
@@ -148,7 +150,7 @@ export class AlertEngine {
     const params = await this.begin(h, s.customerId, s.institutionId, at);
     const plans = this.loanPlans(s, at, params);
     await this.reminders.cancel(h.tx, s.loanId, LOAN_REMINDER_KINDS, plans.map(keyOfPlan));
-    await this.reminders.plan(h.tx, plans, at, h.envelope.id);
+    await this.reminders.plan(h.tx, h.batch, plans, at, h.envelope.id);
   }
 
   async loanSettled(h: Handling, s: LoanSettledPayload): Promise<void> {
@@ -175,7 +177,7 @@ export class AlertEngine {
   async cardStatementIssued(h: Handling, s: CardStatementIssuedPayload): Promise<void> {
     const at = this.eventTime(h);
     const params = await this.begin(h, s.customerId, s.institutionId, at);
-    await this.reminders.plan(h.tx, [cardRepaymentDueRule(s, params)], at, h.envelope.id);
+    await this.reminders.plan(h.tx, h.batch, [cardRepaymentDueRule(s, params)], at, h.envelope.id);
   }
 
   async cardSpendPosted(h: Handling, s: CardSpendPostedPayload): Promise<void> {
@@ -193,7 +195,7 @@ export class AlertEngine {
   /** Any event of the customer: raise their reminders due by now (event time), then the parameters in force. */
   async customerEvent(h: Handling, customerId: string): Promise<void> {
     this.metrics.eventEvaluated(h.envelope.type);
-    await this.reminders.advanceCustomerClock(h.tx, customerId, this.eventTime(h), h.envelope.id);
+    await this.reminders.advanceCustomerClock(h.tx, h.batch, customerId, this.eventTime(h), h.envelope.id);
   }
 
   private async begin(
@@ -205,11 +207,12 @@ export class AlertEngine {
     this.metrics.eventEvaluated(h.envelope.type);
     await this.reminders.advanceCustomerClock(
       h.tx,
+      h.batch,
       customerId,
       Math.max(at, this.eventTime(h)),
       h.envelope.id,
     );
-    return this.parameters.applicable(h.tx, customerId, institutionId, at);
+    return this.parameters.applicable(h.tx, h.batch, customerId, institutionId, at);
   }
 
   private async raise(h: Handling, candidates: AlertCandidate[]): Promise<void> {

@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { DEFAULT_ALERT_PARAMETERS, type AlertParameters } from '@crm/contracts';
+import { DEFAULT_ALERT_PARAMETERS, type AlertParameters, type EventEnvelope } from '@crm/contracts';
+import { BatchKey, type EventBatch } from '@crm/messaging';
 import { AuditLogWriter, AuthenticatedUser, DataScopeError, resolveDataScope } from '@crm/security';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
 import { CoverageRepository } from '../coverage/coverage.repository';
-import { AlertParametersRepository } from './alert-parameters.repository';
+import { AlertParametersRepository, type ParameterHistory } from './alert-parameters.repository';
 import type { AlertParametersDto, EffectiveParametersDto } from './alert-parameters.dto';
+
+const PARAMETER_HISTORY = new BatchKey<Promise<ParameterHistory>>('alert-parameters.history');
+
+/** The customer and institution of a core-banking event, when it names both. */
+const subjectOf = (event: EventEnvelope<object>): { customerId: string; institutionId: string }[] => {
+  const { customerId, institutionId } = event.data as { customerId?: unknown; institutionId?: unknown };
+  return typeof customerId === 'string' && typeof institutionId === 'string'
+    ? [{ customerId, institutionId }]
+    : [];
+};
 
 /** Bank defaults (contracts) overridden per institution, nearest ancestor first, versioned by time. */
 @Injectable()
@@ -19,16 +30,23 @@ export class AlertParametersService {
 
   /**
    * The parameters that judge a customer's event at `at`: those of their primary institution, or of the
-   * institution where the event happened when they have none.
+   * institution where the event happened when they have none. Read once for all the events of the batch,
+   * as their transaction first needs them.
    */
   async applicable(
     tx: EntityManager,
+    batch: EventBatch,
     customerId: string,
     eventInstitutionId: string,
     at: number,
   ): Promise<AlertParameters> {
-    const version = await this.repository.inForce(tx, eventInstitutionId, new Date(at), customerId);
-    return version.parameters ?? DEFAULT_ALERT_PARAMETERS;
+    let history = await batch.once(PARAMETER_HISTORY, () =>
+      this.repository.history(tx, batch.events.flatMap(subjectOf)),
+    );
+    if (!history.has(customerId, eventInstitutionId)) {
+      history = await this.repository.history(tx, [{ customerId, institutionId: eventInstitutionId }]);
+    }
+    return history.inForce(customerId, eventInstitutionId, at).parameters ?? DEFAULT_ALERT_PARAMETERS;
   }
 
   defaults(): AlertParameters {

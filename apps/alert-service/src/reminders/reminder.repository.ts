@@ -101,6 +101,22 @@ export class ReminderRepository {
     );
   }
 
+  /**
+   * For each customer, an instant (ms) before which none of their pending reminders is due: a millisecond
+   * before their earliest, or Infinity when they have none.
+   */
+  async notDueBefore(tx: EntityManager, customerIds: readonly string[]): Promise<Map<string, number>> {
+    const rows: { customer_id: string; earliest_ms: string }[] = await tx.query(
+      `SELECT customer_id, floor(extract(epoch FROM min(due_from)) * 1000) AS earliest_ms
+         FROM "${schemaOf(tx.connection)}".reminder
+        WHERE customer_id = ANY($1) AND status = 'pending' GROUP BY customer_id`,
+      [customerIds],
+    );
+    const bounds = new Map<string, number>(customerIds.map((id) => [id, Infinity]));
+    for (const row of rows) bounds.set(row.customer_id, Number(row.earliest_ms) - 1);
+    return bounds;
+  }
+
   /** Pending reminders of a customer due by `at`, locked until the transaction ends. */
   async dueForCustomer(tx: EntityManager, customerId: string, at: number): Promise<ReminderRow[]> {
     return tx.query(

@@ -1,11 +1,23 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AlertKind } from '@crm/contracts';
+import { BatchKey, type EventBatch } from '@crm/messaging';
 import { AlertRaiser } from '../alerts/alert-raiser.service';
 import { isReminderDue } from '../rules/reminder.util';
 import { alertKeyOf, type ReminderPlan } from '../rules/rule.types';
 import { ReminderRepository, candidateOf } from './reminder.repository';
 import { ReminderScheduler } from './reminder.scheduler';
+
+const NOT_DUE_BEFORE = new BatchKey<Promise<Map<string, number>>>('reminders.not-due-before');
+
+const customerIdsOf = (batch: EventBatch): string[] => [
+  ...new Set(
+    batch.events.flatMap((e) => {
+      const { customerId } = e.data as { customerId?: unknown };
+      return typeof customerId === 'string' ? [customerId] : [];
+    }),
+  ),
+];
 
 /** How often reminders come due are looked for in Postgres, for those whose delayed job is lost. */
 const SWEEP_INTERVAL_MS = 2_000;
@@ -57,6 +69,7 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
   /** Raises the plans due by `at` (event time) now; records and schedules the others. */
   async plan(
     tx: EntityManager,
+    batch: EventBatch,
     plans: readonly ReminderPlan[],
     at: number,
     sourceEventId: string,
@@ -74,6 +87,12 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
       await this.scheduler.cancel(key);
     }
     const pending = await this.reminders.upsertPending(tx, ahead, sourceEventId);
+    const notDueBefore = await this.notDueBefore(tx, batch);
+    const customerOf = new Map(ahead.map((p) => [alertKeyOf({ ...p, periodKey: p.dueDate }), p.customerId]));
+    for (const { alertKey, dueFrom } of pending) {
+      const customerId = customerOf.get(alertKey)!;
+      notDueBefore.set(customerId, Math.min(notDueBefore.get(customerId) ?? Infinity, dueFrom - 1));
+    }
     await this.scheduler.schedule(pending.filter((r) => r.reschedule));
   }
 
@@ -88,22 +107,36 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
       await this.scheduler.cancel(key);
   }
 
-  /** An event of the customer at `at`: raises every pending reminder of theirs now due by event time. */
+  /**
+   * An event of the customer at `at`: raises every pending reminder of theirs now due by event time. Most
+   * events have none due: the batch's first event reads when each of its customers' next reminder is due,
+   * so only an event that reaches it looks the reminders up.
+   */
   async advanceCustomerClock(
     tx: EntityManager,
+    batch: EventBatch,
     customerId: string,
     at: number,
     sourceEventId: string,
   ): Promise<void> {
+    const notDueBefore = await this.notDueBefore(tx, batch);
+    if (at < (notDueBefore.get(customerId) ?? -Infinity)) return;
     for (const row of await this.reminders.dueForCustomer(tx, customerId, at)) {
       await this.raiser.raise(tx, [candidateOf(row)], [row.source_event_id, sourceEventId]);
       await this.reminders.markRaised(tx, row.alert_key);
       await this.scheduler.cancel(row.alert_key);
     }
+    // Whatever was due by `at` is raised: what stays pending is due after it.
+    notDueBefore.set(customerId, at + 1);
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.sweepTimer);
+  }
+
+  /** Per customer of the batch, an instant before which none of their pending reminders is due. */
+  private notDueBefore(tx: EntityManager, batch: EventBatch): Promise<Map<string, number>> {
+    return batch.once(NOT_DUE_BEFORE, () => this.reminders.notDueBefore(tx, customerIdsOf(batch)));
   }
 
   private async sweepDue(): Promise<void> {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { EventTypes, type TransactionPostedPayload } from '@crm/contracts';
+import { BatchKey, type EventBatch } from '@crm/messaging';
 import { schemaOf } from '@crm/persistence';
 import type { FlowEntry } from '../rules/flow-window.util';
 import type { Direction } from './flow-window.store';
@@ -9,7 +11,25 @@ export interface FlowSubjectRef {
   accountId: string;
 }
 
-/** The durable facts behind the windows (flow_entry), written in the event's transaction. */
+/** A booked entry waiting for the batch's single insert. */
+interface PendingEntry {
+  subject: FlowSubjectRef;
+  direction: Direction;
+  entry: FlowEntry;
+}
+
+/** What a batch knows of flow_entry beyond the database: the ids already there, the rows still to insert. */
+interface BatchFlows {
+  known: Set<string>;
+  pending: PendingEntry[];
+}
+
+const BATCH_FLOWS = new BatchKey<Promise<BatchFlows>>('flow-entry.batch');
+
+/**
+ * The durable facts behind the windows (flow_entry), written in the event's transaction: a batch's new
+ * entries in one insert just before it commits, after one read of which of its entries are known already.
+ */
 @Injectable()
 export class FlowEntryRepository {
   /**
@@ -18,27 +38,16 @@ export class FlowEntryRepository {
    */
   async record(
     tx: EntityManager,
+    batch: EventBatch,
     subject: FlowSubjectRef,
     direction: Direction,
     entry: FlowEntry,
   ): Promise<boolean> {
-    const inserted: unknown[] = await tx.query(
-      `INSERT INTO "${schemaOf(tx.connection)}".flow_entry
-         (transaction_id, account_id, customer_id, direction, booked_at, amount, currency, to_other_bank)
-       VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), $6, $7, $8)
-       ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id`,
-      [
-        entry.transactionId,
-        subject.accountId,
-        subject.customerId,
-        direction,
-        entry.at,
-        entry.amount,
-        entry.currency,
-        entry.toOtherBank,
-      ],
-    );
-    return inserted.length > 0;
+    const flows = await this.flowsOf(tx, batch);
+    if (flows.known.has(entry.transactionId)) return false;
+    flows.known.add(entry.transactionId);
+    flows.pending.push({ subject, direction, entry });
+    return true;
   }
 
   /**
@@ -47,10 +56,13 @@ export class FlowEntryRepository {
    */
   async reverse(
     tx: EntityManager,
+    batch: EventBatch,
     subject: FlowSubjectRef,
     reversedTransactionId: string,
     tombstone: { direction: Direction; at: number; amount: string; currency: string },
   ): Promise<{ direction: Direction; entry: FlowEntry } | null> {
+    const flows = await this.flowsOf(tx, batch);
+    await this.insertPending(tx, flows);
     const s = schemaOf(tx.connection);
     const [rows]: [
       { direction: Direction; at: string; amount: string; currency: string; to_other_bank: boolean }[],
@@ -76,6 +88,7 @@ export class FlowEntryRepository {
           tombstone.currency,
         ],
       );
+      flows.known.add(reversedTransactionId);
       return null;
     }
     const r = rows[0];
@@ -89,5 +102,76 @@ export class FlowEntryRepository {
         toOtherBank: r.to_other_bank,
       },
     };
+  }
+
+  /** An account's entries of one direction booked after `from` (ms) and not reversed, this batch's included. */
+  async bookedAfter(
+    tx: EntityManager,
+    batch: EventBatch,
+    accountId: string,
+    direction: Direction,
+    from: number,
+  ): Promise<FlowEntry[]> {
+    await this.insertPending(tx, await this.flowsOf(tx, batch));
+    const rows: {
+      transaction_id: string;
+      at: string;
+      amount: string;
+      currency: string;
+      to_other_bank: boolean;
+    }[] = await tx.query(
+      `SELECT transaction_id, (extract(epoch FROM booked_at) * 1000)::bigint AS at, amount::text, currency, to_other_bank
+         FROM "${schemaOf(tx.connection)}".flow_entry
+        WHERE account_id = $1 AND direction = $2 AND NOT reversed AND booked_at > to_timestamp($3 / 1000.0)`,
+      [accountId, direction, from],
+    );
+    return rows.map((r) => ({
+      transactionId: r.transaction_id,
+      at: Number(r.at),
+      amount: r.amount,
+      currency: r.currency,
+      toOtherBank: r.to_other_bank,
+    }));
+  }
+
+  private flowsOf(tx: EntityManager, batch: EventBatch): Promise<BatchFlows> {
+    return batch.once(BATCH_FLOWS, async () => {
+      const ids = batch.events.flatMap((e) =>
+        e.type === EventTypes.TransactionPosted ? [(e.data as TransactionPostedPayload).transactionId] : [],
+      );
+      const known: { transaction_id: string }[] =
+        ids.length === 0
+          ? []
+          : await tx.query(
+              `SELECT transaction_id FROM "${schemaOf(tx.connection)}".flow_entry WHERE transaction_id = ANY($1)`,
+              [ids],
+            );
+      const flows: BatchFlows = { known: new Set(known.map((k) => k.transaction_id)), pending: [] };
+      batch.beforeCommit(() => this.insertPending(tx, flows));
+      return flows;
+    });
+  }
+
+  private async insertPending(tx: EntityManager, flows: BatchFlows): Promise<void> {
+    if (flows.pending.length === 0) return;
+    const rows = flows.pending.splice(0);
+    await tx.query(
+      `INSERT INTO "${schemaOf(tx.connection)}".flow_entry
+         (transaction_id, account_id, customer_id, direction, booked_at, amount, currency, to_other_bank)
+       SELECT transaction_id, account_id, customer_id, direction, to_timestamp(at_ms / 1000.0), amount, currency, to_other_bank
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::numeric[], $7::text[], $8::bool[])
+           AS e(transaction_id, account_id, customer_id, direction, at_ms, amount, currency, to_other_bank)
+       ON CONFLICT (transaction_id) DO NOTHING`,
+      [
+        rows.map((r) => r.entry.transactionId),
+        rows.map((r) => r.subject.accountId),
+        rows.map((r) => r.subject.customerId),
+        rows.map((r) => r.direction),
+        rows.map((r) => r.entry.at),
+        rows.map((r) => r.entry.amount),
+        rows.map((r) => r.entry.currency),
+        rows.map((r) => r.entry.toOtherBank),
+      ],
+    );
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { EntityManager } from 'typeorm';
-import { schemaOf } from '@crm/persistence';
+import type { EventBatch } from '@crm/messaging';
 import { AlertServiceConfig } from '../app.config';
 import { InjectRedis } from '../redis/redis.module';
 import { MS_PER_HOUR } from '../rules/calendar.util';
 import type { FlowEntry } from '../rules/flow-window.util';
+import { FlowEntryRepository } from './flow-entry.repository';
 
 /** Longest window an institution may set; what the store keeps around each entry. */
 export const MAX_WINDOW_HOURS = 168;
@@ -49,6 +50,7 @@ export class FlowWindowStore {
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
+    private readonly flows: FlowEntryRepository,
     config: AlertServiceConfig,
   ) {
     this.prefix = config.REDIS_KEY_PREFIX;
@@ -60,6 +62,7 @@ export class FlowWindowStore {
    */
   async enter(
     tx: EntityManager,
+    batch: EventBatch,
     subject: { customerId: string; accountId: string },
     direction: Direction,
     entry: FlowEntry,
@@ -83,6 +86,7 @@ export class FlowWindowStore {
       const loadedFrom = await this.redis.get(mark);
       await this.reload(
         tx,
+        batch,
         subject,
         direction,
         entry.at - SPAN_MS,
@@ -116,38 +120,16 @@ export class FlowWindowStore {
 
   private async reload(
     tx: EntityManager,
+    batch: EventBatch,
     subject: { customerId: string; accountId: string },
     direction: Direction,
     from: number,
     previousMark: number | null,
   ): Promise<void> {
-    const rows: {
-      transaction_id: string;
-      at: string;
-      amount: string;
-      currency: string;
-      to_other_bank: boolean;
-    }[] = await tx.query(
-      `SELECT transaction_id, (extract(epoch FROM booked_at) * 1000)::bigint AS at, amount::text, currency, to_other_bank
-           FROM "${schemaOf(tx.connection)}".flow_entry
-          WHERE account_id = $1 AND direction = $2 AND NOT reversed AND booked_at > to_timestamp($3 / 1000.0)`,
-      [subject.accountId, direction, from],
-    );
+    const entries = await this.flows.bookedAfter(tx, batch, subject.accountId, direction, from);
     const { set, mark } = this.keys(subject, direction);
     const pipeline = this.redis.multi();
-    for (const r of rows) {
-      pipeline.zadd(
-        set,
-        Number(r.at),
-        memberOf({
-          transactionId: r.transaction_id,
-          at: Number(r.at),
-          amount: r.amount,
-          currency: r.currency,
-          toOtherBank: r.to_other_bank,
-        }),
-      );
-    }
+    for (const entry of entries) pipeline.zadd(set, entry.at, memberOf(entry));
     pipeline.set(
       mark,
       String(previousMark === null ? from : Math.min(previousMark, from)),

@@ -19,6 +19,7 @@ import {
 } from '@crm/testing';
 import { EventPublisher } from '../producer/event-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
+import { BatchKey } from './event-batch';
 import { EventConsumer, EventRoute } from './event-consumer';
 
 class DepositRecorded {
@@ -31,13 +32,21 @@ class DepositRecorded {
 }
 
 const TYPE = 'test.deposit.recorded.v1';
+/** Same payload, but its handler defers the write to one insert per batch, just before the commit. */
+const DEFERRED_TYPE = 'test.deposit.deferred.v1';
+const DEFERRED_ROWS = new BatchKey<EventEnvelope<DepositRecorded>[]>('test.deferred-rows');
 const kafka = testKafka();
 
-function depositEvent(customerId: string, amount: string, id = randomUUID()): EventEnvelope<DepositRecorded> {
+function depositEvent(
+  customerId: string,
+  amount: string,
+  id = randomUUID(),
+  type = TYPE,
+): EventEnvelope<DepositRecorded> {
   return {
     id,
     source: '/test',
-    type: TYPE,
+    type,
     specversion: CLOUDEVENTS_SPEC_VERSION,
     time: new Date().toISOString(),
     subject: customerId,
@@ -75,7 +84,7 @@ describe.each([1, 50])(
     beforeAll(async () => {
       db = await createTestSchema('consumer');
       await db.dataSource.query(
-        `CREATE TABLE "${db.schema}".effect (id serial PRIMARY KEY, event_id text NOT NULL, account_id text NOT NULL, amount numeric(20,2) NOT NULL)`,
+        `CREATE TABLE "${db.schema}".effect (id serial PRIMARY KEY, event_id text NOT NULL, account_id text NOT NULL, amount numeric(20,2) NOT NULL, batch_size int)`,
       );
       topic = await createTestTopic(kafka, 'consumer');
       publisher = new EventPublisher(kafka);
@@ -91,14 +100,41 @@ describe.each([1, 50])(
           if (failOnceFor.delete(event.id)) throw new Error('transient failure after the write');
         },
       };
+      const deferred: EventRoute<DepositRecorded> = {
+        payload: DepositRecorded,
+        handle: async (event, tx: EntityManager, batch) => {
+          const rows = batch.once(DEFERRED_ROWS, () => {
+            const pending: EventEnvelope<DepositRecorded>[] = [];
+            batch.beforeCommit(async () => {
+              await tx.query(
+                `INSERT INTO "${db.schema}".effect (event_id, account_id, amount, batch_size)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::int[])`,
+                [
+                  pending.map((e) => e.id),
+                  pending.map((e) => e.data.accountId),
+                  pending.map((e) => e.data.amount),
+                  pending.map(() => batch.events.length),
+                ],
+              );
+              for (const e of pending) attempts.set(e.id, (attempts.get(e.id) ?? 0) + 1);
+              if (pending.some((e) => failOnceFor.delete(e.id))) throw new Error('transient failure at commit');
+            });
+            return pending;
+          });
+          rows.push(event);
+        },
+      };
       consumer = new EventConsumer({
         kafka,
         dataSource: db.dataSource,
         publisher,
         groupId: `consumer-test-${randomUUID()}`,
         topics: [topic.topic],
-        routes: new Map([[TYPE, route as EventRoute]]),
-        isKnownType: (type) => type === TYPE,
+        routes: new Map([
+          [TYPE, route as EventRoute],
+          [DEFERRED_TYPE, deferred as EventRoute],
+        ]),
+        isKnownType: (type) => type === TYPE || type === DEFERRED_TYPE,
         retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
         metrics: new ConsumerMetrics('consumer-test', new Metrics()),
         maxEventsPerTransaction: perTransaction,
@@ -189,6 +225,37 @@ describe.each([1, 50])(
       for (const e of events) await waitForEffect(e.id);
       for (const e of events) expect(await effects(e.id)).toBe(1);
       expect(attempts.get(events[9].id)).toBe(2);
+    });
+
+    it('shows a handler every event of its transaction, and commits writes deferred to the batch with them', async () => {
+      const events = Array.from({ length: 30 }, (_, i) =>
+        depositEvent('C-deferred', `${i}.25`, randomUUID(), DEFERRED_TYPE),
+      );
+      await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
+      for (const e of events) await waitForEffect(e.id);
+      const rows: { batch_size: number; transaction: string }[] = await db.dataSource.query(
+        `SELECT batch_size, xmin::text AS transaction FROM "${db.schema}".effect WHERE event_id = ANY($1)`,
+        [events.map((e) => e.id)],
+      );
+      expect(rows).toHaveLength(30);
+      const sizeOf = new Map(rows.map((r) => [r.transaction, r.batch_size]));
+      // Every transaction's rows say how many events its batch held: exactly as many as it wrote.
+      for (const [transaction, size] of sizeOf) {
+        expect(rows.filter((r) => r.transaction === transaction)).toHaveLength(size);
+      }
+      if (perTransaction === 1) expect(sizeOf.size).toBe(30);
+      else expect(sizeOf.size).toBeLessThan(10);
+    });
+
+    it('rolls a batch back when its deferred write fails, then applies its events one by one, once each', async () => {
+      const events = Array.from({ length: 12 }, (_, i) =>
+        depositEvent('C-deferred-fail', `${i}.75`, randomUUID(), DEFERRED_TYPE),
+      );
+      failOnceFor.add(events[5].id);
+      await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
+      for (const e of events) await waitForEffect(e.id);
+      for (const e of events) expect(await effects(e.id)).toBe(1);
+      expect(failOnceFor.has(events[5].id)).toBe(false);
     });
 
     it('has one effect of an event delivered twice in a row', async () => {

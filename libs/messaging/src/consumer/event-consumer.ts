@@ -6,15 +6,20 @@ import { EventEnvelope, EventHeaders, KafkaHeaders, deadLetterTopicOf } from '@c
 import { runWithContext } from '@crm/observability';
 import { schemaOf } from '@crm/persistence';
 import { EventPublisher } from '../producer/event-publisher';
+import { EventBatch } from './event-batch';
 import { InvalidEventError } from './event-errors';
 import { decodeEvent } from './event-validation';
 import { ConsumerMetrics } from './consumer-metrics';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, decideOnFailure } from './retry-policy';
 
-/** Applies one validated event inside the transaction that also records it as processed. */
+/**
+ * Applies one validated event inside the transaction that also records it as processed; `batch` holds every
+ * event of that transaction, for reads and writes shared among them.
+ */
 export type EventHandlerFn<T extends object = object> = (
   event: EventEnvelope<T>,
   tx: EntityManager,
+  batch: EventBatch,
 ) => Promise<void>;
 
 export interface EventRoute<T extends object = object> {
@@ -187,16 +192,14 @@ export class EventConsumer {
         ],
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
-      const applied: Outcome[] = [];
-      for (const d of events) {
-        // Deleted once applied: an id seen twice in the chunk is a duplicate the second time.
-        if (!fresh.delete(d.event.id)) {
-          applied.push('duplicate');
-          continue;
-        }
-        await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx));
-        applied.push('handled');
+      // Deleted once taken: an id seen twice in the chunk is a duplicate the second time.
+      const applied: Outcome[] = events.map((d) => (fresh.delete(d.event.id) ? 'handled' : 'duplicate'));
+      const handled = events.filter((_, i) => applied[i] === 'handled');
+      const batch = new EventBatch(handled.map((d) => d.event));
+      for (const d of handled) {
+        await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx, batch));
       }
+      await batch.flush();
       return applied;
     });
   }
@@ -289,7 +292,9 @@ export class EventConsumer {
         [this.options.groupId, event.id, topic, partition, offset],
       );
       if (inserted.length === 0) return 'duplicate';
-      await route.handle(event, tx);
+      const batch = new EventBatch([event]);
+      await route.handle(event, tx, batch);
+      await batch.flush();
       return 'handled';
     });
   }

@@ -1,8 +1,14 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@crm/contracts';
+import { EventBatch } from '../consumer/event-batch';
 
-type EventContextArgs = [tx: EntityManager, envelope: EventEnvelope<object>, topic: string];
+type EventContextArgs = [
+  tx: EntityManager,
+  envelope: EventEnvelope<object>,
+  topic: string,
+  batch: EventBatch,
+];
 
 /** What an @EventPattern handler gets besides its payload: the transaction its writes must use. */
 export class EventContext extends BaseRpcContext<EventContextArgs> {
@@ -17,5 +23,10 @@ export class EventContext extends BaseRpcContext<EventContextArgs> {
 
   get topic(): string {
     return this.args[2];
+  }
+
+  /** Every event applied in this transaction, this one included, and what their handlers share. */
+  get batch(): EventBatch {
+    return this.args[3];
   }
 }
