@@ -61,6 +61,12 @@ function scopeClause(scope: DataScope, params: unknown[]): string {
   }
 }
 
+/** An alert to store, routed. */
+export interface NewAlert {
+  alert: AlertCandidate & { key: string; severity: AlertSeverity; sourceEventIds: string[] };
+  route: AlertRoute;
+}
+
 @Injectable()
 export class AlertRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -69,39 +75,49 @@ export class AlertRepository {
     return `"${schemaOf(this.dataSource)}".alert`;
   }
 
-  /** Inserts the alert unless its key exists; the row when this call created it, else null. */
-  async insertOnce(
-    tx: EntityManager,
-    alert: AlertCandidate & { key: string; severity: AlertSeverity; sourceEventIds: string[] },
-    route: AlertRoute,
-  ): Promise<AlertRow | null> {
-    const rows: AlertRow[] = await tx.query(
+  /**
+   * Inserts the alerts whose keys do not exist yet, in one statement; returns the rows it created. Keys
+   * must be distinct.
+   */
+  async insertNew(tx: EntityManager, alerts: readonly NewAlert[]): Promise<AlertRow[]> {
+    if (alerts.length === 0) return [];
+    return tx.query(
       `INSERT INTO "${schemaOf(tx.connection)}".alert
          (alert_key, kind, customer_id, subject_ref, period_key, severity, amount, currency, institution_id,
           manager_id, routed_to, secondary_institution_id, secondary_manager_id, reason, source_event_ids, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, to_timestamp($16 / 1000.0))
+       SELECT alert_key, kind, customer_id, subject_ref, period_key, severity, amount, currency, institution_id,
+              manager_id, routed_to, secondary_institution_id, secondary_manager_id, reason, source_event_ids,
+              to_timestamp(occurred_ms / 1000.0)
+         FROM json_to_recordset($1::json) AS a(
+           alert_key text, kind text, customer_id text, subject_ref text, period_key text, severity text,
+           amount numeric, currency text, institution_id text, manager_id text, routed_to text,
+           secondary_institution_id text, secondary_manager_id text, reason text, source_event_ids text[],
+           occurred_ms float8)
        ON CONFLICT (alert_key) DO NOTHING
        RETURNING *, amount::text AS amount`,
       [
-        alert.key,
-        alert.kind,
-        alert.customerId,
-        alert.subjectRef,
-        alert.periodKey,
-        alert.severity,
-        alert.amount?.amount ?? null,
-        alert.amount?.currency ?? null,
-        route.institutionId,
-        route.managerId,
-        route.routedTo,
-        route.secondaryInstitutionId,
-        route.secondaryManagerId,
-        alert.reason.slice(0, 500),
-        alert.sourceEventIds,
-        alert.occurredAt,
+        JSON.stringify(
+          alerts.map(({ alert, route }) => ({
+            alert_key: alert.key,
+            kind: alert.kind,
+            customer_id: alert.customerId,
+            subject_ref: alert.subjectRef,
+            period_key: alert.periodKey,
+            severity: alert.severity,
+            amount: alert.amount?.amount ?? null,
+            currency: alert.amount?.currency ?? null,
+            institution_id: route.institutionId,
+            manager_id: route.managerId,
+            routed_to: route.routedTo,
+            secondary_institution_id: route.secondaryInstitutionId,
+            secondary_manager_id: route.secondaryManagerId,
+            reason: alert.reason.slice(0, 500),
+            source_event_ids: alert.sourceEventIds,
+            occurred_ms: alert.occurredAt,
+          })),
+        ),
       ],
     );
-    return rows[0] ?? null;
   }
 
   /** Newest first, keyset on (raised_at, id). */

@@ -36,25 +36,33 @@ export class CoverageRepository {
     );
   }
 
-  async coverageOf(tx: EntityManager, customerId: string): Promise<CustomerCoverage | null> {
+  /** The coverage of each customer that has one. */
+  async coverageOf(
+    tx: EntityManager,
+    customerIds: readonly string[],
+  ): Promise<Map<string, CustomerCoverage>> {
     const rows: {
+      customer_id: string;
       primary_institution_id: string | null;
       primary_manager_id: string | null;
       private_banker_id: string | null;
       secondary: { institutionId: string; managerId: string | null }[];
     }[] = await tx.query(
-      `SELECT primary_institution_id, primary_manager_id, private_banker_id, secondary
-         FROM "${schemaOf(tx.connection)}".coverage WHERE customer_id = $1`,
-      [customerId],
+      `SELECT customer_id, primary_institution_id, primary_manager_id, private_banker_id, secondary
+         FROM "${schemaOf(tx.connection)}".coverage WHERE customer_id = ANY($1)`,
+      [customerIds],
     );
-    if (rows.length === 0) return null;
-    const r = rows[0];
-    return {
-      primaryInstitutionId: r.primary_institution_id,
-      primaryManagerId: r.primary_manager_id,
-      privateBankerId: r.private_banker_id,
-      secondary: r.secondary,
-    };
+    return new Map(
+      rows.map((r) => [
+        r.customer_id,
+        {
+          primaryInstitutionId: r.primary_institution_id,
+          primaryManagerId: r.primary_manager_id,
+          privateBankerId: r.private_banker_id,
+          secondary: r.secondary,
+        },
+      ]),
+    );
   }
 
   async upsertInstitution(tx: EntityManager, i: InstitutionUpsertedPayload): Promise<void> {
@@ -77,14 +85,17 @@ export class CoverageRepository {
     );
   }
 
-  /** The active head of an institution (lowest id when several), whose queue takes unassigned customers. */
-  async headOf(tx: EntityManager, institutionId: string): Promise<string | null> {
-    const rows: { manager_id: string }[] = await tx.query(
-      `SELECT manager_id FROM "${schemaOf(tx.connection)}".manager
-        WHERE institution_id = $1 AND active AND $2 = ANY(roles) ORDER BY manager_id LIMIT 1`,
-      [institutionId, ManagerRole.InstitutionHead],
+  /**
+   * The active head of each institution that has one (lowest id when several), whose queue takes the
+   * customers no manager covers.
+   */
+  async headsOf(tx: EntityManager, institutionIds: readonly string[]): Promise<Map<string, string>> {
+    const rows: { institution_id: string; manager_id: string }[] = await tx.query(
+      `SELECT DISTINCT ON (institution_id) institution_id, manager_id FROM "${schemaOf(tx.connection)}".manager
+        WHERE institution_id = ANY($1) AND active AND $2 = ANY(roles) ORDER BY institution_id, manager_id`,
+      [institutionIds, ManagerRole.InstitutionHead],
     );
-    return rows[0]?.manager_id ?? null;
+    return new Map(rows.map((r) => [r.institution_id, r.manager_id]));
   }
 
   /** An institution and all its descendants, for a head's data scope. */

@@ -154,6 +154,25 @@ describe.each([
     ]);
   });
 
+  it('raises each of a customer’s reminders as later events of the batch reach them, one after the other', async () => {
+    const deposits: string[] = [];
+    const run = tell((story) => {
+      const customer = story.individual();
+      const current = story.currentAccount(customer, '5000.00');
+      // Due from day 13 and from day 23 (lead 7); credits on days 15, 16 and 25.
+      for (const days of [20, 30]) {
+        deposits.push(
+          story.maturingProduct(customer, AccountKind.TimeDeposit, '100000.00', 12, days).accountId,
+        );
+      }
+      for (const day of [15, 16, 25]) story.receiveFromOtherBank(current, '100.00', story.onDay(day, 10));
+    });
+    await apply(run.events);
+    expect((await alertsOf(run.customerIds[0])).map((a) => a.subject_ref).sort()).toEqual(
+      [...deposits].sort(),
+    );
+  });
+
   it('judges each customer of a batch by the parameters of their own institution', async () => {
     const creditOf150000 = (story: Story) =>
       story.receiveFromOtherBank(

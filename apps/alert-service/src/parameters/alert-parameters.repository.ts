@@ -24,7 +24,8 @@ interface ChainLink {
   versions: VersionRow[];
 }
 
-const subjectKey = (customerId: string | null, institutionId: string) => `${customerId ?? ''}|${institutionId}`;
+const subjectKey = (customerId: string | null, institutionId: string) =>
+  `${customerId ?? ''}|${institutionId}`;
 
 /** Institution chains and their override histories, loaded together for the events of a batch. */
 export class ParameterHistory {
@@ -59,8 +60,14 @@ export class AlertParametersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The parameters in force at `at` for an event at `institutionId` with no customer to climb from. */
-  async inForce(manager: EntityManager | undefined, institutionId: string, at: Date): Promise<ParametersVersion> {
-    const history = await this.history(manager ?? this.dataSource.manager, [{ customerId: null, institutionId }]);
+  async inForce(
+    manager: EntityManager | undefined,
+    institutionId: string,
+    at: Date,
+  ): Promise<ParametersVersion> {
+    const history = await this.history(manager ?? this.dataSource.manager, [
+      { customerId: null, institutionId },
+    ]);
     return history.inForce(null, institutionId, at.getTime());
   }
 

@@ -40,10 +40,17 @@ describe('reminder scheduling on the real stack', () => {
       `SELECT alert_key, status FROM $schema.reminder WHERE customer_id = $1 ORDER BY alert_key`,
       [customerId],
     );
-  const jobOf = async (key: string) => {
+  const readJob = async (key: string) => {
     const job = await queue.getJob(reminderJobId(key));
     return job ? { state: await job.getState(), delay: job.opts.delay ?? 0 } : null;
   };
+  /** The reminder's job once its change has landed: jobs change right after the event's commit. */
+  const jobOf = (key: string, expected: 'delayed' | 'none') =>
+    harness.until(
+      () => readJob(key),
+      (job) => (expected === 'none' ? job === null : job?.state === expected),
+      10_000,
+    );
 
   beforeAll(async () => {
     await harness.start();
@@ -77,7 +84,7 @@ describe('reminder scheduling on the real stack', () => {
     });
     const firstKey = `time-deposit-maturity|${accountId}|${first}`;
     expect(await reminders()).toEqual([{ alert_key: firstKey, status: 'pending' }]);
-    const job = await jobOf(firstKey);
+    const job = await jobOf(firstKey, 'delayed');
     expect(job?.state).toBe('delayed');
     // Due 7 days before maturity: about 23 days from now.
     expect(job!.delay).toBeGreaterThan(22 * 86_400_000);
@@ -101,8 +108,8 @@ describe('reminder scheduling on the real stack', () => {
         { alert_key: firstKey, status: 'cancelled' },
       ].sort((a, b) => a.alert_key.localeCompare(b.alert_key)),
     );
-    expect(await jobOf(firstKey)).toBeNull();
-    expect((await jobOf(renewedKey))?.state).toBe('delayed');
+    expect(await jobOf(firstKey, 'none')).toBeNull();
+    expect((await jobOf(renewedKey, 'delayed'))?.state).toBe('delayed');
 
     await publish(EventTypes.AccountClosed, {
       accountId,
@@ -114,7 +121,7 @@ describe('reminder scheduling on the real stack', () => {
       closingBalance: { amount: '200000.00', currency: 'CNY' },
     });
     expect((await reminders()).every((r) => r.status === 'cancelled')).toBe(true);
-    expect(await jobOf(renewedKey)).toBeNull();
+    expect(await jobOf(renewedKey, 'none')).toBeNull();
     // The early closure itself is an alert.
     expect(
       await harness.query(`SELECT 1 FROM $schema.alert WHERE alert_key = $1`, [
@@ -170,7 +177,7 @@ describe('reminder scheduling on the real stack', () => {
       finalAmount: { amount: '100543.75', currency: 'CNY' },
     });
     for (const r of pending) {
-      expect(await jobOf(r.alert_key)).toBeNull();
+      expect(await jobOf(r.alert_key, 'none')).toBeNull();
     }
     expect((await reminders()).filter((r) => r.alert_key.includes(loanId) && r.status === 'pending')).toEqual(
       [],

@@ -117,14 +117,34 @@ export class ReminderRepository {
     return bounds;
   }
 
-  /** Pending reminders of a customer due by `at`, locked until the transaction ends. */
-  async dueForCustomer(tx: EntityManager, customerId: string, at: number): Promise<ReminderRow[]> {
-    return tx.query(
-      `SELECT *, amount::text AS amount FROM "${schemaOf(tx.connection)}".reminder
-        WHERE customer_id = $1 AND status = 'pending' AND due_from <= to_timestamp($2 / 1000.0)
-        ORDER BY due_from FOR UPDATE`,
+  /**
+   * Marks raised, in one statement, a customer's pending reminders due by `at` (ms), and returns them, oldest
+   * first, with when the customer's next pending reminder is due (ms, rounded down): null when none is, or
+   * when nothing was raised (then it is not looked up).
+   */
+  async raiseDueForCustomer(
+    tx: EntityManager,
+    customerId: string,
+    at: number,
+  ): Promise<{ raised: ReminderRow[]; nextDueMs: number | null }> {
+    const s = schemaOf(tx.connection);
+    const rows: (ReminderRow & { next_due_ms: string | null })[] = await tx.query(
+      `WITH raised AS (
+         UPDATE "${s}".reminder SET status = 'raised', updated_at = now()
+          WHERE customer_id = $1 AND status = 'pending' AND due_from <= to_timestamp($2 / 1000.0)
+          RETURNING *
+       )
+       SELECT *, amount::text AS amount,
+              (SELECT floor(extract(epoch FROM min(due_from)) * 1000) FROM "${s}".reminder
+                WHERE customer_id = $1 AND status = 'pending' AND due_from > to_timestamp($2 / 1000.0)) AS next_due_ms
+         FROM raised`,
       [customerId, at],
     );
+    const raised = [...rows].sort((a, b) => a.due_from.getTime() - b.due_from.getTime());
+    return {
+      raised,
+      nextDueMs: rows.length > 0 && rows[0].next_due_ms !== null ? Number(rows[0].next_due_ms) : null,
+    };
   }
 
   /** One reminder, locked: null when unknown (its transaction may not have committed yet). */
@@ -152,7 +172,6 @@ export class ReminderRepository {
     return rows.map((r) => r.alert_key);
   }
 
-  /** Every pending reminder, in pages: to re-create delayed jobs after Redis lost them. */
   /** Pending reminders already due by the wall clock, oldest first. */
   async dueKeys(now: Date, limit: number): Promise<string[]> {
     const rows: { alert_key: string }[] = await this.dataSource.query(
@@ -163,6 +182,7 @@ export class ReminderRepository {
     return rows.map((r) => r.alert_key);
   }
 
+  /** Every pending reminder, in pages: to re-create delayed jobs after Redis lost them. */
   async pendingPage(afterKey: string, limit: number): Promise<{ alert_key: string; due_from: Date }[]> {
     return this.dataSource.query(
       `SELECT alert_key, due_from FROM "${schemaOf(this.dataSource)}".reminder

@@ -8,6 +8,11 @@ import { alertKeyOf, type ReminderPlan } from '../rules/rule.types';
 import { ReminderRepository, candidateOf } from './reminder.repository';
 import { ReminderScheduler } from './reminder.scheduler';
 
+/** A wake-up job to remove, or to add (`replacing` one of another due instant). */
+type JobChange = 'cancel' | { dueFrom: number; replacing: boolean };
+
+const JOB_CHANGES = new BatchKey<Map<string, JobChange>>('reminders.job-changes');
+
 const NOT_DUE_BEFORE = new BatchKey<Promise<Map<string, number>>>('reminders.not-due-before');
 
 const customerIdsOf = (batch: EventBatch): string[] => [
@@ -81,10 +86,10 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
         continue;
       }
       const key = alertKeyOf({ ...plan, periodKey: plan.dueDate });
-      await this.raiser.raise(tx, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
+      this.raiser.raiseInBatch(tx, batch, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
       await this.reminders.upsertPending(tx, [plan], sourceEventId);
       await this.reminders.markRaised(tx, key);
-      await this.scheduler.cancel(key);
+      this.jobsAfterCommit(batch).set(key, 'cancel');
     }
     const pending = await this.reminders.upsertPending(tx, ahead, sourceEventId);
     const notDueBefore = await this.notDueBefore(tx, batch);
@@ -93,18 +98,23 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
       const customerId = customerOf.get(alertKey)!;
       notDueBefore.set(customerId, Math.min(notDueBefore.get(customerId) ?? Infinity, dueFrom - 1));
     }
-    await this.scheduler.schedule(pending.filter((r) => r.reschedule));
+    const jobs = this.jobsAfterCommit(batch);
+    for (const r of pending.filter((p) => p.reschedule)) {
+      // A job changed earlier in the batch is replaced whatever the row said before this statement.
+      jobs.set(r.alertKey, { dueFrom: r.dueFrom, replacing: r.replacing || jobs.has(r.alertKey) });
+    }
   }
 
   /** Cancels a subject's pending reminders of some kinds (all but `keep`), jobs included. */
   async cancel(
     tx: EntityManager,
+    batch: EventBatch,
     subjectRef: string,
     kinds: readonly AlertKind[],
     keep: readonly string[] = [],
   ): Promise<void> {
-    for (const key of await this.reminders.cancel(tx, subjectRef, kinds, keep))
-      await this.scheduler.cancel(key);
+    const jobs = this.jobsAfterCommit(batch);
+    for (const key of await this.reminders.cancel(tx, subjectRef, kinds, keep)) jobs.set(key, 'cancel');
   }
 
   /**
@@ -121,13 +131,16 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
   ): Promise<void> {
     const notDueBefore = await this.notDueBefore(tx, batch);
     if (at < (notDueBefore.get(customerId) ?? -Infinity)) return;
-    for (const row of await this.reminders.dueForCustomer(tx, customerId, at)) {
-      await this.raiser.raise(tx, [candidateOf(row)], [row.source_event_id, sourceEventId]);
-      await this.reminders.markRaised(tx, row.alert_key);
-      await this.scheduler.cancel(row.alert_key);
+    const { raised, nextDueMs } = await this.reminders.raiseDueForCustomer(tx, customerId, at);
+    const jobs = this.jobsAfterCommit(batch);
+    for (const row of raised) {
+      this.raiser.raiseInBatch(tx, batch, [candidateOf(row)], [row.source_event_id, sourceEventId]);
+      jobs.set(row.alert_key, 'cancel');
     }
-    // Whatever was due by `at` is raised: what stays pending is due after it.
-    notDueBefore.set(customerId, at + 1);
+    // Whatever was due by `at` is raised: what stays pending is due after it, from the next due instant on
+    // when that is known.
+    const nextDue = raised.length === 0 ? -Infinity : (nextDueMs ?? Infinity) - 1;
+    notDueBefore.set(customerId, Math.max(at + 1, nextDue));
   }
 
   onApplicationShutdown(): void {
@@ -137,6 +150,27 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
   /** Per customer of the batch, an instant before which none of their pending reminders is due. */
   private notDueBefore(tx: EntityManager, batch: EventBatch): Promise<Map<string, number>> {
     return batch.once(NOT_DUE_BEFORE, () => this.reminders.notDueBefore(tx, customerIdsOf(batch)));
+  }
+
+  /**
+   * The wake-up jobs to change once the batch commits, by alert key (the last change of a key counts): a job
+   * must not fire before its reminder's row is committed. Should the change be lost, the sweep still raises
+   * reminders come due, and a restart reschedules every pending one.
+   */
+  private jobsAfterCommit(batch: EventBatch): Map<string, JobChange> {
+    return batch.once(JOB_CHANGES, () => {
+      const jobs = new Map<string, JobChange>();
+      batch.afterCommit(async () => {
+        const changes = [...jobs];
+        await Promise.all(
+          changes.filter(([, change]) => change === 'cancel').map(([key]) => this.scheduler.cancel(key)),
+        );
+        await this.scheduler.schedule(
+          changes.flatMap(([alertKey, change]) => (change === 'cancel' ? [] : [{ alertKey, ...change }])),
+        );
+      });
+      return jobs;
+    });
   }
 
   private async sweepDue(): Promise<void> {

@@ -4,24 +4,19 @@ import { EventTypes, type TransactionPostedPayload } from '@crm/contracts';
 import { BatchKey, type EventBatch } from '@crm/messaging';
 import { schemaOf } from '@crm/persistence';
 import type { FlowEntry } from '../rules/flow-window.util';
-import type { Direction } from './flow-window.store';
+import type { Direction, WindowEntry } from './flow-window.store';
 
 export interface FlowSubjectRef {
   customerId: string;
   accountId: string;
 }
 
-/** A booked entry waiting for the batch's single insert. */
-interface PendingEntry {
-  subject: FlowSubjectRef;
-  direction: Direction;
-  entry: FlowEntry;
-}
+export const windowKeyOf = (accountId: string, direction: Direction): string => `${accountId}:${direction}`;
 
 /** What a batch knows of flow_entry beyond the database: the ids already there, the rows still to insert. */
 interface BatchFlows {
   known: Set<string>;
-  pending: PendingEntry[];
+  pending: WindowEntry[];
 }
 
 const BATCH_FLOWS = new BatchKey<Promise<BatchFlows>>('flow-entry.batch');
@@ -33,21 +28,19 @@ const BATCH_FLOWS = new BatchKey<Promise<BatchFlows>>('flow-entry.batch');
 @Injectable()
 export class FlowEntryRepository {
   /**
-   * Records a booked entry; false when it is already known: a redelivery, or an entry whose reversal
-   * arrived first (a tombstone), which must not enter the windows.
+   * Records booked entries, in order; for each, false when it is already known: a redelivery, or an entry
+   * whose reversal arrived first (a tombstone), which must not enter the windows. Entries recorded earlier
+   * in the batch are inserted first, so that a reload of windows sees them and not these.
    */
-  async record(
-    tx: EntityManager,
-    batch: EventBatch,
-    subject: FlowSubjectRef,
-    direction: Direction,
-    entry: FlowEntry,
-  ): Promise<boolean> {
+  async record(tx: EntityManager, batch: EventBatch, entries: readonly WindowEntry[]): Promise<boolean[]> {
     const flows = await this.flowsOf(tx, batch);
-    if (flows.known.has(entry.transactionId)) return false;
-    flows.known.add(entry.transactionId);
-    flows.pending.push({ subject, direction, entry });
-    return true;
+    await this.insertPending(tx, flows);
+    return entries.map((e) => {
+      if (flows.known.has(e.entry.transactionId)) return false;
+      flows.known.add(e.entry.transactionId);
+      flows.pending.push(e);
+      return true;
+    });
   }
 
   /**
@@ -104,34 +97,45 @@ export class FlowEntryRepository {
     };
   }
 
-  /** An account's entries of one direction booked after `from` (ms) and not reversed, this batch's included. */
+  /**
+   * The entries booked after `from` (ms) and not reversed, of each account and direction, by windowKeyOf.
+   * Entries recorded in this batch but not inserted yet are not among them.
+   */
   async bookedAfter(
     tx: EntityManager,
-    batch: EventBatch,
-    accountId: string,
-    direction: Direction,
-    from: number,
-  ): Promise<FlowEntry[]> {
-    await this.insertPending(tx, await this.flowsOf(tx, batch));
+    windows: readonly { accountId: string; direction: Direction; from: number }[],
+  ): Promise<Map<string, FlowEntry[]>> {
     const rows: {
+      account_id: string;
+      direction: Direction;
       transaction_id: string;
       at: string;
       amount: string;
       currency: string;
       to_other_bank: boolean;
     }[] = await tx.query(
-      `SELECT transaction_id, (extract(epoch FROM booked_at) * 1000)::bigint AS at, amount::text, currency, to_other_bank
-         FROM "${schemaOf(tx.connection)}".flow_entry
-        WHERE account_id = $1 AND direction = $2 AND NOT reversed AND booked_at > to_timestamp($3 / 1000.0)`,
-      [accountId, direction, from],
+      `SELECT f.account_id, f.direction, f.transaction_id, (extract(epoch FROM f.booked_at) * 1000)::bigint AS at,
+              f.amount::text, f.currency, f.to_other_bank
+         FROM unnest($1::text[], $2::text[], $3::float8[]) AS w(account_id, direction, from_ms)
+         JOIN "${schemaOf(tx.connection)}".flow_entry f
+           ON f.account_id = w.account_id AND f.direction = w.direction AND NOT f.reversed
+          AND f.booked_at > to_timestamp(w.from_ms / 1000.0)`,
+      [windows.map((w) => w.accountId), windows.map((w) => w.direction), windows.map((w) => w.from)],
     );
-    return rows.map((r) => ({
-      transactionId: r.transaction_id,
-      at: Number(r.at),
-      amount: r.amount,
-      currency: r.currency,
-      toOtherBank: r.to_other_bank,
-    }));
+    const byWindow = new Map<string, FlowEntry[]>();
+    for (const r of rows) {
+      const key = windowKeyOf(r.account_id, r.direction);
+      const entries = byWindow.get(key) ?? [];
+      entries.push({
+        transactionId: r.transaction_id,
+        at: Number(r.at),
+        amount: r.amount,
+        currency: r.currency,
+        toOtherBank: r.to_other_bank,
+      });
+      byWindow.set(key, entries);
+    }
+    return byWindow;
   }
 
   private flowsOf(tx: EntityManager, batch: EventBatch): Promise<BatchFlows> {

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
+import Redis, { type Result } from 'ioredis';
 import { EntityManager } from 'typeorm';
-import type { EventBatch } from '@crm/messaging';
 import { AlertServiceConfig } from '../app.config';
 import { InjectRedis } from '../redis/redis.module';
 import { MS_PER_HOUR } from '../rules/calendar.util';
 import type { FlowEntry } from '../rules/flow-window.util';
-import { FlowEntryRepository } from './flow-entry.repository';
+import { FlowEntryRepository, windowKeyOf } from './flow-entry.repository';
 
 /** Longest window an institution may set; what the store keeps around each entry. */
 export const MAX_WINDOW_HOURS = 168;
@@ -24,9 +23,9 @@ interface StoredMember {
 }
 
 // Returns the entries booked within [ARGV[5], ARGV[6]], then adds the new one, trims what no window can reach
-// any more and raises the "loaded from" mark to match, atomically and in one round trip (both keys share the
-// customer's hash tag, so this also runs on Redis Cluster). False, changing nothing, when the set is not
-// complete from ARGV[5] on: the caller reloads it from Postgres first.
+// any more and raises the "loaded from" mark to match, atomically (both keys share the customer's hash tag,
+// so this also runs on Redis Cluster). Nil, changing nothing, when the set is not complete from ARGV[5] on:
+// the caller reloads it from Postgres first.
 const ENTER_SCRIPT = `
 local from = redis.call('GET', KEYS[2])
 if not from or tonumber(from) > tonumber(ARGV[5]) then return false end
@@ -37,6 +36,23 @@ if tonumber(from) < tonumber(ARGV[3]) then redis.call('SET', KEYS[2], ARGV[3]) e
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return around`;
+
+/** Members and scores, flat; null when the set is incomplete. */
+type EnterReply = string[] | null;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** ENTER_SCRIPT, defined by FlowWindowStore. */
+    enterFlowWindow(set: string, mark: string, ...args: (string | number)[]): Result<EnterReply, Context>;
+  }
+}
+
+/** A booked entry on its way into the window of its account and direction. */
+export interface WindowEntry {
+  subject: { customerId: string; accountId: string };
+  direction: Direction;
+  entry: FlowEntry;
+}
 
 /**
  * Sliding windows of one account's credits or debits: a Redis sorted set scored by booking time, its
@@ -54,60 +70,32 @@ export class FlowWindowStore {
     config: AlertServiceConfig,
   ) {
     this.prefix = config.REDIS_KEY_PREFIX;
+    // Sent by its digest (EVALSHA), and in full only when Redis does not know it yet.
+    redis.defineCommand('enterFlowWindow', { numberOfKeys: 2, lua: ENTER_SCRIPT });
   }
 
   /**
-   * Enters a new entry into its window and returns the others booked within the longest window either side
-   * of it, reloading the set from Postgres first when it is not complete that far back.
+   * Enters entries into their windows, in order, and returns for each the others booked within the longest
+   * window either side of it: one pipeline for all, and for the windows not complete that far back one
+   * reload from Postgres (of entries recorded before these) and a second pipeline.
    */
-  async enter(
-    tx: EntityManager,
-    batch: EventBatch,
-    subject: { customerId: string; accountId: string },
-    direction: Direction,
-    entry: FlowEntry,
-  ): Promise<FlowEntry[]> {
-    const { set, mark } = this.keys(subject, direction);
-    const enter = () =>
-      this.redis.eval(
-        ENTER_SCRIPT,
-        2,
-        set,
-        mark,
-        entry.at,
-        memberOf(entry),
-        entry.at - SPAN_MS * 2,
-        IDLE_TTL_MS,
-        entry.at - SPAN_MS,
-        entry.at + SPAN_MS,
-      ) as Promise<string[] | null>;
-    let members = await enter();
-    if (members === null) {
-      const loadedFrom = await this.redis.get(mark);
+  async enterAll(tx: EntityManager, entries: readonly WindowEntry[]): Promise<FlowEntry[][]> {
+    const replies = await this.enterPipelined(entries);
+    const incomplete = entries.flatMap((_, i) => (replies[i] === null ? [i] : []));
+    if (incomplete.length > 0) {
       await this.reload(
         tx,
-        batch,
-        subject,
-        direction,
-        entry.at - SPAN_MS,
-        loadedFrom === null ? null : Number(loadedFrom),
+        incomplete.map((i) => entries[i]),
       );
-      members = await enter();
-      if (members === null) throw new Error(`flow window ${set} is still incomplete after a reload`);
-    }
-    const entries: FlowEntry[] = [];
-    for (let i = 0; i < members.length; i += 2) {
-      const m = JSON.parse(members[i]) as StoredMember;
-      if (m.t === entry.transactionId) continue;
-      entries.push({
-        transactionId: m.t,
-        at: Number(members[i + 1]),
-        amount: m.a,
-        currency: m.c,
-        toOtherBank: m.o === 1,
+      const again = await this.enterPipelined(incomplete.map((i) => entries[i]));
+      incomplete.forEach((i, j) => {
+        if (again[j] === null) {
+          throw new Error(`flow window ${this.keys(entries[i]).set} is still incomplete after a reload`);
+        }
+        replies[i] = again[j];
       });
     }
-    return entries;
+    return entries.map(({ entry }, i) => othersIn(replies[i] as string[], entry));
   }
 
   async remove(
@@ -115,35 +103,81 @@ export class FlowWindowStore {
     direction: Direction,
     entry: FlowEntry,
   ): Promise<void> {
-    await this.redis.zrem(this.keys(subject, direction).set, memberOf(entry));
+    await this.redis.zrem(this.keys({ subject, direction }).set, memberOf(entry));
   }
 
-  private async reload(
-    tx: EntityManager,
-    batch: EventBatch,
-    subject: { customerId: string; accountId: string },
-    direction: Direction,
-    from: number,
-    previousMark: number | null,
-  ): Promise<void> {
-    const entries = await this.flows.bookedAfter(tx, batch, subject.accountId, direction, from);
-    const { set, mark } = this.keys(subject, direction);
-    const pipeline = this.redis.multi();
-    for (const entry of entries) pipeline.zadd(set, entry.at, memberOf(entry));
-    pipeline.set(
-      mark,
-      String(previousMark === null ? from : Math.min(previousMark, from)),
-      'PX',
-      IDLE_TTL_MS,
-    );
-    pipeline.pexpire(set, IDLE_TTL_MS);
-    await pipeline.exec();
+  private async enterPipelined(entries: readonly WindowEntry[]): Promise<EnterReply[]> {
+    const pipeline = this.redis.pipeline();
+    for (const e of entries) {
+      const { set, mark } = this.keys(e);
+      pipeline.enterFlowWindow(
+        set,
+        mark,
+        e.entry.at,
+        memberOf(e.entry),
+        e.entry.at - SPAN_MS * 2,
+        IDLE_TTL_MS,
+        e.entry.at - SPAN_MS,
+        e.entry.at + SPAN_MS,
+      );
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, reply]) => {
+      if (error) throw error;
+      return reply as EnterReply;
+    });
   }
 
-  private keys(subject: { customerId: string; accountId: string }, direction: Direction) {
+  /**
+   * Loads each window from Postgres as far back as its earliest entry here needs, and marks it complete from
+   * there: its mark was missing, or later than that.
+   */
+  private async reload(tx: EntityManager, incomplete: readonly WindowEntry[]): Promise<void> {
+    const windows = new Map<
+      string,
+      { accountId: string; direction: Direction; from: number; mark: string }
+    >();
+    for (const e of incomplete) {
+      const { set, mark } = this.keys(e);
+      const from = e.entry.at - SPAN_MS;
+      const known = windows.get(set);
+      if (!known || from < known.from) {
+        windows.set(set, { accountId: e.subject.accountId, direction: e.direction, from, mark });
+      }
+    }
+    const loaded = await this.flows.bookedAfter(tx, [...windows.values()]);
+    const transaction = this.redis.multi();
+    for (const [set, w] of windows) {
+      for (const entry of loaded.get(windowKeyOf(w.accountId, w.direction)) ?? []) {
+        transaction.zadd(set, entry.at, memberOf(entry));
+      }
+      transaction.set(w.mark, String(w.from), 'PX', IDLE_TTL_MS);
+      transaction.pexpire(set, IDLE_TTL_MS);
+    }
+    await transaction.exec();
+  }
+
+  private keys({ subject, direction }: Pick<WindowEntry, 'subject' | 'direction'>) {
     const base = `${this.prefix}{${subject.customerId}}:flow:${subject.accountId}:${direction}`;
     return { set: base, mark: `${base}:from` };
   }
+}
+
+/** The entries of an enter reply other than `entry` itself. */
+function othersIn(members: readonly string[], entry: FlowEntry): FlowEntry[] {
+  const others: FlowEntry[] = [];
+  for (let i = 0; i < members.length; i += 2) {
+    const m = JSON.parse(members[i]) as StoredMember;
+    if (m.t === entry.transactionId) continue;
+    others.push({
+      transactionId: m.t,
+      at: Number(members[i + 1]),
+      amount: m.a,
+      currency: m.c,
+      toOtherBank: m.o === 1,
+    });
+  }
+  return others;
 }
 
 /** Deterministic, so the same entry is always the same member. */

@@ -15,6 +15,7 @@ export class BatchKey<T> {
 export class EventBatch {
   private readonly shared = new Map<BatchKey<unknown>, unknown>();
   private readonly flushes: (() => Promise<void>)[] = [];
+  private readonly afterCommits: (() => Promise<void>)[] = [];
 
   constructor(readonly events: readonly EventEnvelope<object>[]) {}
 
@@ -29,8 +30,25 @@ export class EventBatch {
     this.flushes.push(flush);
   }
 
-  /** Called by the consumer once every handler of the batch has returned. */
+  /**
+   * `effect` runs once the batch's transaction has committed, and not at all if it rolls back: for effects
+   * outside the database that must not precede the facts they follow from. The events count as applied
+   * whatever it does, so it must be one the service also reaches another way (a sweep, a restart), and its
+   * failure is only logged.
+   */
+  afterCommit(effect: () => Promise<void>): void {
+    this.afterCommits.push(effect);
+  }
+
+  /** Called by the consumer once every handler of the batch has returned, inside the transaction. */
   async flush(): Promise<void> {
     for (const flush of this.flushes) await flush();
+  }
+
+  /** Called by the consumer after the commit; the failures, for it to log. */
+  async committed(): Promise<unknown[]> {
+    const failures: unknown[] = [];
+    for (const effect of this.afterCommits) await effect().catch((error: unknown) => failures.push(error));
+    return failures;
   }
 }

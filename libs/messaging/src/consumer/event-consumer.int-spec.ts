@@ -64,6 +64,8 @@ describe.each([1, 50])(
     let dlqProbe: EventProbe;
     const failOnceFor = new Set<string>();
     const attempts = new Map<string, number>();
+    // Per deferred event, each after-commit run that saw it: whether its row was committed by then.
+    const afterCommit = new Map<string, boolean[]>();
 
     const effects = async (eventId: string): Promise<number> => {
       const [{ count }] = await db.dataSource.query(
@@ -117,7 +119,16 @@ describe.each([1, 50])(
                 ],
               );
               for (const e of pending) attempts.set(e.id, (attempts.get(e.id) ?? 0) + 1);
-              if (pending.some((e) => failOnceFor.delete(e.id))) throw new Error('transient failure at commit');
+              if (pending.some((e) => failOnceFor.delete(e.id)))
+                throw new Error('transient failure at commit');
+            });
+            batch.afterCommit(async () => {
+              // Read on another connection: only committed rows are there.
+              const [{ visible }] = await db.dataSource.query(
+                `SELECT count(*)::int AS visible FROM "${db.schema}".effect WHERE event_id = ANY($1)`,
+                [pending.map((e) => e.id)],
+              );
+              for (const e of pending) afterCommit.set(e.id, [...(afterCommit.get(e.id) ?? []), visible > 0]);
             });
             return pending;
           });
@@ -227,7 +238,7 @@ describe.each([1, 50])(
       expect(attempts.get(events[9].id)).toBe(2);
     });
 
-    it('shows a handler every event of its transaction, and commits writes deferred to the batch with them', async () => {
+    it('shows a handler every event of its transaction, commits writes deferred to the batch with them, then runs its after-commit effects', async () => {
       const events = Array.from({ length: 30 }, (_, i) =>
         depositEvent('C-deferred', `${i}.25`, randomUUID(), DEFERRED_TYPE),
       );
@@ -245,6 +256,7 @@ describe.each([1, 50])(
       }
       if (perTransaction === 1) expect(sizeOf.size).toBe(30);
       else expect(sizeOf.size).toBeLessThan(10);
+      for (const e of events) expect(afterCommit.get(e.id)).toEqual([true]);
     });
 
     it('rolls a batch back when its deferred write fails, then applies its events one by one, once each', async () => {
@@ -256,6 +268,8 @@ describe.each([1, 50])(
       for (const e of events) await waitForEffect(e.id);
       for (const e of events) expect(await effects(e.id)).toBe(1);
       expect(failOnceFor.has(events[5].id)).toBe(false);
+      // The batch rolled back had no after-commit effects: one run per event, after its commit.
+      for (const e of events) expect(afterCommit.get(e.id)).toEqual([true]);
     });
 
     it('has one effect of an event delivered twice in a row', async () => {

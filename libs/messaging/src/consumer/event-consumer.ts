@@ -178,7 +178,7 @@ export class EventConsumer {
   private async applyTogether(topic: string, partition: number, events: DecodedEvent[]): Promise<Outcome[]> {
     // A chunk of only skipped types has nothing to write.
     if (events.length === 0) return [];
-    return this.options.dataSource.transaction(async (tx) => {
+    const { applied, batch } = await this.options.dataSource.transaction(async (tx) => {
       const inserted: { event_id: string }[] = await tx.query(
         `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
          SELECT $1, event_id, $2, $3, "offset" FROM unnest($4::text[], $5::bigint[]) AS e(event_id, "offset")
@@ -200,8 +200,16 @@ export class EventConsumer {
         await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx, batch));
       }
       await batch.flush();
-      return applied;
+      return { applied, batch };
     });
+    await this.afterCommit(batch, topic, partition);
+    return applied;
+  }
+
+  private async afterCommit(batch: EventBatch, topic: string, partition: number): Promise<void> {
+    for (const error of await batch.committed()) {
+      this.logger.warn({ msg: 'after-commit effect failed', topic, partition, error: String(error) });
+    }
   }
 
   private async decode(message: KafkaMessage): Promise<Decoded> {
@@ -278,25 +286,27 @@ export class EventConsumer {
   }
 
   /** The handler's writes and the processed marker commit together, or not at all. */
-  private applyOnce(
+  private async applyOnce(
     topic: string,
     partition: number,
     offset: string,
     event: EventEnvelope<object>,
     route: EventRoute,
   ): Promise<Outcome> {
-    return this.options.dataSource.transaction(async (tx) => {
+    const batch = new EventBatch([event]);
+    const outcome = await this.options.dataSource.transaction(async (tx): Promise<Outcome> => {
       const inserted: unknown[] = await tx.query(
         `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING event_id`,
         [this.options.groupId, event.id, topic, partition, offset],
       );
       if (inserted.length === 0) return 'duplicate';
-      const batch = new EventBatch([event]);
       await route.handle(event, tx, batch);
       await batch.flush();
       return 'handled';
     });
+    await this.afterCommit(batch, topic, partition);
+    return outcome;
   }
 
   private async deadLetter(

@@ -27,7 +27,16 @@ export class OutboxWriter {
   ) {}
 
   async add<T extends object>(tx: EntityManager, event: NewOutboxEvent<T>): Promise<EventEnvelope<T>> {
-    const envelope: EventEnvelope<T> = {
+    const [envelope] = await this.addAll(tx, [event]);
+    return envelope;
+  }
+
+  /** Records events in one statement, in order. */
+  async addAll<T extends object>(
+    tx: EntityManager,
+    events: readonly NewOutboxEvent<T>[],
+  ): Promise<EventEnvelope<T>[]> {
+    const envelopes = events.map((event): EventEnvelope<T> => ({
       id: randomUUID(),
       source: this.source,
       type: event.type,
@@ -37,12 +46,20 @@ export class OutboxWriter {
       correlationid: event.correlationId ?? currentContext()?.correlationId,
       traceparent: event.traceparent ?? currentContext()?.traceparent,
       data: event.data,
-    };
-    const { headers, key } = toKafkaMessage(envelope);
+    }));
+    if (envelopes.length === 0) return [];
+    const messages = envelopes.map((envelope) => toKafkaMessage(envelope));
     await tx.query(
-      `INSERT INTO "${schemaOf(tx.connection)}".outbox (event_id, topic, message_key, headers, payload) VALUES ($1, $2, $3, $4, $5)`,
-      [envelope.id, `${this.topicPrefix}${event.topic}`, key, headers, event.data],
+      `INSERT INTO "${schemaOf(tx.connection)}".outbox (event_id, topic, message_key, headers, payload)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])`,
+      [
+        envelopes.map((e) => e.id),
+        events.map((e) => `${this.topicPrefix}${e.topic}`),
+        messages.map((m) => m.key),
+        messages.map((m) => JSON.stringify(m.headers)),
+        events.map((e) => JSON.stringify(e.data)),
+      ],
     );
-    return envelope;
+    return envelopes;
   }
 }
