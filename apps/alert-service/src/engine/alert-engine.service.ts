@@ -29,7 +29,7 @@ import { AlertParametersService } from '../parameters/alert-parameters.service';
 import { ReminderService } from '../reminders/reminder.service';
 import { cardOverdueRule } from '../rules/card-overdue.rule';
 import { cardRepaymentDueRule } from '../rules/card-repayment-due.rule';
-import { cstDateOf } from '../rules/calendar.util';
+import { MS_PER_HOUR, cstDateOf } from '../rules/calendar.util';
 import { depositAccountClosedRule } from '../rules/deposit-account-closed.rule';
 import type { FlowEntry } from '../rules/flow-window.util';
 import {
@@ -238,7 +238,17 @@ export class AlertEngine {
     h: Handling,
     run: readonly EventEnvelope<TransactionPostedPayload>[],
   ): Promise<(EnteredPosting | null)[]> {
-    const entries = run.map((event) => windowEntryOf(event.data));
+    const entries: WindowEntry[] = [];
+    for (const { data } of run) {
+      const params = await this.parameters.applicable(
+        h.tx,
+        h.batch,
+        data.customerId,
+        data.institutionId,
+        Date.parse(data.bookingDate),
+      );
+      entries.push(windowEntryOf(data, params));
+    }
     const fresh = await this.flows.record(h.tx, h.batch, entries);
     const toEnter = entries.filter((_, i) => fresh[i]);
     const others = await this.windows.enterAll(h.tx, toEnter);
@@ -285,9 +295,15 @@ const subjectOf = (t: TransactionPostedPayload): FlowSubject => ({
   institutionId: t.institutionId,
 });
 
-function windowEntryOf(t: TransactionPostedPayload): WindowEntry {
+function windowEntryOf(t: TransactionPostedPayload, params: AlertParameters): WindowEntry {
   const direction: Direction = t.creditDebitIndicator === CreditDebitIndicator.Credit ? 'CRDT' : 'DBIT';
+  // Entries booked up to a window after this one are re-judged with it in their windows.
+  const windowHours =
+    direction === 'CRDT'
+      ? params.largeInflow.windowHours
+      : Math.max(params.largeOutflow.windowHours, params.frequentTransfersToOtherBanks.windowHours);
   return {
+    lookAroundMs: windowHours * MS_PER_HOUR,
     subject: { customerId: t.customerId, accountId: t.accountId },
     direction,
     entry: {

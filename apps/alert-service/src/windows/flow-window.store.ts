@@ -52,6 +52,8 @@ export interface WindowEntry {
   subject: { customerId: string; accountId: string };
   direction: Direction;
   entry: FlowEntry;
+  /** How far either side of the entry (ms) the rules judging it look: their longest window, at most SPAN_MS. */
+  lookAroundMs: number;
 }
 
 /**
@@ -75,8 +77,8 @@ export class FlowWindowStore {
   }
 
   /**
-   * Enters entries into their windows, in order, and returns for each the others booked within the longest
-   * window either side of it: one pipeline for all, and for the windows not complete that far back one
+   * Enters entries into their windows, in order, and returns for each the others booked within its
+   * `lookAroundMs` either side of it: one pipeline for all, and for the windows not complete that far back one
    * reload from Postgres (of entries recorded before these) and a second pipeline.
    */
   async enterAll(tx: EntityManager, entries: readonly WindowEntry[]): Promise<FlowEntry[][]> {
@@ -117,8 +119,8 @@ export class FlowWindowStore {
         memberOf(e.entry),
         e.entry.at - SPAN_MS * 2,
         IDLE_TTL_MS,
-        e.entry.at - SPAN_MS,
-        e.entry.at + SPAN_MS,
+        e.entry.at - e.lookAroundMs,
+        e.entry.at + e.lookAroundMs,
       );
     }
     const results = (await pipeline.exec()) ?? [];
@@ -139,7 +141,7 @@ export class FlowWindowStore {
     >();
     for (const e of incomplete) {
       const { set, mark } = this.keys(e);
-      const from = e.entry.at - SPAN_MS;
+      const from = e.entry.at - e.lookAroundMs;
       const known = windows.get(set);
       if (!known || from < known.from) {
         windows.set(set, { accountId: e.subject.accountId, direction: e.direction, from, mark });
