@@ -150,7 +150,7 @@ export class EventConsumer {
    */
   private async applyChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
     const started = process.hrtime.bigint();
-    const decoded = await Promise.all(chunk.map((message) => this.decode(message)));
+    const decoded = chunk.map((message) => this.decode(message));
     if (decoded.some((d) => 'invalid' in d)) return false;
     const applicable = decoded.filter((d): d is DecodedEvent => 'event' in d);
     let outcomes: Outcome[];
@@ -212,13 +212,13 @@ export class EventConsumer {
     }
   }
 
-  private async decode(message: KafkaMessage): Promise<Decoded> {
+  private decode(message: KafkaMessage): Decoded {
     const headers = decodeHeaders(message);
     const type = headers[EventHeaders.Type];
     const route = type ? this.options.routes.get(type) : undefined;
     if (type && !route && this.options.isKnownType(type)) return { message, headers, outcome: 'skipped' };
     try {
-      const event = await decodeEvent(headers, message.value?.toString() ?? null, route?.payload);
+      const event = decodeEvent(headers, message.value?.toString() ?? null, route?.payload);
       return { message, headers, event, route: route! };
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
@@ -233,7 +233,7 @@ export class EventConsumer {
     heartbeat: () => Promise<void>,
   ) {
     const started = process.hrtime.bigint();
-    const decoded = await this.decode(message);
+    const decoded = this.decode(message);
     const outcome = await runWithContext(contextOf(decoded.headers), () =>
       this.process(topic, partition, decoded, heartbeat),
     );

@@ -30,18 +30,27 @@ const message = (data: object) =>
     data,
   });
 
+const thrownBy = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+};
+
 describe('decodeEvent', () => {
-  it('returns the envelope with a payload instance', async () => {
+  it('returns the envelope with a payload instance', () => {
     const { headers, value } = message({ amount: '10.50', counterparty: { bankCode: 'ICBC' } });
-    const event = await decodeEvent(headers, value, Payment);
+    const event = decodeEvent(headers, value, Payment);
     expect(event.data).toBeInstanceOf(Payment);
     expect(event.data.amount).toBe('10.50');
     expect(event.subject).toBe('C-1');
   });
 
-  it('names every field at fault, nested ones by path', async () => {
+  it('names every field at fault, nested ones by path', () => {
     const { headers, value } = message({ amount: 10.5, counterparty: { bankCode: '' } });
-    const error = await decodeEvent(headers, value, Payment).catch((e: unknown) => e);
+    const error = thrownBy(() => decodeEvent(headers, value, Payment));
     expect(error).toBeInstanceOf(InvalidEventError);
     const reason = (error as InvalidEventError).reason;
     expect(reason.startsWith('invalid test.payment.v1 payload: ')).toBe(true);
@@ -52,18 +61,16 @@ describe('decodeEvent', () => {
     ]);
   });
 
-  it('rejects a bad envelope before looking at the payload', async () => {
+  it('rejects a bad envelope before looking at the payload', () => {
     const { headers, value } = message({});
     headers[EventHeaders.SpecVersion] = '0.3';
-    await expect(decodeEvent(headers, value, Payment)).rejects.toThrow(
+    expect(() => decodeEvent(headers, value, Payment)).toThrow(
       'invalid envelope: unsupported ce_specversion 0.3',
     );
   });
 
-  it('rejects a type with no contract', async () => {
+  it('rejects a type with no contract', () => {
     const { headers, value } = message({});
-    await expect(decodeEvent(headers, value, undefined)).rejects.toThrow(
-      'unknown event type test.payment.v1',
-    );
+    expect(() => decodeEvent(headers, value, undefined)).toThrow('unknown event type test.payment.v1');
   });
 });
