@@ -211,33 +211,33 @@ export class AlertEngine {
    * already. The postings of a batch are entered a run at a time (from this one up to the next reversal,
    * which changes the windows): one Redis pipeline for the run instead of a round trip per posting.
    */
-  private entered(h: Handling): Promise<EnteredPosting | null> {
-    const entered = h.batch.once(ENTERED_POSTINGS, () => new Map<string, Promise<EnteredPosting | null>>());
-    if (!entered.has(h.envelope.id)) {
+  private async entered(h: Handling): Promise<EnteredPosting | null> {
+    const runs = h.batch.once(
+      POSTING_RUNS,
+      () => new Map<string, { run: Promise<EnteredRun>; at: number }>(),
+    );
+    if (!runs.has(h.envelope.id)) {
       const events = h.batch.events;
-      const run: EventEnvelope<TransactionPostedPayload>[] = [];
+      const postings: EventEnvelope<TransactionPostedPayload>[] = [];
       for (let i = events.findIndex((e) => e.id === h.envelope.id); i >= 0 && i < events.length; i++) {
         if (events[i].type === EventTypes.TransactionReversed) break;
         if (events[i].type === EventTypes.TransactionPosted) {
-          run.push(events[i] as EventEnvelope<TransactionPostedPayload>);
+          postings.push(events[i] as EventEnvelope<TransactionPostedPayload>);
         }
       }
-      if (run.length === 0) run.push(h.envelope as EventEnvelope<TransactionPostedPayload>);
-      const done = this.enterRun(h, run);
-      run.forEach((event, i) =>
-        entered.set(
-          event.id,
-          done.then((all) => all[i]),
-        ),
-      );
+      if (postings.length === 0) postings.push(h.envelope as EventEnvelope<TransactionPostedPayload>);
+      // One promise per run, awaited by each of its postings' handlers in turn.
+      const run = this.enterRun(h, postings);
+      postings.forEach((event, at) => runs.set(event.id, { run, at }));
     }
-    return entered.get(h.envelope.id)!;
+    const { run, at } = runs.get(h.envelope.id)!;
+    return (await run)[at];
   }
 
   private async enterRun(
     h: Handling,
     run: readonly EventEnvelope<TransactionPostedPayload>[],
-  ): Promise<(EnteredPosting | null)[]> {
+  ): Promise<EnteredRun> {
     const entries: WindowEntry[] = [];
     for (const { data } of run) {
       const params = await this.parameters.applicable(
@@ -285,8 +285,11 @@ interface EnteredPosting extends WindowEntry {
   others: FlowEntry[];
 }
 
-const ENTERED_POSTINGS = new BatchKey<Map<string, Promise<EnteredPosting | null>>>(
-  'alert-engine.entered-postings',
+/** A run's postings as entered, in order; null for those known already. */
+type EnteredRun = (EnteredPosting | null)[];
+
+const POSTING_RUNS = new BatchKey<Map<string, { run: Promise<EnteredRun>; at: number }>>(
+  'alert-engine.posting-runs',
 );
 
 const subjectOf = (t: TransactionPostedPayload): FlowSubject => ({

@@ -72,7 +72,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
         opts: {
           jobId: reminderJobId(r.alertKey),
           delay: Math.max(0, r.dueFrom - Date.now()),
-          // The reminder's row may commit a moment after the job is added: retry until it is there.
+          // Retried when raising fails for a while (Postgres restarting, say); the sweep is the last resort.
           attempts: 8,
           backoff: { type: 'exponential', delay: 500 },
           removeOnComplete: true,
