@@ -139,6 +139,23 @@ describe.each([
     expect(rows).toBe(3);
   });
 
+  it('judges a late entry with the batch’s own earlier entries, after a newer one trimmed them from Redis', async () => {
+    const run = tell((story) => {
+      const account = story.currentAccount(story.individual(), '1000.00');
+      for (const amount of ['300000.00', '350000.00', '350000.00']) {
+        story.receiveFromOtherBank(account, amount, story.wait(1));
+      }
+      // Twenty days on: entering it trims the window's copy in Redis to the last fourteen days.
+      story.receiveFromOtherBank(account, '100.00', story.wait(20 * 24));
+    });
+    const [first, second, third, newest] = run.events.slice(-4);
+    // The newest arrives second: the two after it are late, and their window needs the first from Postgres.
+    await apply([...run.events.slice(0, -4), first, newest, second, third]);
+    expect(await alertsOf(run.customerIds[0])).toEqual([
+      { kind: AlertKind.LargeInflow, subject_ref: postingOf(first).accountId },
+    ]);
+  });
+
   it('raises a reminder planned earlier in the batch when a later event reaches its due date', async () => {
     let depositId = '';
     const run = tell((story) => {

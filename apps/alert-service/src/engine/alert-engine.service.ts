@@ -251,7 +251,7 @@ export class AlertEngine {
     }
     const fresh = await this.flows.record(h.tx, h.batch, entries);
     const toEnter = entries.filter((_, i) => fresh[i]);
-    const others = await this.windows.enterAll(h.tx, toEnter);
+    const others = await this.windows.enterAll(h.tx, h.batch, toEnter);
     let next = 0;
     return entries.map((e, i) =>
       fresh[i] ? { ...e, subject: subjectOf(run[i].data), others: others[next++] } : null,

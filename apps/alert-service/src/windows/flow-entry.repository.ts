@@ -29,12 +29,10 @@ const BATCH_FLOWS = new BatchKey<Promise<BatchFlows>>('flow-entry.batch');
 export class FlowEntryRepository {
   /**
    * Records booked entries, in order; for each, false when it is already known: a redelivery, or an entry
-   * whose reversal arrived first (a tombstone), which must not enter the windows. Entries recorded earlier
-   * in the batch are inserted first, so that a reload of windows sees them and not these.
+   * whose reversal arrived first (a tombstone), which must not enter the windows.
    */
   async record(tx: EntityManager, batch: EventBatch, entries: readonly WindowEntry[]): Promise<boolean[]> {
     const flows = await this.flowsOf(tx, batch);
-    await this.insertPending(tx, flows);
     return entries.map((e) => {
       if (flows.known.has(e.entry.transactionId)) return false;
       flows.known.add(e.entry.transactionId);
@@ -98,13 +96,15 @@ export class FlowEntryRepository {
   }
 
   /**
-   * The entries booked after `from` (ms) and not reversed, of each account and direction, by windowKeyOf.
-   * Entries recorded in this batch but not inserted yet are not among them.
+   * The entries not reversed of each account and direction booked after `from` and before `until` (ms; null:
+   * no end), by windowKeyOf: those recorded in this batch included.
    */
-  async bookedAfter(
+  async booked(
     tx: EntityManager,
-    windows: readonly { accountId: string; direction: Direction; from: number }[],
+    batch: EventBatch,
+    windows: readonly { accountId: string; direction: Direction; from: number; until: number | null }[],
   ): Promise<Map<string, FlowEntry[]>> {
+    await this.insertPending(tx, await this.flowsOf(tx, batch));
     const rows: {
       account_id: string;
       direction: Direction;
@@ -116,11 +116,17 @@ export class FlowEntryRepository {
     }[] = await tx.query(
       `SELECT f.account_id, f.direction, f.transaction_id, (extract(epoch FROM f.booked_at) * 1000)::bigint AS at,
               f.amount::text, f.currency, f.to_other_bank
-         FROM unnest($1::text[], $2::text[], $3::float8[]) AS w(account_id, direction, from_ms)
+         FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS w(account_id, direction, from_ms, until_ms)
          JOIN "${schemaOf(tx.connection)}".flow_entry f
            ON f.account_id = w.account_id AND f.direction = w.direction AND NOT f.reversed
-          AND f.booked_at > to_timestamp(w.from_ms / 1000.0)`,
-      [windows.map((w) => w.accountId), windows.map((w) => w.direction), windows.map((w) => w.from)],
+          AND f.booked_at > to_timestamp(w.from_ms / 1000.0)
+          AND (w.until_ms IS NULL OR f.booked_at < to_timestamp(w.until_ms / 1000.0))`,
+      [
+        windows.map((w) => w.accountId),
+        windows.map((w) => w.direction),
+        windows.map((w) => w.from),
+        windows.map((w) => w.until),
+      ],
     );
     const byWindow = new Map<string, FlowEntry[]>();
     for (const r of rows) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Redis, { type Result } from 'ioredis';
 import { EntityManager } from 'typeorm';
+import type { EventBatch } from '@crm/messaging';
 import { AlertServiceConfig } from '../app.config';
 import { InjectRedis } from '../redis/redis.module';
 import { MS_PER_HOUR } from '../rules/calendar.util';
@@ -24,11 +25,12 @@ interface StoredMember {
 
 // Returns the entries booked within [ARGV[5], ARGV[6]], then adds the new one, trims what no window can reach
 // any more and raises the "loaded from" mark to match, atomically (both keys share the customer's hash tag,
-// so this also runs on Redis Cluster). Nil, changing nothing, when the set is not complete from ARGV[5] on:
-// the caller reloads it from Postgres first.
+// so this also runs on Redis Cluster). When the set is not complete from ARGV[5] on it changes nothing and
+// returns the mark (nil when there is none): the caller reloads what is missing from Postgres first.
 const ENTER_SCRIPT = `
 local from = redis.call('GET', KEYS[2])
-if not from or tonumber(from) > tonumber(ARGV[5]) then return false end
+if not from then return false end
+if tonumber(from) > tonumber(ARGV[5]) then return from end
 local around = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[5], ARGV[6], 'WITHSCORES')
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
@@ -37,8 +39,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return around`;
 
-/** Members and scores, flat; null when the set is incomplete. */
-type EnterReply = string[] | null;
+/** Members and scores, flat; or, the set being incomplete, its mark (null: none). */
+type EnterReply = string[] | string | null;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -78,26 +80,34 @@ export class FlowWindowStore {
 
   /**
    * Enters entries into their windows, in order, and returns for each the others booked within its
-   * `lookAroundMs` either side of it: one pipeline for all, and for the windows not complete that far back one
-   * reload from Postgres (of entries recorded before these) and a second pipeline.
+   * `lookAroundMs` either side of it: one pipeline for all. Windows not complete that far back get what they
+   * miss from Postgres (one query for all of them) and their entries go round again; each round enters at
+   * least its first entry, as a newer entry may trim a window again for an older one after it.
    */
-  async enterAll(tx: EntityManager, entries: readonly WindowEntry[]): Promise<FlowEntry[][]> {
-    const replies = await this.enterPipelined(entries);
-    const incomplete = entries.flatMap((_, i) => (replies[i] === null ? [i] : []));
-    if (incomplete.length > 0) {
-      await this.reload(
-        tx,
-        incomplete.map((i) => entries[i]),
-      );
-      const again = await this.enterPipelined(incomplete.map((i) => entries[i]));
-      incomplete.forEach((i, j) => {
-        if (again[j] === null) {
-          throw new Error(`flow window ${this.keys(entries[i]).set} is still incomplete after a reload`);
-        }
-        replies[i] = again[j];
+  async enterAll(
+    tx: EntityManager,
+    batch: EventBatch,
+    entries: readonly WindowEntry[],
+  ): Promise<FlowEntry[][]> {
+    const entered: string[][] = [];
+    let waiting = entries.map((_, i) => i);
+    while (waiting.length > 0) {
+      const replies = await this.enterPipelined(waiting.map((i) => entries[i]));
+      const incomplete: { index: number; mark: string | null }[] = [];
+      replies.forEach((reply, j) => {
+        if (Array.isArray(reply)) entered[waiting[j]] = reply;
+        else incomplete.push({ index: waiting[j], mark: reply });
       });
+      if (incomplete.length > 0) {
+        await this.reload(
+          tx,
+          batch,
+          incomplete.map(({ index, mark }) => ({ ...entries[index], mark })),
+        );
+      }
+      waiting = incomplete.map(({ index }) => index);
     }
-    return entries.map(({ entry }, i) => othersIn(replies[i] as string[], entry));
+    return entries.map(({ entry }, i) => othersIn(entered[i], entry));
   }
 
   async remove(
@@ -131,23 +141,32 @@ export class FlowWindowStore {
   }
 
   /**
-   * Loads each window from Postgres as far back as its earliest entry here needs, and marks it complete from
-   * there: its mark was missing, or later than that.
+   * Loads into each window from Postgres what its entries here miss, from as far back as the earliest needs
+   * up to its mark (everything when it has none), and marks it complete from there.
    */
-  private async reload(tx: EntityManager, incomplete: readonly WindowEntry[]): Promise<void> {
+  private async reload(
+    tx: EntityManager,
+    batch: EventBatch,
+    incomplete: readonly (WindowEntry & { mark: string | null })[],
+  ): Promise<void> {
     const windows = new Map<
       string,
-      { accountId: string; direction: Direction; from: number; mark: string }
+      { accountId: string; direction: Direction; from: number; until: number | null; mark: string }
     >();
     for (const e of incomplete) {
       const { set, mark } = this.keys(e);
       const from = e.entry.at - e.lookAroundMs;
+      const until = e.mark === null ? null : Number(e.mark);
       const known = windows.get(set);
-      if (!known || from < known.from) {
-        windows.set(set, { accountId: e.subject.accountId, direction: e.direction, from, mark });
+      if (!known) {
+        windows.set(set, { accountId: e.subject.accountId, direction: e.direction, from, until, mark });
+        continue;
       }
+      known.from = Math.min(known.from, from);
+      // Marks only rise: the highest seen is the window's mark now.
+      known.until = known.until === null || until === null ? null : Math.max(known.until, until);
     }
-    const loaded = await this.flows.bookedAfter(tx, [...windows.values()]);
+    const loaded = await this.flows.booked(tx, batch, [...windows.values()]);
     const transaction = this.redis.multi();
     for (const [set, w] of windows) {
       for (const entry of loaded.get(windowKeyOf(w.accountId, w.direction)) ?? []) {
