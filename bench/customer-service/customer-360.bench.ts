@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { FieldCipher, Role, signDevToken } from '@crm/security';
+import { freePort } from '@crm/testing';
 import {
   ComparisonPlan,
   LoadTarget,
   RunningNodeApp,
   compareTargets,
-  freePort,
   printSummary,
   runSettings,
   startBaseline,

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { type Kafka } from 'kafkajs';
@@ -12,8 +11,8 @@ import {
   SCENARIOS,
   type SimEvent,
 } from '@crm/corebank-simulation';
-import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix } from '@crm/testing';
-import { TEST_SECRETS } from '../testing/alert-service.harness';
+import { deleteTopicsWithPrefix, freePort, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import { alertServiceEnv } from '../testing/alert-service.harness';
 
 /**
  * Fault drills for the alert service: the same deterministic stream goes once through a fault-free
@@ -171,16 +170,10 @@ export class DrillInstance {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        ...TEST_SECRETS,
+        ...alertServiceEnv(this),
         NODE_ENV: 'production',
         PORT: String(port),
         LOG_LEVEL: 'warn',
-        DATABASE_URL: testStack.databaseUrl,
-        REDIS_URL: testStack.redisUrl,
-        KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
-        DATABASE_SCHEMA: this.schema,
-        KAFKA_TOPIC_PREFIX: this.topicPrefix,
-        REDIS_KEY_PREFIX: this.redisPrefix,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -597,18 +590,6 @@ async function waitFor<T>(
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 async function answers(url: string): Promise<boolean> {
   try {

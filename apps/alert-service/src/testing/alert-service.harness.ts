@@ -19,6 +19,23 @@ export const TEST_SECRETS = {
   PII_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
+/** What an alert-service instance needs to run on the test stack under its own isolation names. */
+export function alertServiceEnv(names: {
+  schema: string;
+  topicPrefix: string;
+  redisPrefix: string;
+}): Record<string, string> {
+  return {
+    ...TEST_SECRETS,
+    DATABASE_URL: testStack.databaseUrl,
+    REDIS_URL: testStack.redisUrl,
+    KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
+    DATABASE_SCHEMA: names.schema,
+    KAFKA_TOPIC_PREFIX: names.topicPrefix,
+    REDIS_KEY_PREFIX: names.redisPrefix,
+  };
+}
+
 /**
  * The whole alert service on the real stack, isolated for one test file: its own schema, topic prefix,
  * Redis key prefix and (prefixed) consumer group. `stop()` and `start()` model a restart; `destroy()` cleans up.
@@ -34,16 +51,7 @@ export class AlertServiceHarness {
   dataSource!: DataSource;
 
   async start(): Promise<INestApplication> {
-    Object.assign(process.env, {
-      ...TEST_SECRETS,
-      DATABASE_URL: testStack.databaseUrl,
-      REDIS_URL: testStack.redisUrl,
-      KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
-      DATABASE_SCHEMA: this.schema,
-      KAFKA_TOPIC_PREFIX: this.topicPrefix,
-      REDIS_KEY_PREFIX: this.redisPrefix,
-      LOG_LEVEL: 'silent',
-    });
+    Object.assign(process.env, { ...alertServiceEnv(this), LOG_LEVEL: 'silent' });
     await migrate(createServiceDataSource({ ...alertStorage(this.schema), url: testStack.databaseUrl }));
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = await createTestApp(moduleRef, { serviceName: 'alert-service' });
