@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '@crm/testing';
+import { answers, freePort } from '@crm/testing';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -103,16 +103,6 @@ export async function startNodeApp(options: NodeAppOptions): Promise<RunningNode
 }
 
 const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
 export const BASELINE_ENTRY = join('bench', 'baseline', 'main.ts');
 

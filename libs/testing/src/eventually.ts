@@ -34,3 +34,14 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether an HTTP endpoint answers 2xx within 2 s (a server started by a test or a benchmark is ready). */
+export async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

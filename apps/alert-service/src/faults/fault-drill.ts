@@ -11,7 +11,7 @@ import {
   SCENARIOS,
   type SimEvent,
 } from '@crm/corebank-simulation';
-import { deleteTopicsWithPrefix, freePort, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import { answers, deleteTopicsWithPrefix, freePort, testKafka, testStack, uniqueSuffix } from '@crm/testing';
 import { alertServiceEnv } from '../testing/alert-service.harness';
 
 /**
@@ -590,13 +590,3 @@ async function waitFor<T>(
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
