@@ -18,7 +18,7 @@ describe('alert inbox API on the real stack', () => {
   const harness = new AlertServiceHarness();
   const id = (name: string) => `${name}-${harness.suffix}`;
   const [HO, BR, OUT1, OUT2] = ['HO', 'BR', 'OUT1', 'OUT2'].map(id);
-  const [C1, C2, M1, M2, H2] = ['C1', 'C2', 'M1', 'M2', 'H2'].map(id);
+  const [C1, C2, M1, M2, H2, PB] = ['C1', 'C2', 'M1', 'M2', 'H2', 'PB'].map(id);
   let publisher: EventPublisher;
   let server: ReturnType<NonNullable<AlertServiceHarness['app']>['getHttpServer']>;
   const published = new Set<string>();
@@ -28,6 +28,7 @@ describe('alert inbox API on the real stack', () => {
     `Bearer ${signDevToken({ sub: claims.sub ?? randomUUID(), ...claims }, TEST_SECRETS)}`;
   const manager1 = token({ roles: [Role.RelationshipManager], inst: OUT1, mgr: M1 });
   const manager2 = token({ roles: [Role.RelationshipManager], inst: OUT2, mgr: M2 });
+  const privateBanker = token({ roles: [Role.RelationshipManager], inst: HO, mgr: PB });
   const stranger = token({ roles: [Role.RelationshipManager], inst: OUT1, mgr: id('M9') });
   const branchHead = token({ roles: [Role.InstitutionHead], inst: BR });
   const outletHead = token({ roles: [Role.InstitutionHead], inst: OUT1 });
@@ -98,14 +99,19 @@ describe('alert inbox API on the real stack', () => {
       roles: ['institution-head'],
       active: true,
     });
-    const coverage = (customerId: string, primary: object, secondary: object[]) =>
+    const coverage = (
+      customerId: string,
+      primary: object,
+      secondary: object[],
+      privateBankerId: string | null = null,
+    ) =>
       publish(EventTypes.CoverageChanged, customerId, {
         customerId,
         version: 1,
         primary,
         secondary,
         keyCustomer: false,
-        privateBankerId: null,
+        privateBankerId,
         changedAt: new Date(clock).toISOString(),
         changedBy: 'system',
         note: 'test coverage',
@@ -114,6 +120,7 @@ describe('alert inbox API on the real stack', () => {
       C1,
       { institutionId: OUT1, managerId: M1, reason: 'largest-deposit', basis: 'automatic' },
       [{ institutionId: OUT2, managerId: M2, reason: 'deposit', basis: 'automatic' }],
+      PB,
     );
     await coverage(
       C2,
@@ -169,6 +176,13 @@ describe('alert inbox API on the real stack', () => {
       managerId: H2,
       routedTo: 'institution-head',
     });
+  });
+
+  it('shows a private banker every alert of the customers they look after, and no others', async () => {
+    const res = await request(server).get('/api/v1/alerts').set('Authorization', privateBanker).expect(200);
+    expect(res.body.items.map((a: { customerId: string }) => a.customerId)).toEqual([C1]);
+    const alertId = res.body.items[0].id;
+    await request(server).get(`/api/v1/alerts/${alertId}`).set('Authorization', privateBanker).expect(200);
   });
 
   it('shows a head their subtree only', async () => {

@@ -6,7 +6,7 @@ import { ConfigModule } from '@crm/config';
 import { MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
 import { serviceDataSourceOptions } from '@crm/persistence';
-import { AuditModule, SecurityModule } from '@crm/security';
+import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { AlertInboxController } from './alerts/alert-inbox.controller';
 import { AlertInboxService } from './alerts/alert-inbox.service';
 import { AlertMetrics } from './alerts/alert-metrics';
@@ -43,6 +43,7 @@ export const SERVICE_NAME = 'alert-service';
     RedisModule,
     MessagingModule.forRoot({ service: SERVICE_NAME }),
     SecurityModule.forRoot(),
+    DataScopeModule.forRoot({ table: 'institution', idColumn: 'institution_id', parentColumn: 'parent_id' }),
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({

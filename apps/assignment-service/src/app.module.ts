@@ -5,7 +5,7 @@ import { ConfigModule } from '@crm/config';
 import { MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, kafkaCheck, postgresCheck } from '@crm/observability';
 import { PersistenceModule } from '@crm/persistence';
-import { AuditModule, SecurityModule } from '@crm/security';
+import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { AssignmentServiceConfig } from './app.config';
 import { RejectNulCharactersPipe } from './common/reject-nul.pipe';
 import { AssignmentTopicProvisioner } from './coverage/assignment-topic.provisioner';
@@ -27,7 +27,6 @@ import { OrganisationService } from './organisation/organisation.service';
 import { ParametersController } from './parameters/parameters.controller';
 import { ParametersRepository } from './parameters/parameters.repository';
 import { ParametersService } from './parameters/parameters.service';
-import { ScopeService } from './scope/scope.service';
 import { VisitController } from './visits/visit.controller';
 import { VisitRepository } from './visits/visit.repository';
 import { VisitService } from './visits/visit.service';
@@ -55,6 +54,7 @@ export class AppModule {
         }),
         MessagingModule.forRoot({ service: options.service ?? SERVICE_NAME }),
         SecurityModule.forRoot(),
+        DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
         AuditModule,
         MetricsModule,
         HealthModule.forRootAsync({
@@ -87,7 +87,6 @@ export class AppModule {
         ManualAssignmentService,
         ParametersRepository,
         ParametersService,
-        ScopeService,
         VisitRepository,
         VisitService,
       ],

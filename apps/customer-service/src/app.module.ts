@@ -5,7 +5,7 @@ import { ConfigModule } from '@crm/config';
 import { MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { serviceDataSourceOptions } from '@crm/persistence';
-import { AuditModule, SecurityModule } from '@crm/security';
+import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { CustomerServiceConfig } from './app.config';
 import { ConsentRepository } from './consent/consent.repository';
 import { CustomerController } from './customers/customer.controller';
@@ -18,7 +18,6 @@ import { ProjectionRepository } from './projection/projection.repository';
 import { ProspectController } from './prospects/prospect.controller';
 import { ProspectRepository } from './prospects/prospect.repository';
 import { ProspectService } from './prospects/prospect.service';
-import { DataScopeService } from './scope/data-scope.service';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 import { KafkaReadiness, KafkaReadinessModule } from './shared/kafka-readiness';
@@ -41,6 +40,7 @@ export const SERVICE_NAME = 'customer-service';
     }),
     MessagingModule.forRoot({ service: SERVICE_NAME }),
     SecurityModule.forRoot(),
+    DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({
@@ -59,7 +59,6 @@ export const SERVICE_NAME = 'customer-service';
     ProjectionConsumer,
   ],
   providers: [
-    DataScopeService,
     CustomerRepository,
     CustomerService,
     SearchService,

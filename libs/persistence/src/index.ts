@@ -7,3 +7,5 @@ export * from './migrations/platform-tables.migration';
 export * from './money';
 export * from './persistence.module';
 export * from './schema.util';
+export * from './sql-params';
+export * from './table-changes';

@@ -19,3 +19,7 @@ export * from './masking/masking.util';
 export * from './masking/pii-presenter';
 export * from './security.module';
 export * from './scope/data-scope';
+export * from './scope/data-scope.module';
+export * from './scope/data-scope.resolver';
+export * from './scope/institution-tree';
+export * from './scope/scope-predicate';

@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestValidationException } from '@crm/http';
-import {
-  AuditLogWriter,
-  AuthenticatedUser,
-  DataScope,
-  DataScopeError,
-  resolveDataScope,
-} from '@crm/security';
+import { AuditLogWriter, AuthenticatedUser, DataScope, DataScopeResolver } from '@crm/security';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
-import { CoverageRepository } from '../coverage/coverage.repository';
 import { AlertCountDto, AlertDto, AlertPageDto, AlertQueryDto } from './alert.dto';
 import { AlertRepository, AlertStatus, type AlertRow } from './alert.repository';
 
@@ -34,19 +27,13 @@ export function decodeCursor(cursor: string): { raisedAt: string; id: string } {
 export class AlertInboxService {
   constructor(
     private readonly alerts: AlertRepository,
-    private readonly coverage: CoverageRepository,
+    private readonly scopes: DataScopeResolver,
     private readonly audit: AuditLogWriter,
     private readonly dataSource: DataSource,
   ) {}
 
-  async scopeOf(user: AuthenticatedUser): Promise<DataScope> {
-    try {
-      return await resolveDataScope(user, (id) => this.coverage.subtreeOf(id));
-    } catch (error) {
-      if (error instanceof DataScopeError)
-        throw new AlertException(AlertExceptionCode.OutsideScope, error.message);
-      throw error;
-    }
+  scopeOf(user: AuthenticatedUser): Promise<DataScope> {
+    return this.scopes.resolve(user);
   }
 
   async list(user: AuthenticatedUser, query: AlertQueryDto): Promise<AlertPageDto> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AlertKind, AlertSeverity } from '@crm/contracts';
-import { schemaOf } from '@crm/persistence';
-import type { DataScope } from '@crm/security';
+import { SqlParams, schemaOf } from '@crm/persistence';
+import { type DataScope, type ScopeColumns, scopePredicate } from '@crm/security';
 import type { AlertRoute } from '../coverage/alert-routing';
 import type { AlertCandidate } from '../rules/rule.types';
 
@@ -47,19 +47,22 @@ export interface AlertFilter {
   limit: number;
 }
 
-/** The caller's data scope as a WHERE clause, its parameters appended to `params`. */
-function scopeClause(scope: DataScope, params: unknown[]): string {
-  switch (scope.kind) {
-    case 'bank':
-      return 'true';
-    case 'institutions':
-      params.push(scope.institutionIds);
-      return `(institution_id = ANY($${params.length}) OR secondary_institution_id = ANY($${params.length}))`;
-    case 'manager':
-      params.push(scope.managerId);
-      return `(manager_id = $${params.length} OR secondary_manager_id = $${params.length})`;
-  }
-}
+/**
+ * Who an alert is for: the institutions and managers it was routed to, and the customer's private
+ * banker (from the coverage projection), who sees every alert of the customers they look after.
+ */
+const alertScopeColumns = (schema: string): ScopeColumns => ({
+  institutions: ['institution_id', 'secondary_institution_id'],
+  managers: [
+    'manager_id',
+    'secondary_manager_id',
+    {
+      from: `"${schema}".coverage cv`,
+      where: 'cv.customer_id = alert.customer_id',
+      column: 'cv.private_banker_id',
+    },
+  ],
+});
 
 /** An alert to store, routed. */
 export interface NewAlert {
@@ -73,6 +76,10 @@ export class AlertRepository {
 
   private get table(): string {
     return `"${schemaOf(this.dataSource)}".alert`;
+  }
+
+  private inScope(scope: DataScope, params: SqlParams): string {
+    return scopePredicate(scope, alertScopeColumns(schemaOf(this.dataSource)), params);
   }
 
   /**
@@ -122,58 +129,51 @@ export class AlertRepository {
 
   /** Newest first, keyset on (raised_at, id). */
   async list(scope: DataScope, filter: AlertFilter): Promise<AlertRow[]> {
-    const params: unknown[] = [];
-    const where = [scopeClause(scope, params)];
-    const add = (sql: (n: number) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(params.length));
-    };
-    if (filter.kind) add((n) => `kind = $${n}`, filter.kind);
-    if (filter.status) add((n) => `status = $${n}`, filter.status);
-    if (filter.customerId) add((n) => `customer_id = $${n}`, filter.customerId);
-    if (filter.from) add((n) => `raised_at >= $${n}`, filter.from);
-    if (filter.to) add((n) => `raised_at < $${n}`, filter.to);
+    const p = new SqlParams();
+    const where = [this.inScope(scope, p)];
+    if (filter.kind) where.push(`kind = ${p.add(filter.kind)}`);
+    if (filter.status) where.push(`status = ${p.add(filter.status)}`);
+    if (filter.customerId) where.push(`customer_id = ${p.add(filter.customerId)}`);
+    if (filter.from) where.push(`raised_at >= ${p.add(filter.from)}`);
+    if (filter.to) where.push(`raised_at < ${p.add(filter.to)}`);
     if (filter.after) {
-      params.push(filter.after.raisedAt, filter.after.id);
-      where.push(`(raised_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      where.push(
+        `(raised_at, id) < (${p.add(filter.after.raisedAt)}::timestamptz, ${p.add(filter.after.id)}::uuid)`,
+      );
     }
-    params.push(filter.limit);
     return this.dataSource.query(
       `SELECT *, amount::text AS amount FROM ${this.table} WHERE ${where.join(' AND ')}
-        ORDER BY raised_at DESC, id DESC LIMIT $${params.length}`,
-      params,
+        ORDER BY raised_at DESC, id DESC LIMIT ${p.add(filter.limit)}`,
+      p.values,
     );
   }
 
   async countsByKind(scope: DataScope, status?: string): Promise<{ kind: string; count: number }[]> {
-    const params: unknown[] = [];
-    const where = [scopeClause(scope, params)];
-    if (status) {
-      params.push(status);
-      where.push(`status = $${params.length}`);
-    }
+    const p = new SqlParams();
+    const where = [this.inScope(scope, p)];
+    if (status) where.push(`status = ${p.add(status)}`);
     return this.dataSource.query(
       `SELECT kind, count(*)::int AS count FROM ${this.table} WHERE ${where.join(' AND ')} GROUP BY kind ORDER BY kind`,
-      params,
+      p.values,
     );
   }
 
   async findOne(scope: DataScope, id: string): Promise<AlertRow | null> {
-    const params: unknown[] = [id];
+    const p = new SqlParams();
     const rows: AlertRow[] = await this.dataSource.query(
-      `SELECT *, amount::text AS amount FROM ${this.table} WHERE id = $1 AND ${scopeClause(scope, params)}`,
-      params,
+      `SELECT *, amount::text AS amount FROM ${this.table} WHERE id = ${p.add(id)} AND ${this.inScope(scope, p)}`,
+      p.values,
     );
     return rows[0] ?? null;
   }
 
   async acknowledge(tx: EntityManager, scope: DataScope, id: string, by: string): Promise<AlertRow | null> {
-    const params: unknown[] = [id, by];
+    const p = new SqlParams();
     const [rows]: [AlertRow[]] = await tx.query(
-      `UPDATE ${this.table} SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2
-        WHERE id = $1 AND status = 'open' AND ${scopeClause(scope, params)}
+      `UPDATE ${this.table} SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ${p.add(by)}
+        WHERE id = ${p.add(id)} AND status = 'open' AND ${this.inScope(scope, p)}
         RETURNING *, amount::text AS amount`,
-      params,
+      p.values,
     );
     return rows[0] ?? null;
   }
@@ -185,13 +185,14 @@ export class AlertRepository {
     by: string,
     outcome: string,
   ): Promise<AlertRow | null> {
-    const params: unknown[] = [id, by, outcome];
+    const p = new SqlParams();
+    const actor = p.add(by);
     const [rows]: [AlertRow[]] = await tx.query(
-      `UPDATE ${this.table} SET status = 'resolved', resolved_at = now(), resolved_by = $2, outcome = $3,
-              acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, $2)
-        WHERE id = $1 AND status <> 'resolved' AND ${scopeClause(scope, params)}
+      `UPDATE ${this.table} SET status = 'resolved', resolved_at = now(), resolved_by = ${actor}, outcome = ${p.add(outcome)},
+              acknowledged_at = coalesce(acknowledged_at, now()), acknowledged_by = coalesce(acknowledged_by, ${actor})
+        WHERE id = ${p.add(id)} AND status <> 'resolved' AND ${this.inScope(scope, p)}
         RETURNING *, amount::text AS amount`,
-      params,
+      p.values,
     );
     return rows[0] ?? null;
   }

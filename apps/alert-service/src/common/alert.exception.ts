@@ -4,7 +4,6 @@ export enum AlertExceptionCode {
   AlertNotFound = 'ALERT_NOT_FOUND',
   AlertAlreadyResolved = 'ALERT_ALREADY_RESOLVED',
   InstitutionUnknown = 'INSTITUTION_UNKNOWN',
-  OutsideScope = 'OUTSIDE_DATA_SCOPE',
 }
 
 export class AlertException extends DomainException<AlertExceptionCode> {
@@ -12,6 +11,5 @@ export class AlertException extends DomainException<AlertExceptionCode> {
     [AlertExceptionCode.AlertNotFound]: DomainErrorKind.NotFound,
     [AlertExceptionCode.AlertAlreadyResolved]: DomainErrorKind.Conflict,
     [AlertExceptionCode.InstitutionUnknown]: DomainErrorKind.NotFound,
-    [AlertExceptionCode.OutsideScope]: DomainErrorKind.Forbidden,
   };
 }

@@ -98,19 +98,6 @@ export class CoverageRepository {
     return new Map(rows.map((r) => [r.institution_id, r.manager_id]));
   }
 
-  /** An institution and all its descendants, for a head's data scope. */
-  async subtreeOf(institutionId: string): Promise<string[]> {
-    const rows: { institution_id: string }[] = await this.dataSource.query(
-      `WITH RECURSIVE subtree AS (
-         SELECT institution_id FROM "${schemaOf(this.dataSource)}".institution WHERE institution_id = $1
-         UNION
-         SELECT i.institution_id FROM "${schemaOf(this.dataSource)}".institution i JOIN subtree s ON i.parent_id = s.institution_id
-       ) SELECT institution_id FROM subtree`,
-      [institutionId],
-    );
-    return rows.map((r) => r.institution_id);
-  }
-
   async institutionExists(institutionId: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `SELECT 1 FROM "${schemaOf(this.dataSource)}".institution WHERE institution_id = $1`,

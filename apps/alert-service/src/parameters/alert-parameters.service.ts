@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_ALERT_PARAMETERS, type AlertParameters, type EventEnvelope } from '@crm/contracts';
 import { BatchKey, type EventBatch } from '@crm/messaging';
-import { AuditLogWriter, AuthenticatedUser, DataScopeError, resolveDataScope } from '@crm/security';
+import {
+  AuditLogWriter,
+  AuthenticatedUser,
+  DataScopeResolver,
+  assertInstitutionInScope,
+} from '@crm/security';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
 import { CoverageRepository } from '../coverage/coverage.repository';
 import { AlertParametersRepository, type ParameterHistory } from './alert-parameters.repository';
@@ -26,6 +31,7 @@ export class AlertParametersService {
     private readonly coverage: CoverageRepository,
     private readonly audit: AuditLogWriter,
     private readonly dataSource: DataSource,
+    private readonly scopes: DataScopeResolver,
   ) {}
 
   /**
@@ -104,16 +110,6 @@ export class AlertParametersService {
         `institution ${institutionId} is not known`,
       );
     }
-    try {
-      const scope = await resolveDataScope(user, (id) => this.coverage.subtreeOf(id));
-      if (scope.kind === 'bank') return;
-      if (scope.kind === 'institutions' && scope.institutionIds.includes(institutionId)) return;
-    } catch (error) {
-      if (!(error instanceof DataScopeError)) throw error;
-    }
-    throw new AlertException(
-      AlertExceptionCode.OutsideScope,
-      `institution ${institutionId} is outside the caller's data scope`,
-    );
+    assertInstitutionInScope(await this.scopes.resolve(user), institutionId);
   }
 }

@@ -1,24 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { CoverageChangedPayload } from '@crm/contracts';
 import { RequestValidationException } from '@crm/http';
-import { AuthenticatedUser } from '@crm/security';
+import { AuthenticatedUser, DataScopeResolver } from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
 import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
 import { OrganisationRepository } from '../organisation/organisation.repository';
-import { ScopeService } from '../scope/scope.service';
 import { CoverageHistoryRow, CoverageRepository } from './coverage.repository';
 
 /** Coverage reads, each in the caller's data scope: a customer outside it is not found. */
 @Injectable()
 export class CoverageQueryService {
   constructor(
-    private readonly scopes: ScopeService,
+    private readonly scopes: DataScopeResolver,
     private readonly coverage: CoverageRepository,
     private readonly organisation: OrganisationRepository,
   ) {}
 
   async coverageOf(user: AuthenticatedUser, customerId: string): Promise<CoverageChangedPayload> {
-    const found = await this.coverage.findInScope(customerId, await this.scopes.scopeOf(user));
+    const found = await this.coverage.findInScope(customerId, await this.scopes.resolve(user));
     if (!found) throw this.customerNotFound(customerId);
     return found;
   }
@@ -32,7 +31,7 @@ export class CoverageQueryService {
     const before = cursor ? versionOf(decodeCursor(cursor, 1)[0]) : null;
     const rows = await this.coverage.historyInScope(
       customerId,
-      await this.scopes.scopeOf(user),
+      await this.scopes.resolve(user),
       limit,
       before,
     );
@@ -54,7 +53,7 @@ export class CoverageQueryService {
     const after = cursor ? decodeCursor(cursor, 1)[0] : null;
     const rows = await this.coverage.coveredCustomers(
       { managerId },
-      await this.scopes.scopeOf(user),
+      await this.scopes.resolve(user),
       limit,
       after,
     );
@@ -73,11 +72,11 @@ export class CoverageQueryService {
         AssignmentExceptionCode.InstitutionNotFound,
         `institution ${institutionId} not found`,
       );
-    const institutionIds = subtree ? await this.organisation.subtreeOf(institutionId) : [institutionId];
+    const institutionIds = subtree ? await this.scopes.subtreeOf(institutionId) : [institutionId];
     const after = cursor ? decodeCursor(cursor, 1)[0] : null;
     const rows = await this.coverage.coveredCustomers(
       { institutionIds },
-      await this.scopes.scopeOf(user),
+      await this.scopes.resolve(user),
       limit,
       after,
     );

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CoverageChangedPayload } from '@crm/contracts';
-import { schemaOf } from '@crm/persistence';
-import { DataScope } from '@crm/security';
-import { SqlParams } from '../common/sql-params';
-import { customerInScopeSql } from '../scope/scope.sql';
+import { SqlParams, schemaOf } from '@crm/persistence';
+import { DataScope, scopePredicate } from '@crm/security';
+import { customerScopeColumns } from '../scope/assignment-scope';
 import { ManagerPin } from './coverage.rule';
 
 export type ActorKind = 'system' | 'user';
@@ -137,7 +136,7 @@ export class CoverageRepository {
     const id = p.add(customerId);
     const rows: { coverage: CoverageChangedPayload }[] = await tx.query(
       `SELECT c.coverage FROM "${this.s}".customer_coverage c
-       WHERE c.customer_id = ${id} AND ${customerInScopeSql(scope, 'c.customer_id', p, this.s)}`,
+       WHERE c.customer_id = ${id} AND ${scopePredicate(scope, customerScopeColumns(this.s, 'c.customer_id'), p)}`,
       p.values,
     );
     return rows[0]?.coverage ?? null;
@@ -158,7 +157,7 @@ export class CoverageRepository {
               h.actor_kind AS "actorKind", h.reason, h.coverage
        FROM "${this.s}".coverage_history h
        WHERE h.customer_id = ${id} AND (${before}::int IS NULL OR h.version < ${before}::int)
-         AND ${customerInScopeSql(scope, 'h.customer_id', p, this.s)}
+         AND ${scopePredicate(scope, customerScopeColumns(this.s, 'h.customer_id'), p)}
        ORDER BY h.version DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
@@ -188,7 +187,7 @@ export class CoverageRepository {
     const rows: { coverage: CoverageChangedPayload }[] = await this.dataSource.query(
       `SELECT c.coverage FROM "${this.s}".customer_coverage c
        WHERE ${covers} AND (${after}::text IS NULL OR c.customer_id > ${after}::text)
-         AND ${customerInScopeSql(scope, 'c.customer_id', p, this.s)}
+         AND ${scopePredicate(scope, customerScopeColumns(this.s, 'c.customer_id'), p)}
        ORDER BY c.customer_id LIMIT ${p.add(limit + 1)}`,
       p.values,
     );

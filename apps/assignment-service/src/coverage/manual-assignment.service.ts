@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CoverageChangedPayload, ManagerRole } from '@crm/contracts';
-import { AuditLogWriter, AuthenticatedUser, DataScope } from '@crm/security';
+import {
+  AuditLogWriter,
+  AuthenticatedUser,
+  DataScope,
+  DataScopeResolver,
+  assertInstitutionInScope,
+} from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
 import { HoldingsRepository } from '../holdings/holdings.repository';
 import { OrganisationRepository } from '../organisation/organisation.repository';
-import { ScopeService } from '../scope/scope.service';
 import { CoverageRepository } from './coverage.repository';
 import { CoverageService } from './coverage.service';
 
@@ -19,7 +24,7 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 export class ManualAssignmentService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly scopes: ScopeService,
+    private readonly scopes: DataScopeResolver,
     private readonly holdings: HoldingsRepository,
     private readonly coverage: CoverageRepository,
     private readonly organisation: OrganisationRepository,
@@ -35,7 +40,7 @@ export class ManualAssignmentService {
     reason: string,
   ): Promise<CoverageChangedPayload> {
     return this.inCustomerTransaction(user, customerId, async (tx, scope, current) => {
-      this.requireInstitutionInScope(scope, institutionId);
+      assertInstitutionInScope(scope, institutionId);
       if (!current.secondary.concat(current.primary ?? []).some((c) => c.institutionId === institutionId))
         throw new AssignmentException(
           AssignmentExceptionCode.InstitutionNotCovering,
@@ -73,7 +78,7 @@ export class ManualAssignmentService {
     reason: string,
   ): Promise<CoverageChangedPayload> {
     return this.inCustomerTransaction(user, customerId, async (tx, scope) => {
-      this.requireInstitutionInScope(scope, institutionId);
+      assertInstitutionInScope(scope, institutionId);
       const pin = (await this.coverage.pinsOf(tx, customerId)).find((p) => p.institutionId === institutionId);
       if (!pin)
         throw new AssignmentException(
@@ -101,7 +106,7 @@ export class ManualAssignmentService {
   ): Promise<CoverageChangedPayload> {
     return this.inCustomerTransaction(user, customerId, async (tx, scope, current) => {
       if (!current.primary) throw this.notFound(customerId);
-      this.requireInstitutionInScope(scope, current.primary.institutionId);
+      assertInstitutionInScope(scope, current.primary.institutionId);
       if (managerId !== null) {
         if (!current.keyCustomer)
           throw new AssignmentException(
@@ -140,21 +145,12 @@ export class ManualAssignmentService {
     customerId: string,
     work: (tx: EntityManager, scope: DataScope, current: CoverageChangedPayload) => Promise<T>,
   ): Promise<T> {
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     return this.dataSource.transaction(async (tx) => {
       await this.holdings.lockCustomer(tx, customerId);
       if (!(await this.coverage.findInScope(customerId, scope, tx))) throw this.notFound(customerId);
       return work(tx, scope, (await this.coverage.current(tx, customerId))!);
     });
-  }
-
-  private requireInstitutionInScope(scope: DataScope, institutionId: string): void {
-    if (scope.kind === 'bank') return;
-    if (scope.kind === 'institutions' && scope.institutionIds.includes(institutionId)) return;
-    throw new AssignmentException(
-      AssignmentExceptionCode.OutOfScope,
-      `institution ${institutionId} is outside the caller's institutions`,
-    );
   }
 
   /** Active, holding one of `roles`, and (when given) belonging to the institution or one under it. */

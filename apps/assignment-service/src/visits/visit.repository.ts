@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { schemaOf } from '@crm/persistence';
-import { DataScope } from '@crm/security';
-import { SqlParams } from '../common/sql-params';
+import { SqlParams, schemaOf } from '@crm/persistence';
+import { DataScope, ownerScopeColumns, scopePredicate } from '@crm/security';
 
 /** Banks in this project keep their books in China Standard Time: a month runs in that zone. */
 export const BANK_TIME_ZONE = 'Asia/Shanghai';
@@ -71,7 +70,7 @@ export class VisitRepository {
     after: [string, string] | null,
   ): Promise<VisitRow[]> {
     const p = new SqlParams();
-    const where = [this.visitScopeSql(scope, p)];
+    const where = [scopePredicate(scope, ownerScopeColumns(), p)];
     if (filter.managerId) where.push(`manager_id = ${p.add(filter.managerId)}`);
     if (filter.customerId) where.push(`customer_id = ${p.add(filter.customerId)}`);
     if (after) where.push(`(visited_at, id) < (${p.add(after[0])}::timestamptz, ${p.add(after[1])}::uuid)`);
@@ -100,10 +99,7 @@ export class VisitRepository {
     const end = `((${monthStart}::date + interval '1 month')::timestamp AT TIME ZONE '${BANK_TIME_ZONE}')`;
     const threshold = p.add(loanThreshold);
     const required = p.add(requiredVisits);
-    const where: string[] = [];
-    if (scope.kind === 'manager') where.push(`m.manager_id = ${p.add(scope.managerId)}`);
-    if (scope.kind === 'institutions')
-      where.push(`m.institution_id = ANY(${p.add(scope.institutionIds)}::text[])`);
+    const where = [scopePredicate(scope, ownerScopeColumns('m'), p)];
     if (after)
       where.push(
         `(m.customer_id, m.manager_id, m.institution_id) > (${p.add(after[0])}, ${p.add(after[1])}, ${p.add(after[2])})`,
@@ -126,16 +122,5 @@ export class VisitRepository {
        ORDER BY m.customer_id, m.manager_id, m.institution_id LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
-  }
-
-  private visitScopeSql(scope: DataScope, p: SqlParams): string {
-    switch (scope.kind) {
-      case 'bank':
-        return 'TRUE';
-      case 'institutions':
-        return `institution_id = ANY(${p.add(scope.institutionIds)}::text[])`;
-      case 'manager':
-        return `manager_id = ${p.add(scope.managerId)}`;
-    }
   }
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { RequestValidationException } from '@crm/http';
-import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
+import { AuditLogWriter, AuthenticatedUser, DataScopeResolver, managerScopeOf } from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
 import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
 import { CoverageRepository } from '../coverage/coverage.repository';
 import { ParametersRepository } from '../parameters/parameters.repository';
-import { ScopeService } from '../scope/scope.service';
 import { RecordVisitDto, VisitDutyPageDto } from './visit.dto';
 import { VisitRepository, VisitRow } from './visit.repository';
 
@@ -16,7 +15,7 @@ const invalid = (field: string, message: string) => new RequestValidationExcepti
 @Injectable()
 export class VisitService {
   constructor(
-    private readonly scopes: ScopeService,
+    private readonly scopes: DataScopeResolver,
     private readonly visits: VisitRepository,
     private readonly coverage: CoverageRepository,
     private readonly parameters: ParametersRepository,
@@ -26,18 +25,15 @@ export class VisitService {
   async record(user: AuthenticatedUser, dto: RecordVisitDto): Promise<VisitRow> {
     if (Date.parse(dto.visitedAt) > Date.now())
       throw invalid('visitedAt', 'visitedAt must not be in the future');
-    const managerId = user.managerId;
-    if (!managerId)
+    const asManager = managerScopeOf(user);
+    if (asManager?.kind !== 'manager')
       throw new AssignmentException(
         AssignmentExceptionCode.VisitNotAllowed,
         'only a relationship manager records visits',
       );
     // A manager covering the customer at any institution (or as private banker) may record the visit.
-    const covered = await this.coverage.findInScope(dto.customerId, {
-      kind: 'manager',
-      managerId,
-      institutionId: user.institutionId,
-    });
+    const managerId = asManager.managerId;
+    const covered = await this.coverage.findInScope(dto.customerId, asManager);
     if (!covered)
       throw new AssignmentException(
         AssignmentExceptionCode.CustomerNotFound,
@@ -77,7 +73,7 @@ export class VisitService {
         throw invalid('cursor', 'cursor is not a cursor this API issued');
       after = [visitedAt, id];
     }
-    const rows = await this.visits.list(await this.scopes.scopeOf(user), filter, limit, after);
+    const rows = await this.visits.list(await this.scopes.resolve(user), filter, limit, after);
     return toPage(rows, limit, (r) => [r.visitedAt, r.visitId]);
   }
 
@@ -92,7 +88,7 @@ export class VisitService {
     const after = cursor ? (decodeCursor(cursor, 3) as [string, string, string]) : null;
     const params = await this.parameters.current();
     const rows = await this.visits.shortfalls(
-      await this.scopes.scopeOf(user),
+      await this.scopes.resolve(user),
       month,
       params.visitDutyLoanThreshold,
       params.visitDutyMinVisitsPerMonth,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { schemaOf } from '@crm/persistence';
-import { CustomerCoverage, DataScope, HoldingsVisibility } from '@crm/security';
-import { SqlParams, customerInScopeSql } from '../scope/scope-sql';
+import { SqlParams, schemaOf } from '@crm/persistence';
+import { CustomerCoverage, DataScope, HoldingsVisibility, scopePredicate } from '@crm/security';
+import { customerScopeColumns } from '../scope/customer-scope';
 
 export interface CustomerRow {
   id: string;
@@ -113,7 +113,7 @@ export class CustomerRepository {
          COALESCE((SELECT json_agg(json_build_object('institutionId', cs.institution_id, 'managerId', cs.manager_id)
                    ORDER BY cs.institution_id) FROM "${s}".coverage_secondary cs WHERE cs.customer_id = c.id), '[]') AS secondary
        FROM "${s}".customer c LEFT JOIN "${s}".coverage cv ON cv.customer_id = c.id
-       WHERE c.id = ANY(${idsParam}::text[]) AND ${customerInScopeSql(s, scope, params)}
+       WHERE c.id = ANY(${idsParam}::text[]) AND ${scopePredicate(scope, customerScopeColumns(s), params)}
        ORDER BY c.id`,
       params.values,
     )) as (CustomerRow & {

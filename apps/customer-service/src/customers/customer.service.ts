@@ -4,13 +4,13 @@ import {
   AuditLogWriter,
   AuthenticatedUser,
   DataScope,
+  DataScopeResolver,
   FieldCipher,
   PiiPresenter,
   holdingsVisibility,
 } from '@crm/security';
 import { ConsentHistoryEntryDto, SetConsentDto } from '../consent/consent.dto';
 import { ConsentRepository } from '../consent/consent.repository';
-import { DataScopeService } from '../scope/data-scope.service';
 import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
 import { TagRepository } from '../tags/tag.repository';
 import { Customer360Dto, CustomerProfileDto } from './customer-360.dto';
@@ -25,7 +25,7 @@ export class CustomerService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly customers: CustomerRepository,
-    private readonly scopes: DataScopeService,
+    private readonly scopes: DataScopeResolver,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditLogWriter,
     private readonly tags: TagRepository,
@@ -61,7 +61,7 @@ export class CustomerService {
 
   /** Profiles of the customers in scope among `ids` (gRPC batch lookups). */
   async profiles(user: AuthenticatedUser, ids: readonly string[]): Promise<CustomerProfileDto[]> {
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     const records = await this.customers.findInScope(ids, scope);
     const presenter = new PiiPresenter(user);
     const today = todayInChina();
@@ -130,7 +130,7 @@ export class CustomerService {
     user: AuthenticatedUser,
     customerId: string,
   ): Promise<{ record: CustomerRecord; scope: DataScope }> {
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     const [record] = await this.customers.findInScope([customerId], scope);
     if (!record) throw customerNotFound(customerId);
     return { record, scope };

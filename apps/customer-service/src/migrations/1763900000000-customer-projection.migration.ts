@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from '@crm/persistence';
+import { changeTriggerMigration, schemaOf } from '@crm/persistence';
 
 /**
  * The customer projection (customers, holdings, balances, transactions), the institution tree and
@@ -282,4 +282,7 @@ export class CustomerProjection1763900000000 implements MigrationInterface {
   }
 }
 
-export const CUSTOMER_MIGRATIONS = [CustomerProjection1763900000000];
+export const CUSTOMER_MIGRATIONS = [
+  CustomerProjection1763900000000,
+  changeTriggerMigration('institution', 1764800000000),
+];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { schemaOf } from '@crm/persistence';
-import { DataScope } from '@crm/security';
+import { SqlParams, schemaOf } from '@crm/persistence';
+import { DataScope, ownerScopeColumns, scopePredicate } from '@crm/security';
 
 export interface ProspectRow {
   id: string;
@@ -40,20 +40,6 @@ export interface ProspectColumns {
 const COLUMNS = `id, kind, name, gender, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, region_code, id_number_enc,
   phone_enc, note, institution_id, manager_id, created_by, created_at, updated_at, matched_customer_id, matched_at,
   match_method, matched_by`;
-
-/** A prospect belongs to the institution and manager who recorded it; reads take the caller's scope. */
-function prospectScopeSql(scope: DataScope, values: unknown[]): string {
-  switch (scope.kind) {
-    case 'bank':
-      return 'TRUE';
-    case 'institutions':
-      values.push(scope.institutionIds);
-      return `institution_id = ANY($${values.length}::text[])`;
-    case 'manager':
-      values.push(scope.managerId);
-      return `manager_id = $${values.length}`;
-  }
-}
 
 @Injectable()
 export class ProspectRepository {
@@ -99,10 +85,12 @@ export class ProspectRepository {
     scope: DataScope,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<ProspectRow | undefined> {
-    const values: unknown[] = [id];
+    // A prospect belongs to the institution and manager who recorded it.
+    const p = new SqlParams();
     const [row] = (await manager.query(
-      `SELECT ${COLUMNS} FROM "${schemaOf(manager.connection)}".prospect WHERE id = $1 AND ${prospectScopeSql(scope, values)} FOR UPDATE`,
-      values,
+      `SELECT ${COLUMNS} FROM "${schemaOf(manager.connection)}".prospect
+        WHERE id = ${p.add(id)} AND ${scopePredicate(scope, ownerScopeColumns(), p)} FOR UPDATE`,
+      p.values,
     )) as ProspectRow[];
     return row;
   }

@@ -3,9 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CustomerKind, isChineseResidentId, isUnifiedSocialCreditCode } from '@crm/contracts';
 import { RequestValidationException } from '@crm/http';
-import { AuditLogWriter, AuthenticatedUser, FieldCipher, PiiPresenter } from '@crm/security';
+import {
+  AuditLogWriter,
+  AuthenticatedUser,
+  DataScopeResolver,
+  FieldCipher,
+  PiiPresenter,
+} from '@crm/security';
 import { CustomerRepository } from '../customers/customer.repository';
-import { DataScopeService } from '../scope/data-scope.service';
 import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';
 import { ProspectColumns, ProspectRepository, ProspectRow } from './prospect.repository';
@@ -16,14 +21,14 @@ export class ProspectService {
     private readonly dataSource: DataSource,
     private readonly prospects: ProspectRepository,
     private readonly customers: CustomerRepository,
-    private readonly scopes: DataScopeService,
+    private readonly scopes: DataScopeResolver,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditLogWriter,
   ) {}
 
   async create(user: AuthenticatedUser, dto: CreateProspectDto): Promise<ProspectDto> {
     const id = randomUUID();
-    await this.scopes.scopeOf(user);
+    await this.scopes.resolve(user);
     await this.dataSource.transaction(async (manager) => {
       await this.prospects.insert(manager, {
         id,
@@ -77,7 +82,7 @@ export class ProspectService {
   }
 
   async match(user: AuthenticatedUser, id: string, dto: MatchProspectDto): Promise<ProspectDto> {
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     await this.dataSource.transaction(async (manager) => {
       const row = await this.require(user, id, manager);
       if (row.matched_customer_id) {
@@ -106,7 +111,7 @@ export class ProspectService {
   }
 
   private async require(user: AuthenticatedUser, id: string, manager?: EntityManager): Promise<ProspectRow> {
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     const row = await this.prospects.findInScope(id, scope, manager);
     if (!row)
       throw new CustomerException(

@@ -1,14 +1,27 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { flattenValidationErrors } from '@crm/http';
-import { DataScope } from '@crm/security';
+import { AuthenticatedUser, DataScope, Role, resolveDataScope } from '@crm/security';
 import { CustomerSearchFilterDto, CustomerSearchRequestDto } from './search-filter.dto';
 import { buildSearchQuery } from './search-query.builder';
 
 const hash = (value: string, kind: string) => `hash(${kind}:${value})`;
-const bank: DataScope = { kind: 'bank' };
-const heads: DataScope = { kind: 'institutions', institutionIds: ['B1', 'O11'] };
-const manager: DataScope = { kind: 'manager', managerId: 'M7', institutionId: 'O11' };
+const caller = (roles: Role[], managerId?: string): AuthenticatedUser => ({
+  userId: 'u1',
+  roles,
+  institutionId: 'B1',
+  managerId,
+  permissions: [],
+});
+const subtree = async () => ['B1', 'O11'];
+let bank: DataScope;
+let heads: DataScope;
+let manager: DataScope;
+beforeAll(async () => {
+  bank = await resolveDataScope(caller([Role.HeadOfficeAdmin]), subtree);
+  heads = await resolveDataScope(caller([Role.InstitutionHead]), subtree);
+  manager = await resolveDataScope(caller([Role.RelationshipManager], 'M7'), subtree);
+});
 const build = (
   filter: Partial<CustomerSearchFilterDto>,
   scope: DataScope = bank,

@@ -1,5 +1,6 @@
-import { DataScope } from '@crm/security';
-import { SqlParams, customerInScopeSql, holdingVisibleSql } from '../scope/scope-sql';
+import { SqlParams } from '@crm/persistence';
+import { DataScope, scopePredicate } from '@crm/security';
+import { customerScopeColumns, holdingVisibleSql } from '../scope/customer-scope';
 import { CustomerSearchFilterDto, ProductCriteriaDto } from './search-filter.dto';
 
 export interface SqlStatement {
@@ -39,7 +40,7 @@ export function buildSearchQuery(
 ): SqlStatement {
   const params = new SqlParams();
   const t = (table: string) => `"${schema}".${table}`;
-  const where: string[] = [customerInScopeSql(schema, scope, params)];
+  const where: string[] = [scopePredicate(scope, customerScopeColumns(schema), params)];
   const ctes: string[] = [];
   const visible = (column: string) => holdingVisibleSql(schema, scope, params, column);
   const lateralVisibility = visible('h.institution_id');

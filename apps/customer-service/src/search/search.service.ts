@@ -6,9 +6,15 @@ import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { RequestValidationException } from '@crm/http';
 import { Money, formatAmount, schemaOf } from '@crm/persistence';
-import { AuthenticatedUser, DataScope, FieldCipher, maskIdNumber, maskPhone } from '@crm/security';
+import {
+  AuthenticatedUser,
+  DataScope,
+  DataScopeResolver,
+  FieldCipher,
+  maskIdNumber,
+  maskPhone,
+} from '@crm/security';
 import { ageOn, todayInChina } from '../customers/customer-360.presenter';
-import { DataScopeService } from '../scope/data-scope.service';
 import { InvalidCursorError, decodeCursor, encodeCursor } from './keyset-cursor';
 import { CustomerSearchFilterDto } from './search-filter.dto';
 import { SearchRow, buildSearchQuery } from './search-query.builder';
@@ -50,7 +56,7 @@ export function csvField(value: unknown): string {
 export class SearchService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly scopes: DataScopeService,
+    private readonly scopes: DataScopeResolver,
     private readonly cipher: FieldCipher,
   ) {}
 
@@ -61,7 +67,7 @@ export class SearchService {
     cursor?: string,
   ): Promise<CustomerSearchPageDto> {
     const after = cursor === undefined ? undefined : this.decode(cursor);
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     const statement = this.statement(filter, scope, { limit: pageSize, afterCustomerId: after });
     const rows = (await this.dataSource.query(statement.text, statement.values)) as SearchRow[];
     const page = rows.slice(0, pageSize);
@@ -77,7 +83,7 @@ export class SearchService {
    * the response as it drains, never all in memory. ID and phone numbers are masked.
    */
   async exportCsv(user: AuthenticatedUser, filter: CustomerSearchFilterDto): Promise<Readable> {
-    const scope = await this.scopes.scopeOf(user);
+    const scope = await this.scopes.resolve(user);
     const statement = this.statement(filter, scope);
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const client: PoolClient = await pool.connect();

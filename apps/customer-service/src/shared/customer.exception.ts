@@ -5,7 +5,6 @@ export enum CustomerExceptionCode {
   ProspectNotFound = 'PROSPECT_NOT_FOUND',
   ProspectAlreadyMatched = 'PROSPECT_ALREADY_MATCHED',
   TagNotFound = 'TAG_NOT_FOUND',
-  NoDataScope = 'NO_DATA_SCOPE',
 }
 
 export class CustomerException extends DomainException<CustomerExceptionCode> {
@@ -14,7 +13,6 @@ export class CustomerException extends DomainException<CustomerExceptionCode> {
     [CustomerExceptionCode.ProspectNotFound]: DomainErrorKind.NotFound,
     [CustomerExceptionCode.ProspectAlreadyMatched]: DomainErrorKind.Conflict,
     [CustomerExceptionCode.TagNotFound]: DomainErrorKind.NotFound,
-    [CustomerExceptionCode.NoDataScope]: DomainErrorKind.Forbidden,
   };
 }
 

@@ -7,6 +7,8 @@ export enum AuthErrorCode {
   TokenExpired = 'AUTH_TOKEN_EXPIRED',
   ClaimsInvalid = 'AUTH_CLAIMS_INVALID',
   RoleForbidden = 'AUTH_ROLE_FORBIDDEN',
+  /** The caller's roles grant no data scope, or the data asked for lies outside it. */
+  OutsideDataScope = 'OUTSIDE_DATA_SCOPE',
 }
 
 export const authenticationFailed = (code: AuthErrorCode, message: string): UnauthorizedException =>
@@ -14,3 +16,6 @@ export const authenticationFailed = (code: AuthErrorCode, message: string): Unau
 
 export const accessDenied = (message: string): ForbiddenException =>
   new ForbiddenException({ code: AuthErrorCode.RoleForbidden, message });
+
+export const outsideDataScope = (message: string): ForbiddenException =>
+  new ForbiddenException({ code: AuthErrorCode.OutsideDataScope, message });

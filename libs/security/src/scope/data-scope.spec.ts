@@ -1,6 +1,12 @@
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { Role } from '../auth/roles';
-import { CustomerCoverage, DataScope, holdingsVisibility, resolveDataScope } from './data-scope';
+import {
+  CustomerCoverage,
+  DataScope,
+  holdingsVisibility,
+  managerScopeOf,
+  resolveDataScope,
+} from './data-scope';
 
 const user = (roles: Role[], extra: Partial<AuthenticatedUser> = {}): AuthenticatedUser => ({
   userId: 'u1',
@@ -66,40 +72,56 @@ describe('resolveDataScope', () => {
 });
 
 describe('holdingsVisibility', () => {
-  const cases: [string, DataScope, ReturnType<typeof holdingsVisibility>][] = [
-    ['head office', { kind: 'bank' }, { kind: 'all' }],
-    [
-      'head of the primary institution',
-      { kind: 'institutions', institutionIds: ['OUT-011'] },
-      { kind: 'all' },
-    ],
-    [
-      'head of the branch above the primary',
-      { kind: 'institutions', institutionIds: ['BR-01', 'OUT-011', 'OUT-012'] },
-      { kind: 'all' },
-    ],
+  const head = (...institutionIds: string[]) =>
+    resolveDataScope(user([Role.InstitutionHead]), async () => institutionIds);
+  const manager = (managerId: string) =>
+    resolveDataScope(user([Role.RelationshipManager], { managerId }), subtreeOf);
+  const cases: [string, () => Promise<DataScope>, ReturnType<typeof holdingsVisibility>][] = [
+    ['head office', () => resolveDataScope(user([Role.HeadOfficeAdmin]), subtreeOf), { kind: 'all' }],
+    ['head of the primary institution', () => head('OUT-011'), { kind: 'all' }],
+    ['head of the branch above the primary', () => head('BR-01', 'OUT-011', 'OUT-012'), { kind: 'all' }],
     [
       'head of a secondary outlet',
-      { kind: 'institutions', institutionIds: ['OUT-012'] },
+      () => head('OUT-012'),
       { kind: 'institutions', institutionIds: ['OUT-012'] },
     ],
     [
       'head of the other branch',
-      { kind: 'institutions', institutionIds: ['BR-02', 'OUT-021'] },
+      () => head('BR-02', 'OUT-021'),
       { kind: 'institutions', institutionIds: ['OUT-021'] },
     ],
-    ['head of an unrelated branch', { kind: 'institutions', institutionIds: ['BR-03'] }, { kind: 'none' }],
-    ['primary manager', { kind: 'manager', managerId: 'M-1', institutionId: 'OUT-011' }, { kind: 'all' }],
-    ['private banker', { kind: 'manager', managerId: 'PB-9', institutionId: 'HO' }, { kind: 'all' }],
-    [
-      'secondary manager',
-      { kind: 'manager', managerId: 'M-2', institutionId: 'OUT-012' },
-      { kind: 'institutions', institutionIds: ['OUT-012'] },
-    ],
-    ['another manager', { kind: 'manager', managerId: 'M-7', institutionId: 'OUT-011' }, { kind: 'none' }],
+    ['head of an unrelated branch', () => head('BR-03'), { kind: 'none' }],
+    ['primary manager', () => manager('M-1'), { kind: 'all' }],
+    ['private banker', () => manager('PB-9'), { kind: 'all' }],
+    ['secondary manager', () => manager('M-2'), { kind: 'institutions', institutionIds: ['OUT-012'] }],
+    ['another manager', () => manager('M-7'), { kind: 'none' }],
   ];
 
-  it.each(cases)('%s', (_who, scope, expected) => {
-    expect(holdingsVisibility(scope, coverage)).toEqual(expected);
+  it.each(cases)('%s', async (_who, scope, expected) => {
+    expect(holdingsVisibility(await scope(), coverage)).toEqual(expected);
+  });
+});
+
+describe('managerScopeOf', () => {
+  it('is the manager book of a relationship manager, whatever wider role they also hold', () => {
+    const headAndManager = user([Role.RelationshipManager, Role.InstitutionHead], { managerId: 'M-1' });
+    expect(managerScopeOf(headAndManager)).toEqual({
+      kind: 'manager',
+      managerId: 'M-1',
+      institutionId: 'BR-01',
+    });
+  });
+
+  it('is null for anyone else', () => {
+    expect(managerScopeOf(user([Role.InstitutionHead]))).toBeNull();
+    expect(managerScopeOf(user([Role.RelationshipManager]))).toBeNull();
+  });
+});
+
+describe('a scope comes only from a caller', () => {
+  it('does not type-check when written by hand', () => {
+    // @ts-expect-error a literal is not a DataScope: only resolveDataScope and managerScopeOf make one
+    const forged: DataScope = { kind: 'bank' };
+    expect(forged.kind).toBe('bank');
   });
 });

@@ -1,43 +1,65 @@
+import { outsideDataScope } from '../auth/auth-error';
 import { AuthenticatedUser, hasRole } from '../auth/authenticated-user';
 import { Role } from '../auth/roles';
 
+declare const resolvedFromCaller: unique symbol;
+
+/** Made only by resolving a verified caller, so a repository cannot be handed a scope someone wrote by hand. */
+type Resolved<T> = T & { readonly [resolvedFromCaller]: true };
+
 /**
- * Which customers a caller may see. Every query that reads customer data takes one of these as a
- * required argument and turns it into its WHERE clause; nothing is filtered after the fact.
+ * Which customers a caller may see. Every repository method that reads customer data takes one as a
+ * required argument and turns it into its WHERE clause (scopePredicate); nothing is filtered after
+ * the fact.
  */
 export type DataScope =
   /** Head-office admins and bank systems: the whole bank. */
-  | { kind: 'bank' }
+  | Resolved<{ kind: 'bank' }>
   /** Institution heads: customers covered by any institution in their subtree. */
-  | { kind: 'institutions'; institutionIds: readonly string[] }
+  | Resolved<{ kind: 'institutions'; institutionIds: readonly string[] }>
   /** Relationship managers: the customers they cover (primary, secondary or private banker). */
-  | { kind: 'manager'; managerId: string; institutionId: string };
+  | Resolved<{ kind: 'manager'; managerId: string; institutionId: string }>;
 
-export class DataScopeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataScopeError';
-  }
-}
+type Unresolved<S> = S extends Resolved<infer T> ? T : never;
+const resolved = <S extends Unresolved<DataScope>>(scope: S) => scope as unknown as DataScope;
 
 /**
  * The widest scope the caller's roles grant. `subtreeOf` returns the institution and all its
- * descendants from the service's own copy of the institution tree.
+ * descendants (empty when the institution is unknown). Throws a 403 (OUTSIDE_DATA_SCOPE) when no role
+ * of the caller grants customer data.
  */
 export async function resolveDataScope(
   user: AuthenticatedUser,
   subtreeOf: (institutionId: string) => Promise<readonly string[]>,
 ): Promise<DataScope> {
-  if (hasRole(user, Role.HeadOfficeAdmin, Role.System)) return { kind: 'bank' };
+  if (hasRole(user, Role.HeadOfficeAdmin, Role.System)) return resolved({ kind: 'bank' });
   if (hasRole(user, Role.InstitutionHead)) {
     const institutionIds = await subtreeOf(user.institutionId);
-    if (institutionIds.length === 0) throw new DataScopeError(`institution ${user.institutionId} is unknown`);
-    return { kind: 'institutions', institutionIds };
+    if (institutionIds.length === 0) throw outsideDataScope(`institution ${user.institutionId} is unknown`);
+    return resolved({ kind: 'institutions', institutionIds });
   }
-  if (hasRole(user, Role.RelationshipManager) && user.managerId) {
-    return { kind: 'manager', managerId: user.managerId, institutionId: user.institutionId };
-  }
-  throw new DataScopeError('no role of the caller grants access to customer data');
+  const asManager = managerScopeOf(user);
+  if (asManager) return asManager;
+  throw outsideDataScope('no role of the caller grants access to customer data');
+}
+
+/**
+ * The caller's scope as a relationship manager alone (their own customers), whatever other roles
+ * they hold: for acts a manager does in person, such as recording a visit. Null for a non-manager.
+ */
+export function managerScopeOf(user: AuthenticatedUser): DataScope | null {
+  if (!hasRole(user, Role.RelationshipManager) || !user.managerId) return null;
+  return resolved({ kind: 'manager', managerId: user.managerId, institutionId: user.institutionId });
+}
+
+/**
+ * For acts on an institution itself (its parameters, assigning its managers): head office acts on any,
+ * an institution head on those of their subtree; anyone else gets a 403 (OUTSIDE_DATA_SCOPE).
+ */
+export function assertInstitutionInScope(scope: DataScope, institutionId: string): void {
+  if (scope.kind === 'bank') return;
+  if (scope.kind === 'institutions' && scope.institutionIds.includes(institutionId)) return;
+  throw outsideDataScope(`institution ${institutionId} is outside the caller's data scope`);
 }
 
 /** Who covers one customer: the coverage projection every service keeps from crm.assignment. */

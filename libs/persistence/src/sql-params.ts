@@ -1,4 +1,4 @@
-/** Collects positional parameters while a query is assembled: `params.add(v)` returns `$n`. */
+/** Positional parameters of one SQL statement, collected as it is built: `params.add(v)` returns `$n`. */
 export class SqlParams {
   readonly values: unknown[] = [];
 
