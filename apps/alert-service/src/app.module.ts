@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
-import { MessagingModule } from '@crm/messaging';
+import { Topics } from '@crm/contracts';
+import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
 import { serviceDataSourceOptions } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
@@ -12,7 +13,6 @@ import { AlertInboxService } from './alerts/alert-inbox.service';
 import { AlertMetrics } from './alerts/alert-metrics';
 import { AlertRaiser } from './alerts/alert-raiser.service';
 import { AlertStreamService } from './alerts/alert-stream.service';
-import { AlertTopicProvisioner } from './alerts/alert-topic.provisioner';
 import { AlertRepository } from './alerts/alert.repository';
 import { alertStorage } from './alert-storage';
 import { AlertServiceConfig } from './app.config';
@@ -41,21 +41,20 @@ export const SERVICE_NAME = 'alert-service';
         serviceDataSourceOptions({ ...alertStorage(config.DATABASE_SCHEMA), url: config.DATABASE_URL }),
     }),
     RedisModule,
-    MessagingModule.forRoot({ service: SERVICE_NAME }),
+    MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmAlert] }),
     SecurityModule.forRoot(),
     DataScopeModule.forRoot({ table: 'institution', idColumn: 'institution_id', parentColumn: 'parent_id' }),
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({
-      inject: [DataSource, REDIS],
-      useFactory: (dataSource: DataSource, redis: Redis) => ({
-        checks: { postgres: postgresCheck(dataSource), redis: redisCheck(redis) },
+      inject: [DataSource, REDIS, KafkaReadiness],
+      useFactory: (dataSource: DataSource, redis: Redis, kafka: KafkaReadiness) => ({
+        checks: { postgres: postgresCheck(dataSource), redis: redisCheck(redis), kafka: kafka.check },
       }),
     }),
   ],
   controllers: [CorebankEventsConsumer, CoverageConsumer, AlertInboxController, AlertParametersController],
   providers: [
-    AlertTopicProvisioner,
     AlertEngine,
     AlertRaiser,
     AlertRepository,

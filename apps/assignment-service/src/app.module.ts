@@ -2,20 +2,19 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
-import { MessagingModule } from '@crm/messaging';
-import { HealthModule, MetricsModule, kafkaCheck, postgresCheck } from '@crm/observability';
+import { Topics } from '@crm/contracts';
+import { KafkaReadiness, MessagingModule } from '@crm/messaging';
+import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { AssignmentServiceConfig } from './app.config';
 import { RejectNulCharactersPipe } from './common/reject-nul.pipe';
-import { AssignmentTopicProvisioner } from './coverage/assignment-topic.provisioner';
 import { CoverageQueryService } from './coverage/coverage-query.service';
 import { CoverageController } from './coverage/coverage.controller';
 import { CoverageRepository } from './coverage/coverage.repository';
 import { CoverageService } from './coverage/coverage.service';
 import { ManualAssignmentService } from './coverage/manual-assignment.service';
 import { AssignmentGrpcController } from './grpc/assignment-grpc.controller';
-import { KafkaAdminProvider } from './health/kafka-admin.provider';
 import { HoldingsConsumer } from './holdings/holdings.consumer';
 import { HoldingsRepository } from './holdings/holdings.repository';
 import { HoldingsService } from './holdings/holdings.service';
@@ -52,17 +51,19 @@ export class AppModule {
           schema: options.schema ?? DEFAULT_SCHEMA,
           migrations: ASSIGNMENT_MIGRATIONS,
         }),
-        MessagingModule.forRoot({ service: options.service ?? SERVICE_NAME }),
+        MessagingModule.forRoot({
+          service: options.service ?? SERVICE_NAME,
+          publishes: [Topics.CrmAssignment],
+        }),
         SecurityModule.forRoot(),
         DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
         AuditModule,
         MetricsModule,
         HealthModule.forRootAsync({
-          inject: [DataSource, KafkaAdminProvider],
-          useFactory: (dataSource: DataSource, kafka: KafkaAdminProvider) => ({
-            checks: { postgres: postgresCheck(dataSource), kafka: kafkaCheck(kafka) },
+          inject: [DataSource, KafkaReadiness],
+          useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
+            checks: { postgres: postgresCheck(dataSource), kafka: kafka.check },
           }),
-          imports: [AppModule.kafkaAdmin()],
         }),
       ],
       controllers: [
@@ -76,7 +77,6 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
-        AssignmentTopicProvisioner,
         OrganisationRepository,
         OrganisationService,
         HoldingsRepository,
@@ -92,11 +92,4 @@ export class AppModule {
       ],
     };
   }
-
-  private static kafkaAdmin(): DynamicModule {
-    return { module: KafkaAdminModule, providers: [KafkaAdminProvider], exports: [KafkaAdminProvider] };
-  }
 }
-
-@Module({})
-class KafkaAdminModule {}

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
-import { MessagingModule } from '@crm/messaging';
+import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { serviceDataSourceOptions } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
@@ -20,7 +20,6 @@ import { ProspectRepository } from './prospects/prospect.repository';
 import { ProspectService } from './prospects/prospect.service';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
-import { KafkaReadiness, KafkaReadinessModule } from './shared/kafka-readiness';
 import { TagRepository } from './tags/tag.repository';
 
 export const SERVICE_NAME = 'customer-service';
@@ -44,7 +43,6 @@ export const SERVICE_NAME = 'customer-service';
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({
-      imports: [KafkaReadinessModule],
       inject: [DataSource, KafkaReadiness],
       useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
         checks: { postgres: postgresCheck(dataSource), kafka: kafka.check },

@@ -1,5 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { BusinessCalendar } from '@crm/calendar';
 import { loadConfig } from './load-config';
+import { ServiceConfig } from './service.config';
 
 type ConfigClass = new () => object;
 
@@ -20,13 +22,21 @@ function ancestorsOf(cls: ConfigClass): ConfigClass[] {
 export class ConfigModule {
   /**
    * Validates the environment once at start-up and provides the instance under its own class
-   * and under each base config class it extends.
+   * and under each base config class it extends; a service's config also gives the bank's
+   * BusinessCalendar.
    */
   static forRoot<T extends object>(cls: new () => T): DynamicModule {
     const providers: Provider[] = [
       { provide: cls, useFactory: () => loadConfig(cls) },
       ...ancestorsOf(cls).map((base) => ({ provide: base, useExisting: cls })),
     ];
+    if (ancestorsOf(cls).includes(ServiceConfig)) {
+      providers.push({
+        provide: BusinessCalendar,
+        inject: [ServiceConfig],
+        useFactory: (config: ServiceConfig) => new BusinessCalendar(config.BANK_TIME_ZONE),
+      });
+    }
     return {
       module: ConfigModule,
       global: true,

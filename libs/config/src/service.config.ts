@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, IsTimeZone, Matches, Max, Min } from 'class-validator';
+import { DEFAULT_BANK_TIME_ZONE } from '@crm/calendar';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const BROKER_LIST = /^[\w.-]+:\d{2,5}(,[\w.-]+:\d{2,5})*$/;
@@ -13,6 +14,10 @@ export class ServiceConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** The IANA zone the bank keeps its books in: business dates, "today", month boundaries. */
+  @IsTimeZone()
+  BANK_TIME_ZONE: string = DEFAULT_BANK_TIME_ZONE;
 
   @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS: string = '127.0.0.1:9092';

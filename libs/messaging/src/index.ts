@@ -13,3 +13,4 @@ export * from './nest/event-context';
 export * from './nest/event-rethrow.filter';
 export * from './nest/kafka-event.server';
 export * from './nest/messaging.module';
+export * from './nest/kafka-readiness';

@@ -22,6 +22,7 @@ import {
   type TransactionReversedPayload,
 } from '@crm/contracts';
 import { BatchKey, type EventBatch } from '@crm/messaging';
+import { BusinessCalendar, MS_PER_HOUR } from '@crm/calendar';
 import { formatAmount } from '@crm/persistence';
 import { AlertMetrics } from '../alerts/alert-metrics';
 import { AlertRaiser } from '../alerts/alert-raiser.service';
@@ -29,7 +30,6 @@ import { AlertParametersService } from '../parameters/alert-parameters.service';
 import { ReminderService } from '../reminders/reminder.service';
 import { cardOverdueRule } from '../rules/card-overdue.rule';
 import { cardRepaymentDueRule } from '../rules/card-repayment-due.rule';
-import { MS_PER_HOUR, cstDateOf } from '../rules/calendar.util';
 import { depositAccountClosedRule } from '../rules/deposit-account-closed.rule';
 import type { FlowEntry } from '../rules/flow-window.util';
 import {
@@ -73,6 +73,7 @@ export class AlertEngine {
     private readonly flows: FlowEntryRepository,
     private readonly windows: FlowWindowStore,
     private readonly metrics: AlertMetrics,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async transactionPosted(h: Handling, t: TransactionPostedPayload): Promise<void> {
@@ -82,10 +83,10 @@ export class AlertEngine {
     const { subject, direction, entry, others } = entered;
     const candidates =
       direction === 'CRDT'
-        ? largeInflowRule(subject, others, entry, params)
+        ? largeInflowRule(subject, others, entry, params, this.calendar)
         : [
-            ...largeOutflowRule(subject, others, entry, params),
-            ...frequentTransfersToOtherBanksRule(subject, others, entry, params),
+            ...largeOutflowRule(subject, others, entry, params, this.calendar),
+            ...frequentTransfersToOtherBanksRule(subject, others, entry, params, this.calendar),
           ];
     this.raise(h, candidates);
   }
@@ -125,7 +126,7 @@ export class AlertEngine {
     const at = this.eventTime(h);
     await this.begin(h, c.customerId, c.institutionId, at);
     await this.reminders.cancel(h.tx, h.batch, c.accountId, MATURITY_KINDS);
-    const alert = depositAccountClosedRule(c);
+    const alert = depositAccountClosedRule(c, this.calendar);
     this.raise(h, alert ? [alert] : []);
   }
 
@@ -151,36 +152,42 @@ export class AlertEngine {
 
   async loanInterestUnpaid(h: Handling, u: LoanInterestUnpaidPayload): Promise<void> {
     await this.begin(h, u.customerId, u.institutionId, this.eventTime(h));
-    this.raise(h, [loanInterestUnpaidRule(u)]);
+    this.raise(h, [loanInterestUnpaidRule(u, this.calendar)]);
   }
 
   async loanOverdue(h: Handling, o: LoanOverduePayload): Promise<void> {
     await this.begin(h, o.customerId, o.institutionId, this.eventTime(h));
-    this.raise(h, [loanOverdueRule(o)]);
+    this.raise(h, [loanOverdueRule(o, this.calendar)]);
   }
 
   async loanClassificationChanged(h: Handling, c: LoanClassificationChangedPayload): Promise<void> {
     await this.begin(h, c.customerId, c.institutionId, this.eventTime(h));
-    const alert = loanClassificationDowngradeRule(c);
+    const alert = loanClassificationDowngradeRule(c, this.calendar);
     this.raise(h, alert ? [alert] : []);
   }
 
   async cardStatementIssued(h: Handling, s: CardStatementIssuedPayload): Promise<void> {
     const at = this.eventTime(h);
     const params = await this.begin(h, s.customerId, s.institutionId, at);
-    await this.reminders.plan(h.tx, h.batch, [cardRepaymentDueRule(s, params)], at, h.envelope.id);
+    await this.reminders.plan(
+      h.tx,
+      h.batch,
+      [cardRepaymentDueRule(s, params, this.calendar)],
+      at,
+      h.envelope.id,
+    );
   }
 
   async cardSpendPosted(h: Handling, s: CardSpendPostedPayload): Promise<void> {
     const at = Date.parse(s.postedAt);
     const params = await this.begin(h, s.customerId, s.institutionId, at);
-    const alert = largeCardSpendRule(s, params);
+    const alert = largeCardSpendRule(s, params, this.calendar);
     this.raise(h, alert ? [alert] : []);
   }
 
   async cardOverdue(h: Handling, o: CardOverduePayload): Promise<void> {
     await this.begin(h, o.customerId, o.institutionId, this.eventTime(h));
-    this.raise(h, [cardOverdueRule(o)]);
+    this.raise(h, [cardOverdueRule(o, this.calendar)]);
   }
 
   /** Any event of the customer: raise their reminders due by now (event time), then the parameters in force. */
@@ -267,13 +274,17 @@ export class AlertEngine {
   }
 
   private maturityPlans(account: MaturingAccount, params: AlertParameters): ReminderPlan[] {
-    return [timeDepositMaturityRule(account, params), wealthProductMaturityRule(account, params)].filter(
-      (p): p is ReminderPlan => p !== null,
-    );
+    return [
+      timeDepositMaturityRule(account, params, this.calendar),
+      wealthProductMaturityRule(account, params, this.calendar),
+    ].filter((p): p is ReminderPlan => p !== null);
   }
 
   private loanPlans(loan: LoanTerms, at: number, params: AlertParameters): ReminderPlan[] {
-    return [loanMaturityRule(loan, params), ...loanInstalmentDueRule(loan, cstDateOf(at), params)];
+    return [
+      loanMaturityRule(loan, params, this.calendar),
+      ...loanInstalmentDueRule(loan, this.calendar.dateOf(at), params, this.calendar),
+    ];
   }
 }
 

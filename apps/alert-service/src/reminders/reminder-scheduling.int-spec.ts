@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { CLOUDEVENTS_SPEC_VERSION, EventTypes, eventDefinitionOf, type EventEnvelope } from '@crm/contracts';
 import { EventPublisher } from '@crm/messaging';
 import { testStack } from '@crm/testing';
-import { addDays, cstDateOf } from '../rules/calendar.util';
+import { BusinessCalendar, addDays } from '@crm/calendar';
 import { AlertServiceHarness } from '../testing/alert-service.harness';
 import { REMINDER_QUEUE, reminderJobId } from './reminder.scheduler';
 
@@ -13,7 +13,7 @@ describe('reminder scheduling on the real stack', () => {
   let publisher: EventPublisher;
   let queue: Queue;
   const published = new Set<string>();
-  const today = cstDateOf(Date.now());
+  const today = new BusinessCalendar().today();
   const customerId = `C-${harness.suffix}`;
   const accountId = `TD-${harness.suffix}`;
   const loanId = `L-${harness.suffix}`;

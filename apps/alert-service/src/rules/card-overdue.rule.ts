@@ -1,9 +1,9 @@
 import { AlertKind, type CardOverduePayload } from '@crm/contracts';
-import { startOfCstDay } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import type { AlertCandidate } from './rule.types';
 
 /** 贷记卡逾期: a statement's minimum payment missed. Period: the statement's due date (one per statement). */
-export function cardOverdueRule(overdue: CardOverduePayload): AlertCandidate {
+export function cardOverdueRule(overdue: CardOverduePayload, calendar: BusinessCalendar): AlertCandidate {
   return {
     kind: AlertKind.CardOverdue,
     customerId: overdue.customerId,
@@ -12,6 +12,6 @@ export function cardOverdueRule(overdue: CardOverduePayload): AlertCandidate {
     institutionId: overdue.institutionId,
     amount: overdue.overdueAmount,
     reason: `minimum payment of the ${overdue.statementDate} statement unpaid ${overdue.daysOverdue} days after ${overdue.dueDate}: ${overdue.overdueAmount.amount} ${overdue.overdueAmount.currency}`,
-    occurredAt: startOfCstDay(overdue.asOf),
+    occurredAt: calendar.startOf(overdue.asOf),
   };
 }

@@ -1,3 +1,4 @@
+import { calendar } from './rule-fixtures.spec-util';
 import {
   DEFAULT_ALERT_PARAMETERS,
   EVENT_SAMPLES,
@@ -14,7 +15,7 @@ describe('cardRepaymentDueRule', () => {
       ...(EVENT_SAMPLES[EventTypes.CardStatementIssued] as unknown as CardStatementIssuedPayload),
       dueDate: '2025-03-01',
     };
-    const plan = cardRepaymentDueRule(statement, DEFAULT_ALERT_PARAMETERS);
+    const plan = cardRepaymentDueRule(statement, DEFAULT_ALERT_PARAMETERS, calendar);
     expect(plan).toMatchObject({
       kind: 'card-repayment-due',
       subjectRef: statement.cardId,

@@ -1,4 +1,5 @@
 import { AlertKind, type AlertParameters, type CardStatementIssuedPayload } from '@crm/contracts';
+import type { BusinessCalendar } from '@crm/calendar';
 import { planReminder } from './reminder.util';
 import type { ReminderPlan } from './rule.types';
 
@@ -6,8 +7,9 @@ import type { ReminderPlan } from './rule.types';
 export function cardRepaymentDueRule(
   statement: CardStatementIssuedPayload,
   parameters: Pick<AlertParameters, 'reminderDaysBefore'>,
+  calendar: BusinessCalendar,
 ): ReminderPlan {
-  return planReminder({
+  return planReminder(calendar, {
     kind: AlertKind.CardRepaymentDue,
     customerId: statement.customerId,
     subjectRef: statement.cardId,

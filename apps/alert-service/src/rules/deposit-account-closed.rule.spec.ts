@@ -1,3 +1,4 @@
+import { calendar } from './rule-fixtures.spec-util';
 import { EVENT_SAMPLES, EventTypes, type AccountClosedPayload } from '@crm/contracts';
 import { depositAccountClosedRule } from './deposit-account-closed.rule';
 
@@ -9,7 +10,7 @@ const closed = (over: Partial<AccountClosedPayload>): AccountClosedPayload => ({
 describe('depositAccountClosedRule', () => {
   it('raises for a closure at the customer’s request, on the closing day', () => {
     expect(
-      depositAccountClosedRule(closed({ reason: 'customer-request', closedOn: '2025-03-04' })),
+      depositAccountClosedRule(closed({ reason: 'customer-request', closedOn: '2025-03-04' }), calendar),
     ).toMatchObject({
       kind: 'deposit-account-closed',
       periodKey: '2025-03-04',
@@ -17,10 +18,10 @@ describe('depositAccountClosedRule', () => {
   });
 
   it.each(['dormancy', 'bank-initiated'] as const)('raises for a closure for %s', (reason) => {
-    expect(depositAccountClosedRule(closed({ reason }))).not.toBeNull();
+    expect(depositAccountClosedRule(closed({ reason }), calendar)).not.toBeNull();
   });
 
   it('stays quiet when a product closes because it matured', () => {
-    expect(depositAccountClosedRule(closed({ reason: 'matured' }))).toBeNull();
+    expect(depositAccountClosedRule(closed({ reason: 'matured' }), calendar)).toBeNull();
   });
 });

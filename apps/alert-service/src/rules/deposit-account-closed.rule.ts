@@ -1,12 +1,15 @@
 import { AccountClosureReason, AlertKind, type AccountClosedPayload } from '@crm/contracts';
-import { startOfCstDay } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import type { AlertCandidate } from './rule.types';
 
 /**
  * 存款销户: a deposit account closed for any reason but maturity (a matured product paying out is the
  * expected end, reminded of beforehand). Period: the closing day.
  */
-export function depositAccountClosedRule(closed: AccountClosedPayload): AlertCandidate | null {
+export function depositAccountClosedRule(
+  closed: AccountClosedPayload,
+  calendar: BusinessCalendar,
+): AlertCandidate | null {
   if (closed.reason === AccountClosureReason.Matured) return null;
   return {
     kind: AlertKind.DepositAccountClosed,
@@ -16,6 +19,6 @@ export function depositAccountClosedRule(closed: AccountClosedPayload): AlertCan
     institutionId: closed.institutionId,
     amount: closed.closingBalance,
     reason: `${closed.kind} account closed (${closed.reason}), ${closed.closingBalance.amount} ${closed.closingBalance.currency} paid out`,
-    occurredAt: startOfCstDay(closed.closedOn),
+    occurredAt: calendar.startOf(closed.closedOn),
   };
 }

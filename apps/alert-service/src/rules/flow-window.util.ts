@@ -1,5 +1,5 @@
 import { money } from '@crm/persistence';
-import { MS_PER_HOUR } from './calendar.util';
+import { MS_PER_HOUR } from '@crm/calendar';
 
 /** One booked entry of one account and direction, as the windows keep it (reversed entries are removed). */
 export interface FlowEntry {

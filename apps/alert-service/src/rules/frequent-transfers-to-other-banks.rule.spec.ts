@@ -3,12 +3,12 @@ import {
   frequentTransfersToOtherBanksRule,
   isTransferToOtherBank,
 } from './frequent-transfers-to-other-banks.rule';
-import { SUBJECT, entry, feed } from './rule-fixtures.spec-util';
+import { SUBJECT, entry, feed, calendar } from './rule-fixtures.spec-util';
 
 const rule = (
   others: Parameters<typeof frequentTransfersToOtherBanksRule>[1],
   added: Parameters<typeof frequentTransfersToOtherBanksRule>[2],
-) => frequentTransfersToOtherBanksRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS);
+) => frequentTransfersToOtherBanksRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS, calendar);
 const out = (id: string, hours: number, toOtherBank = true) => entry(id, '1000.00', hours, { toOtherBank });
 
 describe('frequentTransfersToOtherBanksRule', () => {

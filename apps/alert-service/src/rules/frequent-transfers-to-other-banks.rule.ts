@@ -1,5 +1,5 @@
 import { AlertKind, type AlertParameters } from '@crm/contracts';
-import { cstDateOf } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import { countCrossings, type FlowEntry } from './flow-window.util';
 import type { FlowSubject } from './large-inflow.rule';
 import type { AlertCandidate } from './rule.types';
@@ -17,13 +17,14 @@ export function frequentTransfersToOtherBanksRule(
   debits: readonly FlowEntry[],
   added: FlowEntry,
   parameters: Pick<AlertParameters, 'frequentTransfersToOtherBanks'>,
+  calendar: BusinessCalendar,
 ): AlertCandidate[] {
   const rule = parameters.frequentTransfersToOtherBanks;
   return countCrossings(debits, added, rule).map((c) => ({
     kind: AlertKind.FrequentTransfersToOtherBanks,
     customerId: subject.customerId,
     subjectRef: subject.accountId,
-    periodKey: cstDateOf(c.entry.at),
+    periodKey: calendar.dateOf(c.entry.at),
     institutionId: subject.institutionId,
     reason: `${c.count} transfers to other banks within ${rule.windowHours} h (threshold ${rule.count})`,
     occurredAt: c.entry.at,

@@ -1,6 +1,6 @@
 import { AlertKind, type AlertParameters, type CardSpendPostedPayload } from '@crm/contracts';
 import { money } from '@crm/persistence';
-import { cstDateOf } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import type { AlertCandidate } from './rule.types';
 
 /**
@@ -10,6 +10,7 @@ import type { AlertCandidate } from './rule.types';
 export function largeCardSpendRule(
   spend: CardSpendPostedPayload,
   parameters: Pick<AlertParameters, 'currency' | 'largeCardSpend'>,
+  calendar: BusinessCalendar,
 ): AlertCandidate | null {
   if (spend.amount.currency !== parameters.currency) return null;
   if (money(spend.amount.amount).lt(parameters.largeCardSpend.singleAmount)) return null;
@@ -18,7 +19,7 @@ export function largeCardSpendRule(
     kind: AlertKind.LargeCardSpend,
     customerId: spend.customerId,
     subjectRef: spend.cardId,
-    periodKey: cstDateOf(at),
+    periodKey: calendar.dateOf(at),
     institutionId: spend.institutionId,
     amount: spend.amount,
     reason: `card spend of ${spend.amount.amount} ${spend.amount.currency}${spend.merchantName ? ` at ${spend.merchantName}` : ''} >= ${parameters.largeCardSpend.singleAmount}`,

@@ -1,9 +1,9 @@
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { largeInflowRule } from './large-inflow.rule';
-import { SUBJECT, entry, feed } from './rule-fixtures.spec-util';
+import { SUBJECT, entry, feed, calendar } from './rule-fixtures.spec-util';
 
 const rule = (others: Parameters<typeof largeInflowRule>[1], added: Parameters<typeof largeInflowRule>[2]) =>
-  largeInflowRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS);
+  largeInflowRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS, calendar);
 
 describe('largeInflowRule', () => {
   it('raises for one credit exactly at the single threshold, with the booking day as period', () => {
@@ -53,10 +53,10 @@ describe('largeInflowRule', () => {
 
   it('applies thresholds set for another currency to that currency only', () => {
     const usd = { ...DEFAULT_ALERT_PARAMETERS, currency: 'USD' };
-    expect(largeInflowRule(SUBJECT, [], entry('t1', '500000.00', 0, { currency: 'USD' }), usd)).toHaveLength(
-      1,
-    );
-    expect(largeInflowRule(SUBJECT, [], entry('t1', '500000.00', 0), usd)).toEqual([]);
+    expect(
+      largeInflowRule(SUBJECT, [], entry('t1', '500000.00', 0, { currency: 'USD' }), usd, calendar),
+    ).toHaveLength(1);
+    expect(largeInflowRule(SUBJECT, [], entry('t1', '500000.00', 0), usd, calendar)).toEqual([]);
   });
 
   it('no longer counts a reversed credit: the windows hold only entries still standing', () => {
@@ -70,7 +70,7 @@ describe('largeInflowRule', () => {
       largeInflow: { singleAmount: '100000.00', windowTotal: '150000.00', windowHours: 2 },
     };
     const strictRule = (o: Parameters<typeof rule>[0], a: Parameters<typeof rule>[1]) =>
-      largeInflowRule(SUBJECT, o, a, strict);
+      largeInflowRule(SUBJECT, o, a, strict, calendar);
     expect(feed([entry('t1', '80000.00', 0), entry('t2', '80000.00', 1)], strictRule)).toEqual([
       '2025-03-01',
     ]);

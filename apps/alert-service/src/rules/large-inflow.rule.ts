@@ -1,5 +1,5 @@
 import { AlertKind, type AlertParameters } from '@crm/contracts';
-import { cstDateOf } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import { amountCrossings, type FlowEntry } from './flow-window.util';
 import type { AlertCandidate } from './rule.types';
 
@@ -18,13 +18,14 @@ export function largeInflowRule(
   credits: readonly FlowEntry[],
   added: FlowEntry,
   parameters: Pick<AlertParameters, 'currency' | 'largeInflow'>,
+  calendar: BusinessCalendar,
 ): AlertCandidate[] {
   return amountCrossings(credits, added, { currency: parameters.currency, ...parameters.largeInflow }).map(
     (c) => ({
       kind: AlertKind.LargeInflow,
       customerId: subject.customerId,
       subjectRef: subject.accountId,
-      periodKey: cstDateOf(c.entry.at),
+      periodKey: calendar.dateOf(c.entry.at),
       institutionId: subject.institutionId,
       amount: { amount: c.single ? c.entry.amount : c.total, currency: c.entry.currency },
       reason: c.single

@@ -1,11 +1,11 @@
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { largeOutflowRule } from './large-outflow.rule';
-import { SUBJECT, entry, feed } from './rule-fixtures.spec-util';
+import { SUBJECT, entry, feed, calendar } from './rule-fixtures.spec-util';
 
 const rule = (
   others: Parameters<typeof largeOutflowRule>[1],
   added: Parameters<typeof largeOutflowRule>[2],
-) => largeOutflowRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS);
+) => largeOutflowRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS, calendar);
 
 describe('largeOutflowRule', () => {
   it('raises for one debit exactly at the single threshold', () => {

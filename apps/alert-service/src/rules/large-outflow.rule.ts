@@ -1,5 +1,5 @@
 import { AlertKind, type AlertParameters } from '@crm/contracts';
-import { cstDateOf } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import { amountCrossings, type FlowEntry } from './flow-window.util';
 import type { FlowSubject } from './large-inflow.rule';
 import type { AlertCandidate } from './rule.types';
@@ -13,13 +13,14 @@ export function largeOutflowRule(
   debits: readonly FlowEntry[],
   added: FlowEntry,
   parameters: Pick<AlertParameters, 'currency' | 'largeOutflow'>,
+  calendar: BusinessCalendar,
 ): AlertCandidate[] {
   return amountCrossings(debits, added, { currency: parameters.currency, ...parameters.largeOutflow }).map(
     (c) => ({
       kind: AlertKind.LargeOutflow,
       customerId: subject.customerId,
       subjectRef: subject.accountId,
-      periodKey: cstDateOf(c.entry.at),
+      periodKey: calendar.dateOf(c.entry.at),
       institutionId: subject.institutionId,
       amount: { amount: c.single ? c.entry.amount : c.total, currency: c.entry.currency },
       reason: c.single

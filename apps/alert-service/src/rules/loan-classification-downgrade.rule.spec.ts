@@ -1,3 +1,4 @@
+import { calendar } from './rule-fixtures.spec-util';
 import {
   EVENT_SAMPLES,
   EventTypes,
@@ -8,12 +9,15 @@ import {
 import { loanClassificationDowngradeRule } from './loan-classification-downgrade.rule';
 
 const change = (from: LoanClassification, to: LoanClassification) =>
-  loanClassificationDowngradeRule({
-    ...(EVENT_SAMPLES[EventTypes.LoanClassificationChanged] as unknown as LoanClassificationChangedPayload),
-    from,
-    to,
-    effectiveOn: '2025-03-04',
-  });
+  loanClassificationDowngradeRule(
+    {
+      ...(EVENT_SAMPLES[EventTypes.LoanClassificationChanged] as unknown as LoanClassificationChangedPayload),
+      from,
+      to,
+      effectiveOn: '2025-03-04',
+    },
+    calendar,
+  );
 
 describe('loanClassificationDowngradeRule', () => {
   const steps = LOAN_CLASSIFICATION_ORDER.slice(1).map((to, i) => [LOAN_CLASSIFICATION_ORDER[i], to]);

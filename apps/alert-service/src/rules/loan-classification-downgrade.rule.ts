@@ -1,5 +1,5 @@
 import { AlertKind, isClassificationDowngrade, type LoanClassificationChangedPayload } from '@crm/contracts';
-import { startOfCstDay } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import type { AlertCandidate } from './rule.types';
 
 /**
@@ -8,6 +8,7 @@ import type { AlertCandidate } from './rule.types';
  */
 export function loanClassificationDowngradeRule(
   changed: LoanClassificationChangedPayload,
+  calendar: BusinessCalendar,
 ): AlertCandidate | null {
   if (!isClassificationDowngrade(changed.from, changed.to)) return null;
   return {
@@ -17,6 +18,6 @@ export function loanClassificationDowngradeRule(
     periodKey: `${changed.to}@${changed.effectiveOn}`,
     institutionId: changed.institutionId,
     reason: `five-tier classification ${changed.from} -> ${changed.to} from ${changed.effectiveOn}${changed.reason ? `: ${changed.reason}` : ''}`,
-    occurredAt: startOfCstDay(changed.effectiveOn),
+    occurredAt: calendar.startOf(changed.effectiveOn),
   };
 }

@@ -1,3 +1,4 @@
+import { calendar } from './rule-fixtures.spec-util';
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { loanInstalmentDueRule } from './loan-instalment-due.rule';
 import { isReminderDue } from './reminder.util';
@@ -17,12 +18,12 @@ const loan = {
 
 describe('loanInstalmentDueRule', () => {
   it('plans one reminder per instalment still to come, keyed on its due date', () => {
-    const plans = loanInstalmentDueRule(loan, '2025-03-04', DEFAULT_ALERT_PARAMETERS);
+    const plans = loanInstalmentDueRule(loan, '2025-03-04', DEFAULT_ALERT_PARAMETERS, calendar);
     expect(plans.map((p) => p.dueDate)).toEqual(['2025-04-03', '2025-05-03']);
   });
 
   it('keeps an instalment due today and is due 3 days before at 00:00 CST', () => {
-    const [first] = loanInstalmentDueRule(loan, '2025-03-03', DEFAULT_ALERT_PARAMETERS);
+    const [first] = loanInstalmentDueRule(loan, '2025-03-03', DEFAULT_ALERT_PARAMETERS, calendar);
     expect(first.dueDate).toBe('2025-03-03');
     expect(isReminderDue(first, cst('2025-02-27', '23:59:59'))).toBe(false);
     expect(isReminderDue(first, cst('2025-02-28'))).toBe(true);

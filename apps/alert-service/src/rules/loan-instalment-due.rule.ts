@@ -1,5 +1,6 @@
 import { AlertKind, type AlertParameters } from '@crm/contracts';
 import type { LoanTerms } from './loan-maturity.rule';
+import type { BusinessCalendar } from '@crm/calendar';
 import { planReminder } from './reminder.util';
 import type { ReminderPlan } from './rule.types';
 
@@ -11,11 +12,12 @@ export function loanInstalmentDueRule(
   loan: LoanTerms,
   today: string,
   parameters: Pick<AlertParameters, 'reminderDaysBefore'>,
+  calendar: BusinessCalendar,
 ): ReminderPlan[] {
   return loan.schedule
     .filter((instalment) => instalment.dueDate >= today)
     .map((instalment) =>
-      planReminder({
+      planReminder(calendar, {
         kind: AlertKind.LoanInstalmentDue,
         customerId: loan.customerId,
         subjectRef: loan.loanId,

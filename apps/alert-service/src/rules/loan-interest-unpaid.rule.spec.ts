@@ -1,11 +1,12 @@
+import { calendar } from './rule-fixtures.spec-util';
 import { EVENT_SAMPLES, EventTypes, type LoanInterestUnpaidPayload } from '@crm/contracts';
 import { loanInterestUnpaidRule } from './loan-interest-unpaid.rule';
 
 describe('loanInterestUnpaidRule', () => {
   it('raises one alert per loan and interest period', () => {
     const sample = EVENT_SAMPLES[EventTypes.LoanInterestUnpaid] as unknown as LoanInterestUnpaidPayload;
-    const first = loanInterestUnpaidRule({ ...sample, period: '2025-03', asOf: '2025-03-21' });
-    const again = loanInterestUnpaidRule({ ...sample, period: '2025-03', asOf: '2025-03-28' });
+    const first = loanInterestUnpaidRule({ ...sample, period: '2025-03', asOf: '2025-03-21' }, calendar);
+    const again = loanInterestUnpaidRule({ ...sample, period: '2025-03', asOf: '2025-03-28' }, calendar);
     expect(first).toMatchObject({
       kind: 'loan-interest-unpaid',
       subjectRef: sample.loanId,

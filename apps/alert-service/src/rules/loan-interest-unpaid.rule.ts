@@ -1,9 +1,12 @@
 import { AlertKind, type LoanInterestUnpaidPayload } from '@crm/contracts';
-import { startOfCstDay } from './calendar.util';
+import type { BusinessCalendar } from '@crm/calendar';
 import type { AlertCandidate } from './rule.types';
 
 /** 贷款欠息: every notice of unpaid interest. Period: the interest period (YYYY-MM). */
-export function loanInterestUnpaidRule(unpaid: LoanInterestUnpaidPayload): AlertCandidate {
+export function loanInterestUnpaidRule(
+  unpaid: LoanInterestUnpaidPayload,
+  calendar: BusinessCalendar,
+): AlertCandidate {
   return {
     kind: AlertKind.LoanInterestUnpaid,
     customerId: unpaid.customerId,
@@ -12,6 +15,6 @@ export function loanInterestUnpaidRule(unpaid: LoanInterestUnpaidPayload): Alert
     institutionId: unpaid.institutionId,
     amount: unpaid.amountUnpaid,
     reason: `interest of ${unpaid.period} unpaid: ${unpaid.amountUnpaid.amount} ${unpaid.amountUnpaid.currency} (total unpaid ${unpaid.totalInterestUnpaid.amount})`,
-    occurredAt: startOfCstDay(unpaid.asOf),
+    occurredAt: calendar.startOf(unpaid.asOf),
   };
 }

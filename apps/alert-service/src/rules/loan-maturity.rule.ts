@@ -1,4 +1,5 @@
 import { AlertKind, type AlertParameters } from '@crm/contracts';
+import type { BusinessCalendar } from '@crm/calendar';
 import { planReminder } from './reminder.util';
 import type { ReminderPlan } from './rule.types';
 
@@ -14,8 +15,9 @@ export interface LoanTerms {
 export function loanMaturityRule(
   loan: LoanTerms,
   parameters: Pick<AlertParameters, 'reminderDaysBefore'>,
+  calendar: BusinessCalendar,
 ): ReminderPlan {
-  return planReminder({
+  return planReminder(calendar, {
     kind: AlertKind.LoanMaturity,
     customerId: loan.customerId,
     subjectRef: loan.loanId,

@@ -1,3 +1,4 @@
+import { BusinessCalendar } from '@crm/calendar';
 import type { FlowEntry } from './flow-window.util';
 
 export const SUBJECT = { customerId: 'C1', accountId: 'A1', institutionId: 'I1' };
@@ -27,3 +28,6 @@ export function feed<T extends { periodKey: string }>(
   }
   return [...periods].sort();
 }
+
+/** The bank's calendar the rules are judged in: China Standard Time. */
+export const calendar = new BusinessCalendar();

@@ -1,4 +1,5 @@
 import { AccountKind, AlertKind, type AlertParameters } from '@crm/contracts';
+import type { BusinessCalendar } from '@crm/calendar';
 import { planReminder } from './reminder.util';
 import type { ReminderPlan } from './rule.types';
 
@@ -14,9 +15,10 @@ export interface MaturingAccount {
 export function timeDepositMaturityRule(
   account: MaturingAccount,
   parameters: Pick<AlertParameters, 'reminderDaysBefore'>,
+  calendar: BusinessCalendar,
 ): ReminderPlan | null {
   if (account.kind !== AccountKind.TimeDeposit || !account.maturityDate) return null;
-  return planReminder({
+  return planReminder(calendar, {
     kind: AlertKind.TimeDepositMaturity,
     customerId: account.customerId,
     subjectRef: account.accountId,

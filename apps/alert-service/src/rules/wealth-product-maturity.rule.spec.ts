@@ -1,3 +1,4 @@
+import { calendar } from './rule-fixtures.spec-util';
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { isReminderDue } from './reminder.util';
 import { cst } from './reminder-rules.spec-util';
@@ -10,7 +11,7 @@ describe('wealthProductMaturityRule', () => {
     const params = {
       reminderDaysBefore: { ...DEFAULT_ALERT_PARAMETERS.reminderDaysBefore, wealthProductMaturity: 2 },
     };
-    const plan = wealthProductMaturityRule({ ...account, kind: 'wealth-product' }, params)!;
+    const plan = wealthProductMaturityRule({ ...account, kind: 'wealth-product' }, params, calendar)!;
     expect(plan.kind).toBe('wealth-product-maturity');
     expect(isReminderDue(plan, cst('2025-03-29', '23:59:59'))).toBe(false);
     expect(isReminderDue(plan, cst('2025-03-30'))).toBe(true);
@@ -18,7 +19,7 @@ describe('wealthProductMaturityRule', () => {
 
   it('plans nothing for a time deposit', () => {
     expect(
-      wealthProductMaturityRule({ ...account, kind: 'time-deposit' }, DEFAULT_ALERT_PARAMETERS),
+      wealthProductMaturityRule({ ...account, kind: 'time-deposit' }, DEFAULT_ALERT_PARAMETERS, calendar),
     ).toBeNull();
   });
 });

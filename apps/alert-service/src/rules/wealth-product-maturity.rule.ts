@@ -1,4 +1,5 @@
 import { AccountKind, AlertKind, type AlertParameters } from '@crm/contracts';
+import type { BusinessCalendar } from '@crm/calendar';
 import { planReminder } from './reminder.util';
 import type { ReminderPlan } from './rule.types';
 import type { MaturingAccount } from './time-deposit-maturity.rule';
@@ -7,9 +8,10 @@ import type { MaturingAccount } from './time-deposit-maturity.rule';
 export function wealthProductMaturityRule(
   account: MaturingAccount,
   parameters: Pick<AlertParameters, 'reminderDaysBefore'>,
+  calendar: BusinessCalendar,
 ): ReminderPlan | null {
   if (account.kind !== AccountKind.WealthProduct || !account.maturityDate) return null;
-  return planReminder({
+  return planReminder(calendar, {
     kind: AlertKind.WealthProductMaturity,
     customerId: account.customerId,
     subjectRef: account.accountId,

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import type { EventBatch } from '@crm/messaging';
 import { AlertServiceConfig } from '../app.config';
 import { InjectRedis } from '../redis/redis.module';
-import { MS_PER_HOUR } from '../rules/calendar.util';
+import { MS_PER_HOUR } from '@crm/calendar';
 import type { FlowEntry } from '../rules/flow-window.util';
 import { FlowEntryRepository, windowKeyOf } from './flow-entry.repository';
 

@@ -7,7 +7,6 @@ import {
   LoanHolding,
   decideCoverage,
   isKeyCustomer,
-  yearsBefore,
 } from './coverage.rule';
 
 const thresholds = { assetThreshold: '1000000.00', loanThreshold: '5000000.00', cleanYears: 3 };
@@ -319,10 +318,5 @@ describe('key customers', () => {
       privateBankerId: null,
       privateBankerEnded: true,
     });
-  });
-
-  it('counts years back over a leap day', () => {
-    expect(yearsBefore('2028-02-29', 1)).toBe('2027-02-28');
-    expect(yearsBefore('2026-06-30', 3)).toBe('2023-06-30');
   });
 });

@@ -1,3 +1,4 @@
+import { addMonths } from '@crm/calendar';
 import { CoverageBasis, CoverageReason } from '@crm/contracts';
 import { Money, MoneyValue, money } from '@crm/persistence';
 
@@ -280,14 +281,6 @@ export function applyPins(
   };
 }
 
-/** `YYYY-MM-DD` minus whole years (29 February falls back to 28 February). */
-export function yearsBefore(day: string, years: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const date = new Date(Date.UTC(y - years, m - 1, d));
-  if (date.getUTCMonth() !== m - 1) date.setUTCDate(0);
-  return date.toISOString().slice(0, 10);
-}
-
 /**
  * Key customer (重点客户): total deposits strictly above the asset threshold; or total outstanding loans
  * strictly above the loan threshold with no overdue and no unpaid interest on any loan in the last
@@ -302,6 +295,7 @@ export function isKeyCustomer(
   if (assets.greaterThan(thresholds.assetThreshold)) return true;
   const loans = holdings.loans.reduce((sum, l) => sum.plus(l.outstanding), new Money(0));
   if (!loans.greaterThan(thresholds.loanThreshold)) return false;
-  const cleanSince = yearsBefore(asOf, thresholds.cleanYears);
+  // 29 February falls back to 28 February.
+  const cleanSince = addMonths(asOf, -12 * thresholds.cleanYears);
   return holdings.lastCreditIncidentOn === null || holdings.lastCreditIncidentOn < cleanSince;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { CoverageChangedPayload, ManagerRole } from '@crm/contracts';
 import {
   AuditLogWriter,
@@ -13,8 +14,6 @@ import { HoldingsRepository } from '../holdings/holdings.repository';
 import { OrganisationRepository } from '../organisation/organisation.repository';
 import { CoverageRepository } from './coverage.repository';
 import { CoverageService } from './coverage.service';
-
-const today = (): string => new Date().toISOString().slice(0, 10);
 
 /**
  * Heads' manual choices: the manager at a covering institution (a pin, see coverage.rule applyPins) and a key
@@ -30,6 +29,7 @@ export class ManualAssignmentService {
     private readonly organisation: OrganisationRepository,
     private readonly coverageService: CoverageService,
     private readonly audit: AuditLogWriter,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async assignManager(
@@ -60,7 +60,7 @@ export class ManualAssignmentService {
         actorKind: 'user',
         actorId: user.userId,
         reason: `manager ${managerId} assigned at ${institutionId} by ${user.userId}: ${reason}`,
-        asOf: today(),
+        asOf: this.calendar.today(),
       });
       await this.record(tx, user, 'coverage.manager.assign', customerId, {
         institutionId,
@@ -90,7 +90,7 @@ export class ManualAssignmentService {
         actorKind: 'user',
         actorId: user.userId,
         reason: `assignment of manager ${pin.managerId} at ${institutionId} ended by ${user.userId}: ${reason}`,
-        asOf: today(),
+        asOf: this.calendar.today(),
       });
       await this.record(tx, user, 'coverage.manager.unassign', customerId, { institutionId, reason });
       return next!;
@@ -122,7 +122,7 @@ export class ManualAssignmentService {
           managerId === null
             ? `private banker removed by ${user.userId}: ${reason}`
             : `private banker ${managerId} given by ${user.userId}: ${reason}`,
-        asOf: today(),
+        asOf: this.calendar.today(),
         privateBankerId: managerId,
       });
       await this.record(

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import {
   AccountClosedPayload,
   AccountOpenedPayload,
@@ -30,6 +31,7 @@ export class HoldingsService {
   constructor(
     private readonly holdings: HoldingsRepository,
     private readonly coverage: CoverageService,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async accountOpened(tx: EntityManager, p: AccountOpenedPayload, e: EventEnvelope<object>): Promise<void> {
@@ -153,7 +155,7 @@ export class HoldingsService {
       actorKind: 'system',
       actorId: SYSTEM_ACTOR,
       reason,
-      asOf: event.time.slice(0, 10),
+      asOf: this.calendar.dateOf(event.time),
     });
   }
 

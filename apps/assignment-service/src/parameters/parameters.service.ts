@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import { RequestValidationException } from '@crm/http';
 import { formatAmount, schemaOf } from '@crm/persistence';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
@@ -27,6 +28,7 @@ export class ParametersService implements OnApplicationShutdown {
     private readonly holdings: HoldingsRepository,
     private readonly coverage: CoverageService,
     private readonly audit: AuditLogWriter,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   current(): Promise<BankParametersVersion> {
@@ -104,7 +106,7 @@ export class ParametersService implements OnApplicationShutdown {
               actorKind: 'system',
               actorId: SYSTEM_ACTOR,
               reason: `bank parameters changed (version ${version})`,
-              asOf: new Date().toISOString().slice(0, 10),
+              asOf: this.calendar.today(),
             });
           });
         }

@@ -3,9 +3,6 @@ import { DataSource } from 'typeorm';
 import { SqlParams, schemaOf } from '@crm/persistence';
 import { DataScope, ownerScopeColumns, scopePredicate } from '@crm/security';
 
-/** Banks in this project keep their books in China Standard Time: a month runs in that zone. */
-export const BANK_TIME_ZONE = 'Asia/Shanghai';
-
 export interface VisitRow {
   visitId: string;
   customerId: string;
@@ -83,20 +80,20 @@ export class VisitRepository {
 
   /**
    * Covering managers of customers whose outstanding loans exceed the threshold, with fewer visits to that
-   * customer in the month than required; by customer, then manager, then institution.
+   * customer in the month (its span of instants in the bank's calendar) than required; by customer, then
+   * manager, then institution.
    */
   async shortfalls(
     scope: DataScope,
-    month: string,
+    month: { start: number; end: number },
     loanThreshold: string,
     requiredVisits: number,
     limit: number,
     after: [string, string, string] | null,
   ): Promise<VisitShortfallRow[]> {
     const p = new SqlParams();
-    const monthStart = p.add(`${month}-01`);
-    const start = `(${monthStart}::date::timestamp AT TIME ZONE '${BANK_TIME_ZONE}')`;
-    const end = `((${monthStart}::date + interval '1 month')::timestamp AT TIME ZONE '${BANK_TIME_ZONE}')`;
+    const start = `${p.add(new Date(month.start))}::timestamptz`;
+    const end = `${p.add(new Date(month.end))}::timestamptz`;
     const threshold = p.add(loanThreshold);
     const required = p.add(requiredVisits);
     const where = [scopePredicate(scope, ownerScopeColumns('m'), p)];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { BusinessCalendar } from '@crm/calendar';
 import { RequestValidationException } from '@crm/http';
 import { AuditLogWriter, AuthenticatedUser, DataScopeResolver, managerScopeOf } from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
@@ -20,6 +21,7 @@ export class VisitService {
     private readonly coverage: CoverageRepository,
     private readonly parameters: ParametersRepository,
     private readonly audit: AuditLogWriter,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async record(user: AuthenticatedUser, dto: RecordVisitDto): Promise<VisitRow> {
@@ -89,7 +91,7 @@ export class VisitService {
     const params = await this.parameters.current();
     const rows = await this.visits.shortfalls(
       await this.scopes.resolve(user),
-      month,
+      this.calendar.monthSpan(month),
       params.visitDutyLoanThreshold,
       params.visitDutyMinVisitsPerMonth,
       limit,

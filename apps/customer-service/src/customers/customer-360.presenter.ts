@@ -1,3 +1,4 @@
+import { ageOn } from '@crm/calendar';
 import { formatAmount } from '@crm/persistence';
 import { HoldingsVisibility, PiiPresenter } from '@crm/security';
 import { HoldingAmounts, totalHoldings } from '../projection/balance.rule';
@@ -5,17 +6,6 @@ import { ConsentRow } from '../consent/consent.repository';
 import { TagRow } from '../tags/tag.repository';
 import { CustomerProfileDto, Customer360Dto, HoldingsDto } from './customer-360.dto';
 import { CustomerRecord, Holdings } from './customer.repository';
-
-/** Whole years between a birth date and a day (both `YYYY-MM-DD`). */
-export function ageOn(birthDate: string, today: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [ty, tm, td] = today.split('-').map(Number);
-  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-}
-
-/** Today in China Standard Time, the bank's calendar. */
-export const todayInChina = (now: Date = new Date()): string =>
-  new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Decrypted ID and phone numbers of a customer; presented through PiiPresenter only. */
 export interface RevealablePii {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
 import {
   AuditLogWriter,
   AuthenticatedUser,
@@ -14,7 +15,7 @@ import { ConsentRepository } from '../consent/consent.repository';
 import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
 import { TagRepository } from '../tags/tag.repository';
 import { Customer360Dto, CustomerProfileDto } from './customer-360.dto';
-import { present360, presentProfile, todayInChina } from './customer-360.presenter';
+import { present360, presentProfile } from './customer-360.presenter';
 import { CustomerRecord, CustomerRepository } from './customer.repository';
 
 /** How far back the 360 view's transaction summary looks. */
@@ -30,6 +31,7 @@ export class CustomerService {
     private readonly audit: AuditLogWriter,
     private readonly tags: TagRepository,
     private readonly consent: ConsentRepository,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async view360(user: AuthenticatedUser, customerId: string): Promise<Customer360Dto> {
@@ -53,7 +55,7 @@ export class CustomerService {
       recentDays: RECENT_TRANSACTION_DAYS,
       tags,
       consent,
-      today: todayInChina(),
+      today: this.calendar.today(),
     });
     await this.auditReveal(user, [customerId], presenter);
     return view;
@@ -64,7 +66,7 @@ export class CustomerService {
     const scope = await this.scopes.resolve(user);
     const records = await this.customers.findInScope(ids, scope);
     const presenter = new PiiPresenter(user);
-    const today = todayInChina();
+    const today = this.calendar.today();
     const profiles = records.map((r) => presentProfile(r, this.decrypt(r), presenter, today));
     await this.auditReveal(
       user,

@@ -26,7 +26,7 @@ const build = (
   filter: Partial<CustomerSearchFilterDto>,
   scope: DataScope = bank,
   page?: { limit: number; afterCustomerId?: string },
-) => buildSearchQuery('customer', filter as CustomerSearchFilterDto, scope, hash, page);
+) => buildSearchQuery('customer', filter as CustomerSearchFilterDto, scope, hash, '2026-06-15', page);
 
 describe('buildSearchQuery', () => {
   it('puts the data scope of an institution head in the WHERE clause, as a parameter', () => {

@@ -24,9 +24,6 @@ const SELECT_COLUMNS = `c.id, c.kind, c.name, c.gender, c.birth_date::text AS bi
   v.deposits::text AS deposits, v.wealth::text AS wealth, v.loans::text AS loans, v.cards::text AS cards,
   v.last_transaction_at`;
 
-/** Today in China Standard Time, the bank's business calendar. */
-const TODAY = `(now() AT TIME ZONE 'Asia/Shanghai')::date`;
-
 /**
  * One SQL statement for one page of a customer search: the caller's data scope is part of the
  * WHERE clause, amounts are the holdings the caller may see, and pages follow the customer id (keyset).
@@ -36,9 +33,13 @@ export function buildSearchQuery(
   filter: CustomerSearchFilterDto,
   scope: DataScope,
   blindIndex: BlindIndex,
+  /** The bank's business date, for ages and maturities. */
+  today: string,
   page?: SearchPage,
 ): SqlStatement {
   const params = new SqlParams();
+  let todaySql: string | undefined;
+  const todayParam = () => (todaySql ??= `${params.add(today)}::date`);
   const t = (table: string) => `"${schema}".${table}`;
   const where: string[] = [scopePredicate(scope, customerScopeColumns(schema), params)];
   const ctes: string[] = [];
@@ -48,10 +49,14 @@ export function buildSearchQuery(
   if (filter.kind) where.push(`c.kind = ${params.add(filter.kind)}`);
   if (filter.gender) where.push(`c.gender = ${params.add(filter.gender)}`);
   if (filter.age?.min !== undefined) {
-    where.push(`c.birth_date <= ${TODAY} - make_interval(years => ${params.add(filter.age.min)}::int)`);
+    where.push(
+      `c.birth_date <= ${todayParam()} - make_interval(years => ${params.add(filter.age.min)}::int)`,
+    );
   }
   if (filter.age?.max !== undefined) {
-    where.push(`c.birth_date > ${TODAY} - make_interval(years => ${params.add(filter.age.max + 1)}::int)`);
+    where.push(
+      `c.birth_date > ${todayParam()} - make_interval(years => ${params.add(filter.age.max + 1)}::int)`,
+    );
   }
   if (filter.regionCodes?.length)
     where.push(`c.region_code = ANY(${params.add(filter.regionCodes)}::text[])`);
@@ -130,8 +135,8 @@ export function buildSearchQuery(
   if (filter.maturingWithinDays !== undefined) {
     const days = params.add(filter.maturingWithinDays);
     where.push(
-      `(EXISTS (SELECT 1 FROM ${t('account')} a WHERE a.customer_id = c.id AND a.status <> 'closed' AND a.maturity_date BETWEEN ${TODAY} AND ${TODAY} + ${days}::int AND ${visible('a.institution_id')})` +
-        ` OR EXISTS (SELECT 1 FROM ${t('loan')} l WHERE l.customer_id = c.id AND l.status <> 'settled' AND l.maturity_date BETWEEN ${TODAY} AND ${TODAY} + ${days}::int AND ${visible('l.institution_id')}))`,
+      `(EXISTS (SELECT 1 FROM ${t('account')} a WHERE a.customer_id = c.id AND a.status <> 'closed' AND a.maturity_date BETWEEN ${todayParam()} AND ${todayParam()} + ${days}::int AND ${visible('a.institution_id')})` +
+        ` OR EXISTS (SELECT 1 FROM ${t('loan')} l WHERE l.customer_id = c.id AND l.status <> 'settled' AND l.maturity_date BETWEEN ${todayParam()} AND ${todayParam()} + ${days}::int AND ${visible('l.institution_id')}))`,
     );
   }
   if (filter.idNumber)

@@ -4,6 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { BusinessCalendar, ageOn } from '@crm/calendar';
 import { RequestValidationException } from '@crm/http';
 import { Money, formatAmount, schemaOf } from '@crm/persistence';
 import {
@@ -14,7 +15,6 @@ import {
   maskIdNumber,
   maskPhone,
 } from '@crm/security';
-import { ageOn, todayInChina } from '../customers/customer-360.presenter';
 import { InvalidCursorError, decodeCursor, encodeCursor } from './keyset-cursor';
 import { CustomerSearchFilterDto } from './search-filter.dto';
 import { SearchRow, buildSearchQuery } from './search-query.builder';
@@ -58,6 +58,7 @@ export class SearchService {
     private readonly dataSource: DataSource,
     private readonly scopes: DataScopeResolver,
     private readonly cipher: FieldCipher,
+    private readonly calendar: BusinessCalendar,
   ) {}
 
   async search(
@@ -71,7 +72,7 @@ export class SearchService {
     const statement = this.statement(filter, scope, { limit: pageSize, afterCustomerId: after });
     const rows = (await this.dataSource.query(statement.text, statement.values)) as SearchRow[];
     const page = rows.slice(0, pageSize);
-    const today = todayInChina();
+    const today = this.calendar.today();
     return {
       items: page.map((row) => this.item(row, today)),
       nextCursor: rows.length > pageSize ? encodeCursor({ customerId: page[page.length - 1].id }) : null,
@@ -88,7 +89,7 @@ export class SearchService {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const client: PoolClient = await pool.connect();
     const rows = client.query(new QueryStream(statement.text, statement.values, { batchSize: 500 }));
-    const today = todayInChina();
+    const today = this.calendar.today();
     let headerWritten = false;
     const toCsv = new Transform({
       writableObjectMode: true,
@@ -131,6 +132,7 @@ export class SearchService {
       filter,
       scope,
       (value, kind) => this.cipher.blindIndex(value, kind),
+      this.calendar.today(),
       page,
     );
   }

@@ -1,6 +1,7 @@
 import {
   DynamicModule,
   INestApplication,
+  Inject,
   Injectable,
   Module,
   OnApplicationBootstrap,
@@ -11,12 +12,15 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ServiceConfig } from '@crm/config';
+import { Topic } from '@crm/contracts';
 import { ConsumerMetrics } from '../consumer/consumer-metrics';
 import { createKafka } from '../kafka-client';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { EventPublisher } from '../producer/event-publisher';
+import { ensureTopics } from '../producer/topic-provisioner';
 import { EventRethrowFilter } from './event-rethrow.filter';
+import { KafkaReadiness } from './kafka-readiness';
 import { KafkaEventServer } from './kafka-event.server';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -24,17 +28,27 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export interface MessagingOptions {
   /** The service name: Kafka client id, consumer group and CloudEvents source. */
   service: string;
+  /** The topics the service's outbox publishes to (wire names, unprefixed). */
+  publishes?: readonly Topic[];
 }
 
-/** Starts the outbox relay with the application and stops it before the connections close. */
+/**
+ * Creates the topics the service publishes to (the broker auto-creates none), then starts the outbox
+ * relay; stops the relay before the connections close.
+ */
 @Injectable()
 class OutboxRelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly relay: OutboxRelay,
     private readonly publisher: EventPublisher,
+    private readonly kafka: Kafka,
+    private readonly config: ServiceConfig,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const topics = (this.options.publishes ?? []).map((t) => `${this.config.KAFKA_TOPIC_PREFIX}${t}`);
+    if (topics.length > 0) await ensureTopics(this.kafka, topics);
     await this.relay.start();
   }
 
@@ -71,8 +85,9 @@ export class MessagingModule {
             new OutboxRelay(dataSource, publisher),
         },
         OutboxRelayLifecycle,
+        KafkaReadiness,
       ],
-      exports: [Kafka, EventPublisher, OutboxWriter, MESSAGING_OPTIONS],
+      exports: [Kafka, EventPublisher, OutboxWriter, KafkaReadiness, MESSAGING_OPTIONS],
     };
   }
 }

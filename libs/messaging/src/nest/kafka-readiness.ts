@@ -1,4 +1,4 @@
-import { Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { kafkaCheck } from '@crm/observability';
 
@@ -26,6 +26,3 @@ export class KafkaReadiness implements OnApplicationShutdown {
     if (this.connected) await this.admin.disconnect();
   }
 }
-
-@Module({ providers: [KafkaReadiness], exports: [KafkaReadiness] })
-export class KafkaReadinessModule {}

@@ -1,0 +1,3 @@
+export * from './business-calendar';
+export * from './calendar-dates';
+export * from './time-units';
