@@ -281,5 +281,3 @@ export class CustomerProjection1763900000000 implements MigrationInterface {
     }
   }
 }
-
-export const CUSTOMER_MIGRATIONS = [CustomerProjection1763900000000];
