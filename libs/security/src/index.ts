@@ -19,3 +19,4 @@ export * from './masking/masking.util';
 export * from './masking/pii-presenter';
 export * from './security.module';
 export * from './scope/data-scope';
+export * from './crypto/pii-key-check';
