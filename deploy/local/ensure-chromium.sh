@@ -19,9 +19,10 @@ if [[ ! -x "$CHROMIUM" ]]; then
     command -v sudo >/dev/null || die "need root (or sudo) to run: apt-get install chromium"
     sudo=(sudo)
   fi
+  # Another apt process (unattended-upgrades, a second checkout) may hold the lock: wait for it.
   echo "==> installing Debian's chromium (apt-get update, apt-get install chromium)"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium >/dev/null
   [[ -x "$CHROMIUM" ]] || die "apt-get install chromium finished but $CHROMIUM is still missing"
 fi
 

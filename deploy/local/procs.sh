@@ -6,9 +6,15 @@ PIDS="$PROCS_ROOT/.local/pids"
 LOGS="$PROCS_ROOT/.local/logs"
 mkdir -p "$PIDS" "$LOGS"
 
+# A killed process stays a zombie until its parent reaps it (PID 1 in a container may never do so),
+# and kill -0 still succeeds on a zombie: count it as gone, as kafka.sh does.
+pid_alive() {
+  kill -0 "$1" 2>/dev/null && [[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]]
+}
+
 proc_running() {
   local pidfile="$PIDS/$1.pid"
-  [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  [[ -f "$pidfile" ]] && pid_alive "$(cat "$pidfile")"
 }
 
 # proc_start NAME COMMAND...: runs detached with its output in .local/logs/NAME.log.
@@ -29,13 +35,13 @@ proc_stop() {
   local name="$1" pidfile="$PIDS/$1.pid" pid i
   [[ -f "$pidfile" ]] || return 0
   pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$pid"; then
     kill -TERM "$pid"
     for ((i = 0; i < 100; i++)); do
-      kill -0 "$pid" 2>/dev/null || break
+      pid_alive "$pid" || break
       sleep 0.2
     done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+    pid_alive "$pid" && kill -KILL "$pid"
     echo "    $name stopped"
   fi
   rm -f "$pidfile"

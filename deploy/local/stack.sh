@@ -32,6 +32,7 @@ die() {
 }
 
 # apt-get needs root; fall back to sudo, and refresh the package index at most once per run.
+# Another apt process (unattended-upgrades, a second checkout) may hold the lock: wait for it.
 APT_UPDATED=
 apt_install() {
   local sudo=()
@@ -42,11 +43,11 @@ apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found: install $* yourself (or use docker-compose.yml)"
   if [[ -z "$APT_UPDATED" ]]; then
     say "apt-get update"
-    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
     APT_UPDATED=1
   fi
   say "apt-get install -y $*"
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
 as_root() { if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi; }

@@ -11,6 +11,7 @@ import {
 } from '@crm/contracts';
 import { EventPublisher, ensureTopics } from '@crm/messaging';
 import { Role, signDevToken, type AccessTokenClaims } from '@crm/security';
+import { prefilledQueryParameters } from '@crm/testing';
 import { AlertServiceHarness, TEST_SECRETS } from './testing/alert-service.harness';
 
 /** The inbox, parameters and live stream over HTTP, with routing from the coverage projection. */
@@ -384,5 +385,10 @@ describe('alert inbox API on the real stack', () => {
         '/api/v1/alert-parameters/institutions/{institutionId}',
       ]),
     );
+  });
+
+  it("leaves the console's query filters empty in Try it out (examples are in descriptions)", async () => {
+    const doc = (await request(server).get('/docs-json').expect(200)).body;
+    expect(prefilledQueryParameters(doc)).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { AlertRepository } from './alerts/alert.repository';
 import { alertStorage } from './alert-storage';
 import { AlertServiceConfig } from './app.config';
 import { CorebankEventsConsumer } from './consumer/corebank-events.consumer';
+import { CoverageChangeService } from './coverage/coverage-change.service';
 import { CoverageConsumer } from './coverage/coverage.consumer';
 import { CoverageRepository } from './coverage/coverage.repository';
 import { AlertEngine } from './engine/alert-engine.service';
@@ -62,6 +63,7 @@ export const SERVICE_NAME = 'alert-service';
     AlertInboxService,
     AlertStreamService,
     CoverageRepository,
+    CoverageChangeService,
     AlertParametersRepository,
     AlertParametersService,
     ReminderRepository,

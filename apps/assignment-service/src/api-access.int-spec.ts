@@ -1,4 +1,4 @@
-import { eventually } from '@crm/testing';
+import { eventually, prefilledQueryParameters } from '@crm/testing';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import request from 'supertest';
@@ -773,6 +773,11 @@ describe('bad input: 4xx problem details naming the field', () => {
     expect(operations.length).toBe(20);
     for (const op of operations)
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '403']));
+  });
+
+  it("leaves the console's query filters empty in Try it out (examples are in descriptions)", async () => {
+    const doc = (await http().get('/docs-json').expect(200)).body;
+    expect(prefilledQueryParameters(doc)).toEqual([]);
   });
 });
 

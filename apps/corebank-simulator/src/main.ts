@@ -3,6 +3,7 @@ import { CorebankSimulatorConfig } from './app.config';
 import { CliUsageError, USAGE, parseCliOptions, type SimulatorOptions } from './cli/cli-options';
 import { BarProgressReporter, silentProgress } from './cli/progress-reporter';
 import { runSimulation } from './cli/run-simulation';
+import { describeScenarioCast } from './cli/scenario-cast';
 import {
   buildScenario,
   DryRunSink,
@@ -54,6 +55,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(listScenarios(options));
     return 0;
   }
+  for (const name of options.scenarios ?? [])
+    console.log(describeScenarioCast(buildScenario(name, { seed: options.seed, start: options.start })));
 
   const stop = new AbortController();
   process.on('SIGINT', () => {

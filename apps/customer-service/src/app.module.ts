@@ -12,7 +12,7 @@ import { CustomerController } from './customers/customer.controller';
 import { CustomerRepository } from './customers/customer.repository';
 import { CustomerService } from './customers/customer.service';
 import { CustomerGrpcController } from './grpc/customer-grpc.controller';
-import { CUSTOMER_MIGRATIONS } from './migrations/1763900000000-customer-projection.migration';
+import { CUSTOMER_MIGRATIONS } from './migrations';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionRepository } from './projection/projection.repository';
 import { ProspectController } from './prospects/prospect.controller';

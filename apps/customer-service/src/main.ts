@@ -3,7 +3,7 @@ import { connectEventConsumer } from '@crm/messaging';
 import { CustomerServiceConfig } from './app.config';
 import { AppModule, SERVICE_NAME } from './app.module';
 import { CUSTOMER_PROTO_PACKAGE, CUSTOMER_PROTO_PATH } from './grpc/customer-grpc.controller';
-import { CUSTOMER_MIGRATIONS } from './migrations/1763900000000-customer-projection.migration';
+import { CUSTOMER_MIGRATIONS } from './migrations';
 
 runService({
   serviceName: SERVICE_NAME,

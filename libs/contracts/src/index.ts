@@ -12,3 +12,4 @@ export * from './identity';
 export * from './money';
 export * from './topics';
 export * from './validate-payload';
+export * from './iso-4217';

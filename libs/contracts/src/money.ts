@@ -1,10 +1,10 @@
 import { composeDecorators } from './compose-decorators';
-import { IsNotEmpty, IsString, Matches, ValidateNested } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { ISO_4217_CODES } from './iso-4217';
 
 /** Up to 18 integer digits and 2 decimals: fits numeric(20,2). Never a JS number. */
 export const DECIMAL_AMOUNT = /^-?(0|[1-9]\d{0,17})(\.\d{1,2})?$/;
-const CURRENCY = /^[A-Z]{3}$/;
 
 /** A decimal string amount, validated on receipt (events) and in DTOs alike. */
 export const IsDecimalAmount = (opts: { nonNegative?: boolean } = {}) =>
@@ -15,10 +15,11 @@ export const IsDecimalAmount = (opts: { nonNegative?: boolean } = {}) =>
     }),
   );
 
+/** A code of ISO 4217's list of currencies in use: three capital letters are not enough (XYZ). */
 export const IsCurrencyCode = () =>
   composeDecorators(
     IsString(),
-    Matches(CURRENCY, { message: '$property must be an ISO 4217 code such as CNY' }),
+    IsIn([...ISO_4217_CODES], { message: '$property must be an ISO 4217 currency code in use, such as CNY' }),
   );
 
 export class Money {

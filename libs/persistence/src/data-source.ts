@@ -2,6 +2,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { AuditLogEntry } from './entities/audit-log-entry.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { ProcessedEvent } from './entities/processed-event.entity';
+import { PiiKeyFingerprint1763856100000 } from './migrations/pii-key-fingerprint.migration';
 import { PlatformTables1763856000000 } from './migrations/platform-tables.migration';
 import { assertSchemaName } from './schema.util';
 
@@ -13,7 +14,7 @@ export interface ServiceStorageOptions {
   schema: string;
   url: string;
   entities?: ClassList;
-  /** The service's migrations, in order; the platform tables migration is prepended. */
+  /** The service's migrations, in order; the platform migrations are prepended. */
   migrations?: ClassList;
   applicationName?: string;
   poolSize?: number;
@@ -27,7 +28,7 @@ export function serviceDataSourceOptions(options: ServiceStorageOptions): DataSo
     url: options.url,
     schema: assertSchemaName(options.schema),
     entities: [...PLATFORM_ENTITIES, ...(options.entities ?? [])],
-    migrations: [PlatformTables1763856000000, ...(options.migrations ?? [])],
+    migrations: [PlatformTables1763856000000, PiiKeyFingerprint1763856100000, ...(options.migrations ?? [])],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     // Schemas change through migrations only.

@@ -3,6 +3,7 @@ export * from './entities/audit-log-entry.entity';
 export * from './entities/outbox-message.entity';
 export * from './entities/processed-event.entity';
 export * from './migrate';
+export * from './migrations/pii-key-fingerprint.migration';
 export * from './migrations/platform-tables.migration';
 export * from './money';
 export * from './persistence.module';

@@ -23,3 +23,4 @@ export * from './scope/data-scope.module';
 export * from './scope/data-scope.resolver';
 export * from './scope/institution-tree';
 export * from './scope/scope-predicate';
+export * from './crypto/pii-key-check';

@@ -4,3 +4,4 @@ export * from './test-stack';
 export * from './test-topic';
 export * from './swagger-console';
 export * from './eventually';
+export * from './openapi-query';

@@ -17,15 +17,14 @@ export class AlertQueryDto {
 
   @IsOptional()
   @IsEntityId()
-  @ApiPropertyOptional({ example: 'C90000001' })
+  @ApiPropertyOptional({ description: 'Only this customer’s alerts, e.g. C90000001' })
   customerId?: string;
 
   @IsOptional()
   @IsTimestamp()
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Raised at or after (with zone offset)',
-    example: '2025-03-01T00:00:00+08:00',
+    description: 'Raised at or after (with zone offset), e.g. 2025-03-01T00:00:00+08:00',
   })
   from?: string;
 
@@ -33,8 +32,7 @@ export class AlertQueryDto {
   @IsTimestamp()
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Raised before (with zone offset)',
-    example: '2025-04-01T00:00:00+08:00',
+    description: 'Raised before (with zone offset), e.g. 2025-04-01T00:00:00+08:00',
   })
   to?: string;
 

@@ -196,4 +196,33 @@ export class AlertRepository {
     );
     return rows[0] ?? null;
   }
+
+  /** A customer's open alerts in a head's queue for want of a manager, locked until the transaction ends. */
+  async openInHeadQueue(
+    tx: EntityManager,
+    customerId: string,
+  ): Promise<Pick<AlertRow, 'id' | 'institution_id' | 'secondary_institution_id'>[]> {
+    return tx.query(
+      `SELECT id, institution_id, secondary_institution_id FROM "${schemaOf(tx.connection)}".alert
+        WHERE customer_id = $1 AND status = 'open' AND routed_to = 'institution-head' FOR UPDATE`,
+      [customerId],
+    );
+  }
+
+  /** Routes an alert anew while it is still open and in a head's queue. */
+  async reroute(tx: EntityManager, id: string, route: AlertRoute): Promise<void> {
+    await tx.query(
+      `UPDATE "${schemaOf(tx.connection)}".alert SET institution_id = $2, manager_id = $3, routed_to = $4,
+              secondary_institution_id = $5, secondary_manager_id = $6
+        WHERE id = $1 AND status = 'open' AND routed_to = 'institution-head'`,
+      [
+        id,
+        route.institutionId,
+        route.managerId,
+        route.routedTo,
+        route.secondaryInstitutionId,
+        route.secondaryManagerId,
+      ],
+    );
+  }
 }

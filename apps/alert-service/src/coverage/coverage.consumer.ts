@@ -7,19 +7,23 @@ import {
   ManagerUpsertedPayload,
 } from '@crm/contracts';
 import { EventContext } from '@crm/messaging';
+import { CoverageChangeService } from './coverage-change.service';
 import { CoverageRepository } from './coverage.repository';
 
 /** Keeps the projections routing and data scope need: coverage, institutions and their heads. */
 @Controller()
 export class CoverageConsumer {
-  constructor(private readonly coverage: CoverageRepository) {}
+  constructor(
+    private readonly coverage: CoverageRepository,
+    private readonly coverageChanges: CoverageChangeService,
+  ) {}
 
   @EventPattern(EventTypes.CoverageChanged)
   async onCoverageChanged(
     @Payload() payload: CoverageChangedPayload,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
-    await this.coverage.upsertCoverage(ctx.tx, payload);
+    await this.coverageChanges.apply(ctx.tx, payload);
   }
 
   @EventPattern(EventTypes.InstitutionUpserted)

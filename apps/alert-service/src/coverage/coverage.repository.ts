@@ -14,16 +14,20 @@ import type { CustomerCoverage } from '@crm/security';
 export class CoverageRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Keeps the highest version: an older or repeated CoverageChanged changes nothing. */
-  async upsertCoverage(tx: EntityManager, c: CoverageChangedPayload): Promise<void> {
-    await tx.query(
+  /**
+   * Keeps the highest version: an older or repeated CoverageChanged changes nothing. Whether it
+   * changed the customer's coverage.
+   */
+  async upsertCoverage(tx: EntityManager, c: CoverageChangedPayload): Promise<boolean> {
+    const changed: unknown[] = await tx.query(
       `INSERT INTO "${schemaOf(tx.connection)}".coverage AS c
          (customer_id, version, primary_institution_id, primary_manager_id, private_banker_id, secondary, changed_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (customer_id) DO UPDATE SET version = EXCLUDED.version,
          primary_institution_id = EXCLUDED.primary_institution_id, primary_manager_id = EXCLUDED.primary_manager_id,
          private_banker_id = EXCLUDED.private_banker_id, secondary = EXCLUDED.secondary, changed_at = EXCLUDED.changed_at
-       WHERE c.version < EXCLUDED.version`,
+       WHERE c.version < EXCLUDED.version
+       RETURNING 1`,
       [
         c.customerId,
         c.version,
@@ -34,6 +38,7 @@ export class CoverageRepository {
         c.changedAt,
       ],
     );
+    return changed.length > 0;
   }
 
   /** The coverage of each customer that has one. */

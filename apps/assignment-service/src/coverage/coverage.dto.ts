@@ -108,8 +108,7 @@ export class CoverageHistoryPageDto {
 
 export class InstitutionCustomersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
-    description: 'Include customers covered by institutions under this one',
-    default: false,
+    description: 'Include customers covered by institutions under this one (false when absent)',
   })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))

@@ -97,7 +97,7 @@ export class VisitListQueryDto extends PageQueryDto {
 }
 
 export class VisitDutyQueryDto extends PageQueryDto {
-  @ApiProperty({ example: '2026-11', description: 'The month, YYYY-MM (bank time, Asia/Shanghai)' })
+  @ApiProperty({ description: 'The month, YYYY-MM (bank time, Asia/Shanghai), e.g. 2026-11' })
   @IsString()
   @MaxLength(7)
   @Matches(MONTH_PERIOD, { message: 'month must be a month YYYY-MM' })

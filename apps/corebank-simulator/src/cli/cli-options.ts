@@ -44,7 +44,8 @@ Options:
   --duration <s>        stop after s seconds of wall time
                         (without --count or --duration the stream runs until Ctrl-C)
   --start <iso-time>    simulated time of the first event (default: now), e.g. 2025-03-01T09:00:00+08:00
-  --scenario <names>    tell these scenarios instead of running the population (comma-separated, or "all")
+  --scenario <names>    tell these scenarios instead of running the population (comma-separated, or "all");
+                        prints each one's customers, their accounts, loans and cards, and their manager
   --list-scenarios      list the scenarios and the alerts each must raise, then exit
   --brokers <list>      Kafka bootstrap brokers host:port[,host:port] (default KAFKA_BROKERS or 127.0.0.1:9092)
   --out <file.jsonl>    write the envelopes as JSON lines to a file instead of Kafka

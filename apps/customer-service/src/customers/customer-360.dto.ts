@@ -54,7 +54,12 @@ export class AccountHoldingDto {
   @ApiProperty({ nullable: true }) productName!: string | null;
   @ApiProperty() status!: string;
   @ApiProperty({ example: '1000.00' }) balance!: string;
-  @ApiProperty() currency!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'ISO 4217; null while the account is known only from its transactions, not its opening',
+  })
+  currency!: string | null;
   @ApiProperty({ nullable: true }) openedOn!: string | null;
   @ApiProperty({ nullable: true }) closedOn!: string | null;
   @ApiProperty({ nullable: true }) maturityDate!: string | null;

@@ -34,7 +34,7 @@ export interface AccountRow {
   product_name: string | null;
   status: string;
   balance: string;
-  currency: string;
+  currency: string | null;
   opened_on: string | null;
   closed_on: string | null;
   maturity_date: string | null;

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { changeTriggerMigration, schemaOf } from '@crm/persistence';
+import { schemaOf } from '@crm/persistence';
 
 /**
  * The customer projection (customers, holdings, balances, transactions), the institution tree and
@@ -281,8 +281,3 @@ export class CustomerProjection1763900000000 implements MigrationInterface {
     }
   }
 }
-
-export const CUSTOMER_MIGRATIONS = [
-  CustomerProjection1763900000000,
-  changeTriggerMigration('institution', 1764800000000),
-];

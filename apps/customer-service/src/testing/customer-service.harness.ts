@@ -12,7 +12,7 @@ import { AccessTokenClaims, Permission, Role, signDevToken } from '@crm/security
 import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix, freePort } from '@crm/testing';
 import { AppModule, SERVICE_NAME } from '../app.module';
 import { CUSTOMER_PROTO_PACKAGE, CUSTOMER_PROTO_PATH } from '../grpc/customer-grpc.controller';
-import { CUSTOMER_MIGRATIONS } from '../migrations/1763900000000-customer-projection.migration';
+import { CUSTOMER_MIGRATIONS } from '../migrations';
 
 const JWT = {
   JWT_SECRET: randomBytes(24).toString('hex'),

@@ -16,6 +16,16 @@ export interface ExpectedAlert {
   because: string;
 }
 
+/** A customer a scenario registered, with what it opened: the ids to look for among live traffic. */
+export interface ScenarioCustomer {
+  customerId: string;
+  /** Deposit accounts, loans and cards, in the order opened: the subjects of its alerts. */
+  holdings: string[];
+  /** The story's relationship manager and outlet, who get the customer's alerts. */
+  managerId: string;
+  institutionId: string;
+}
+
 export interface ScenarioDefinition {
   /** Kebab-case name used on the command line. */
   name: string;
@@ -37,6 +47,7 @@ export interface ScenarioRun {
   events: SimEvent[];
   expectedAlerts: ExpectedAlert[];
   customerIds: string[];
+  customers: ScenarioCustomer[];
   startsAt: string;
   endsAt: string;
 }

@@ -10,7 +10,7 @@ import { buildOrganisation, outletsOf, relationshipManagersAt } from '../populat
 import { personName } from '../population/people.util';
 import { PopulationGenerator } from '../population/population.generator';
 import { OTHER_BANKS } from '../population/zhejiang.data';
-import type { ExpectedAlert, ScenarioDefinition, ScenarioRun } from './scenario.types';
+import type { ExpectedAlert, ScenarioCustomer, ScenarioDefinition, ScenarioRun } from './scenario.types';
 
 const SPACING_MS = 10;
 
@@ -25,7 +25,7 @@ export class Story {
   private readonly generator: PopulationGenerator;
   private readonly events: SimEvent[] = [];
   private readonly expected: ExpectedAlert[] = [];
-  private readonly customers: string[] = [];
+  private readonly customers: ScenarioCustomer[] = [];
   private clock: number;
   readonly outlet: Institution;
   readonly manager: Manager;
@@ -116,7 +116,12 @@ export class Story {
     customer.managerId = this.manager.managerId;
     delete customer.income;
     delete customer.payroll;
-    this.customers.push(customer.profile.customerId);
+    this.customers.push({
+      customerId: customer.profile.customerId,
+      holdings: [],
+      managerId: this.manager.managerId,
+      institutionId: this.outlet.institutionId,
+    });
     this.record(this.ops.customerRegistered(customer, this.tick()));
     return customer;
   }
@@ -158,6 +163,7 @@ export class Story {
   ): Loan {
     const loan = this.generator.loan(customer, settlement, terms);
     this.record(this.ops.loanDisbursed(loan, this.tick()));
+    this.hold(loan.customerId, loan.loanId);
     return loan;
   }
 
@@ -169,13 +175,19 @@ export class Story {
     // The payer habit only steers the population stream; a story makes its payments itself.
     const card = this.generator.card(customer, settlement, { ...terms, payer: 'late' });
     this.record(this.ops.cardIssued(card, this.tick()));
+    this.hold(card.customerId, card.cardId);
     return card;
   }
 
   private open(account: DepositAccount): DepositAccount {
     account.managerId = this.manager.managerId;
     this.record(this.ops.accountOpened(account, this.tick()));
+    this.hold(account.customerId, account.accountId);
     return account;
+  }
+
+  private hold(customerId: string, holdingId: string): void {
+    this.customers.find((c) => c.customerId === customerId)?.holdings.push(holdingId);
   }
 
   /** Someone at another bank (a transfer's other side). */
@@ -229,7 +241,8 @@ export class Story {
       correlationId: this.correlationId,
       events: this.events,
       expectedAlerts: this.expected,
-      customerIds: this.customers,
+      customerIds: this.customers.map((c) => c.customerId),
+      customers: this.customers,
       startsAt: toTimestamp(this.start),
       endsAt: this.events[this.events.length - 1].time,
     };

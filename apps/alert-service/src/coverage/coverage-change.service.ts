@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CoverageChangedPayload } from '@crm/contracts';
+import type { CustomerCoverage } from '@crm/security';
+import { AlertRepository } from '../alerts/alert.repository';
+import { RoutedTo, routeAlert } from './alert-routing';
+import { CoverageRepository } from './coverage.repository';
+
+/**
+ * Applies a customer's new coverage. Alerts raised before coverage named a manager wait in the
+ * head's queue; once a manager is named, the open ones move to that manager in the same
+ * transaction. Acknowledged alerts stay with whoever took them.
+ */
+@Injectable()
+export class CoverageChangeService {
+  constructor(
+    private readonly coverage: CoverageRepository,
+    private readonly alerts: AlertRepository,
+  ) {}
+
+  async apply(tx: EntityManager, payload: CoverageChangedPayload): Promise<void> {
+    if (!(await this.coverage.upsertCoverage(tx, payload))) return;
+    const coverage: CustomerCoverage = {
+      primaryInstitutionId: payload.primary?.institutionId ?? null,
+      primaryManagerId: payload.primary?.managerId ?? null,
+      privateBankerId: payload.privateBankerId,
+      secondary: payload.secondary.map((s) => ({ institutionId: s.institutionId, managerId: s.managerId })),
+    };
+    if (!coverage.primaryManagerId) return;
+    for (const alert of await this.alerts.openInHeadQueue(tx, payload.customerId)) {
+      // Routed without a manager, the alert's institution is where the fact happened, or that is its secondary.
+      const eventInstitutionId = alert.secondary_institution_id ?? alert.institution_id;
+      const route = routeAlert(coverage, eventInstitutionId, null);
+      if (route.routedTo === RoutedTo.PrimaryManager) await this.alerts.reroute(tx, alert.id, route);
+    }
+  }
+}
