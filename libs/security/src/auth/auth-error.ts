@@ -7,6 +7,8 @@ export enum AuthErrorCode {
   TokenExpired = 'AUTH_TOKEN_EXPIRED',
   ClaimsInvalid = 'AUTH_CLAIMS_INVALID',
   RoleForbidden = 'AUTH_ROLE_FORBIDDEN',
+  /** The identity provider's key set could not be fetched (503): the token was not judged. */
+  KeysUnavailable = 'AUTH_KEYS_UNAVAILABLE',
 }
 
 export const authenticationFailed = (code: AuthErrorCode, message: string): UnauthorizedException =>
