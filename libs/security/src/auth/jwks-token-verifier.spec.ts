@@ -60,12 +60,14 @@ class JwksServer {
   keys: SigningKey[] = [];
   fetches = 0;
   delayMs = 0;
+  failing = false;
   private server?: Server;
 
   async start(): Promise<string> {
     this.server = createServer((_request, response) => {
       this.fetches += 1;
       setTimeout(() => {
+        if (this.failing) return void response.writeHead(502).end();
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ keys: this.keys.map(jwkOf) }));
       }, this.delayMs).unref();
@@ -94,9 +96,10 @@ describe('tokens verified against the OIDC provider JWKS', () => {
     jwks.keys = [rsa, ec];
     jwks.fetches = 0;
     jwks.delayMs = 0;
+    jwks.failing = false;
   });
 
-  const authentication = (options: { timeoutMs?: number; cooldownMs?: number } = {}) =>
+  const authentication = (options: { timeoutMs?: number; cooldownMs?: number; maxAgeMs?: number } = {}) =>
     new AuthenticationService(new JwksTokenVerifier({ url, issuer: ISSUER, audience: AUDIENCE, ...options }));
 
   const rejection = async (service: AuthenticationService, token: string) => {
@@ -207,6 +210,18 @@ describe('tokens verified against the OIDC provider JWKS', () => {
       code: AuthErrorCode.KeysUnavailable,
     });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('goes on verifying with known keys while the provider is down; an unknown key id is a 503', async () => {
+    const service = authentication({ cooldownMs: 0, maxAgeMs: 0 });
+    await service.authenticateToken(sign(rsa));
+    jwks.failing = true;
+    await expect(service.authenticateToken(sign(rsa))).resolves.toMatchObject({ userId: 'carol' });
+    expect(await rejection(service, sign(newKey('rsa-new', 'RS256')))).toEqual({
+      status: 503,
+      code: AuthErrorCode.KeysUnavailable,
+    });
+    expect(jwks.fetches).toBe(3);
   });
 
   it('guards the routes of an app configured with JWT_JWKS_URL', async () => {
