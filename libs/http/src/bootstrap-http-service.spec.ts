@@ -87,7 +87,11 @@ describe('the Swagger console of a bootstrapped service', () => {
   });
 
   /** Boots GreetingModule with this environment and answers the console's paths. */
-  async function consoleStatuses(env: Record<string, string>, token?: string): Promise<number[]> {
+  async function consoleStatuses(
+    env: Record<string, string>,
+    token?: string,
+    paths = ['docs', 'docs-json'],
+  ): Promise<number[]> {
     const port = await freePort();
     process.env = { ...saved, ...env, PORT: String(port), LOG_LEVEL: 'silent' };
     const app = await bootstrapHttpService(GreetingModule, {
@@ -97,9 +101,7 @@ describe('the Swagger console of a bootstrapped service', () => {
     try {
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       return await Promise.all(
-        ['docs', 'docs-json'].map(
-          async (path) => (await fetch(`http://127.0.0.1:${port}/${path}`, { headers })).status,
-        ),
+        paths.map(async (path) => (await fetch(`http://127.0.0.1:${port}/${path}`, { headers })).status),
       );
     } finally {
       await app.close();
@@ -125,6 +127,10 @@ describe('the Swagger console of a bootstrapped service', () => {
     );
     expect(await consoleStatuses(env)).toEqual([401, 401]);
     expect(await consoleStatuses(env, 'not-a-token')).toEqual([401, 401]);
+    // Express routes case-insensitively and ignores a trailing slash: neither is a way round the check.
+    expect(
+      await consoleStatuses(env, undefined, ['DOCS-JSON', 'docs-json/', 'Docs/', 'docs-yaml?x=1']),
+    ).toEqual([401, 401, 401, 401]);
     expect(await consoleStatuses(env, token)).toEqual([200, 200]);
   });
 });

@@ -58,17 +58,21 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   if (swaggerConsole !== 'off') setUpSwagger(app, options);
 }
 
-const isConsolePath = (path: string): boolean =>
-  path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`) || path.startsWith(`/${DOCS_PATH}-`);
+/** As Express routes it: without the query, and case-insensitive (its default), so `/DOCS-JSON` is the console too. */
+function isConsolePath(url: string): boolean {
+  const path = url.split('?')[0].toLowerCase();
+  return path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`) || path.startsWith(`/${DOCS_PATH}-`);
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * The console's page, assets and OpenAPI document only for a valid bearer token, e.g. one an
  * authenticating proxy in front of the console adds. Failures go on to the problem-details filter.
  */
 function requireTokenForConsole(authentication: AuthenticationService) {
-  const BEARER = /^Bearer\s+(\S+)$/i;
   return (request: IncomingMessage, _response: unknown, next: (error?: unknown) => void): void => {
-    if (!isConsolePath(new URL(request.url ?? '/', 'http://localhost').pathname)) return next();
+    if (!isConsolePath(request.url ?? '/')) return next();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     if (!token)
       return next(authenticationFailed(AuthErrorCode.TokenMissing, 'The console needs an access token'));
