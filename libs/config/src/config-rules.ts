@@ -5,12 +5,12 @@ import { IsBoolean, ValidationArguments, registerDecorator } from 'class-validat
 /** Marks a rule whose message explains why an unset variable is needed (instead of a bare "is missing"). */
 export const EXPLAINS_MISSING = 'explainsMissing';
 
+let rulesDeclared = 0;
+
 /**
  * A check of one variable against the whole config (e.g. "required when KAFKA_SASL_MECHANISM is
  * set"). It runs whether or not the variable is set, so the check must handle `undefined`.
  */
-let rulesDeclared = 0;
-
 export function ConfigRule<C extends object>(
   holds: (value: unknown, config: C) => boolean,
   message: string,
@@ -45,7 +45,7 @@ export function EnvBoolean(): PropertyDecorator {
 }
 
 /** Unset, or the path of a file this process can read. */
-export function isUnsetOrReadableFile(value: unknown): boolean {
+function isUnsetOrReadableFile(value: unknown): boolean {
   if (value === undefined) return true;
   if (typeof value !== 'string') return false;
   try {
