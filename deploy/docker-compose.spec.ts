@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { envKeysOf } from '@crm/config';
+import { ConfigValidationError, envKeysOf, loadConfig } from '@crm/config';
 
 const root = join(__dirname, '..');
 
@@ -65,4 +65,21 @@ describe('docker-compose.yml', () => {
     expect(missing).toEqual([]);
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
   });
+
+  it.each(apps.filter((app) => envKeysOf(configClassOf(app)).includes('PII_ENCRYPTION_KEY')))(
+    "refuses apps/%s with NODE_ENV=production and the file's published dev secrets",
+    (app) => {
+      const env = { ...envOf(compose.services[app]), NODE_ENV: 'production' };
+      let refused: unknown;
+      try {
+        loadConfig(configClassOf(app), env, app);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(ConfigValidationError);
+      expect((refused as ConfigValidationError).problems.map((p) => p.variable)).toEqual(
+        expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'PII_ENCRYPTION_KEY', 'PII_HASH_KEY']),
+      );
+    },
+  );
 });

@@ -1,9 +1,10 @@
 // Creates every topic of the contracts (and its dead-letter topic) on the configured broker.
 import { ALL_TOPICS } from '@crm/contracts';
+import { ServiceConfig, loadConfig } from '@crm/config';
 import { createKafka, ensureTopics } from '@crm/messaging';
 
 async function main(): Promise<void> {
-  const kafka = createKafka(process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', 'ensure-topics');
+  const kafka = createKafka(loadConfig(ServiceConfig, process.env, 'ensure-topics'), 'ensure-topics');
   const created = await ensureTopics(kafka, ALL_TOPICS);
   console.log(
     created.length

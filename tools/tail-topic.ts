@@ -1,6 +1,7 @@
 // Prints a topic's events as they arrive, one line each: `npm run tail-topic -- corebank.transaction [--from-beginning]`.
 import { parseArgs } from 'node:util';
 import { EventHeaders } from '@crm/contracts';
+import { ServiceConfig, loadConfig } from '@crm/config';
 import { createKafka } from '@crm/messaging';
 import { decodeHeaders } from '@crm/testing';
 
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
     options: { 'from-beginning': { type: 'boolean', default: false } },
   });
   if (positionals.length !== 1) throw new Error(USAGE);
-  const kafka = createKafka(process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', 'tail-topic');
+  const kafka = createKafka(loadConfig(ServiceConfig, process.env, 'tail-topic'), 'tail-topic');
   const consumer = kafka.consumer({ groupId: `tail-topic-${process.pid}-${Date.now()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: positionals[0], fromBeginning: values['from-beginning'] });

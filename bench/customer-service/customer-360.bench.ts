@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     const [baselineTarget, adminView, branchView, branchSearch, adminSearch] = targets;
 
     const dataNote =
-      `customer-service (apps/customer-service, NODE_ENV=production, default LOG_LEVEL) on schema \`${SCHEMA}\`, ` +
+      `customer-service (apps/customer-service, NODE_ENV=test, default LOG_LEVEL) on schema \`${SCHEMA}\`, ` +
       `loaded by bench/customer-service/bench-bank.loader.ts: ${formatCounts(bank.counts)}; ` +
       '1 head office, 4 branches, 20 outlets, 8 managers per outlet; 12% of the customers also covered by a second outlet.';
     const baselineNote =

@@ -10,8 +10,11 @@ export const SERVICE_NODE_ARGS: readonly string[] = ['-r', './tools/register.js'
 /** Extra node flags for the apps under test, to profile them: `--cpu-prof --cpu-prof-dir=.local/profiles`. */
 const PROFILING_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-/** Environment every benchmarked app gets, as the container image sets it. */
-export const SERVICE_ENV: Readonly<Record<string, string>> = { NODE_ENV: 'production' };
+/**
+ * Environment every benchmarked app gets. Not `production`: that refuses the published bench secrets
+ * and the HS256 dev issuer the bench signs tokens with; no measured code path reads NODE_ENV.
+ */
+export const SERVICE_ENV: Readonly<Record<string, string>> = { NODE_ENV: 'test' };
 
 export interface NodeAppOptions {
   /** For messages and the report, e.g. `baseline`, `customer-service`. */

@@ -29,7 +29,11 @@ function listScenarios(options: SimulatorOptions): string {
 function sinkFor(options: SimulatorOptions, config: CorebankSimulatorConfig): EventSink {
   if (options.out) return new JsonlFileSink(options.out);
   if (options.dryRun) return new DryRunSink();
-  return new KafkaEventSink({ brokers: options.brokers, topicPrefix: config.KAFKA_TOPIC_PREFIX });
+  return new KafkaEventSink({
+    brokers: options.brokers,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    security: config,
+  });
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync } from 'class-validator';
+import { ValidationError, getMetadataStorage, validateSync } from 'class-validator';
 import { ConfigValidationError } from './config.error';
+import { EXPLAINS_MISSING } from './config-rules';
 
 export type ConfigClass<T> = new () => T;
 
@@ -22,16 +23,20 @@ export function loadConfig<T extends object>(
   if (errors.length > 0) {
     throw new ConfigValidationError(
       service,
-      errors.map((e) => ({
-        variable: e.property,
-        problems:
-          e.value === undefined
-            ? ['is missing']
-            : Object.values(e.constraints ?? {}).map((m) => m.replace(e.property, 'value')),
-      })),
+      errors.map((e) => ({ variable: e.property, problems: problemsOf(e) })),
     );
   }
   return config;
+}
+
+/** What is wrong with one variable; an unset one "is missing" unless a rule says why it is needed. */
+function problemsOf(error: ValidationError): string[] {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (error.value !== undefined) return constraints.map(([, m]) => m.replace(error.property, 'value'));
+  const explained = constraints
+    .filter(([name]) => (error.contexts?.[name] as Record<string, unknown> | undefined)?.[EXPLAINS_MISSING])
+    .map(([, m]) => m);
+  return explained.length > 0 ? explained : ['is missing'];
 }
 
 /** Every variable a configuration class declares (used to check deployment files cover them). */

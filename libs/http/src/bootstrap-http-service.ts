@@ -1,7 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { HttpServiceConfig } from '@crm/config';
+import { HttpServiceConfig, swaggerConsoleOf } from '@crm/config';
 import { PinoLogger, createLogger } from '@crm/observability';
 import { API_PREFIX, DOCS_PATH, configureHttpApp } from './http-app';
 
@@ -24,12 +24,17 @@ export async function bootstrapHttpService(
     bodyParser: false,
     logger,
   });
-  configureHttpApp(app, { ...options, logger });
+  const swaggerConsole = swaggerConsoleOf(options.config);
+  configureHttpApp(app, { ...options, logger, swaggerConsole });
   await app.listen(options.config.PORT);
   const base = `http://localhost:${options.config.PORT}`;
+  const consoleLine =
+    swaggerConsole === 'off'
+      ? 'console off (SWAGGER_CONSOLE)'
+      : `console ${base}/${DOCS_PATH} (${swaggerConsole}), OpenAPI ${base}/${DOCS_PATH}-json`;
   logger.log(
-    `${options.serviceName} listening: API ${base}/${API_PREFIX}, console ${base}/${DOCS_PATH}, ` +
-      `OpenAPI ${base}/${DOCS_PATH}-json, health ${base}/health/ready, metrics ${base}/metrics`,
+    `${options.serviceName} listening: API ${base}/${API_PREFIX}, ${consoleLine}, ` +
+      `health ${base}/health/ready, metrics ${base}/metrics`,
     'Bootstrap',
   );
   return app;

@@ -2,7 +2,9 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { TestingModule } from '@nestjs/testing';
+import type { IncomingMessage } from 'node:http';
 import { DestinationStream } from 'pino';
+import type { SwaggerConsoleMode } from '@crm/config';
 import {
   LogLevel,
   PinoLogger,
@@ -10,6 +12,7 @@ import {
   httpObservabilityMiddleware,
   metricsForProcess,
 } from '@crm/observability';
+import { AuthErrorCode, AuthenticationService, authenticationFailed } from '@crm/security';
 import { bodyParserErrorMiddleware } from './body-parser-error.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { createValidationPipe } from './request-validation';
@@ -25,6 +28,8 @@ export interface HttpAppOptions {
   /** OpenAPI document version; default 1.0.0. */
   apiVersion?: string;
   description?: string;
+  /** Who may open `/docs` and the OpenAPI document; default public (see swaggerConsoleOf for a service's). */
+  swaggerConsole?: SwaggerConsoleMode;
 }
 
 /**
@@ -48,7 +53,31 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
     ],
   });
   app.enableShutdownHooks();
-  setUpSwagger(app, options);
+  const swaggerConsole = options.swaggerConsole ?? 'public';
+  if (swaggerConsole === 'authenticated') app.use(requireTokenForConsole(app.get(AuthenticationService)));
+  if (swaggerConsole !== 'off') setUpSwagger(app, options);
+}
+
+/** As Express routes it: without the query, and case-insensitive (its default), so `/DOCS-JSON` is the console too. */
+function isConsolePath(url: string): boolean {
+  const path = url.split('?')[0].toLowerCase();
+  return path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`) || path.startsWith(`/${DOCS_PATH}-`);
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * The console's page, assets and OpenAPI document only for a valid bearer token, e.g. one an
+ * authenticating proxy in front of the console adds. Failures go on to the problem-details filter.
+ */
+function requireTokenForConsole(authentication: AuthenticationService) {
+  return (request: IncomingMessage, _response: unknown, next: (error?: unknown) => void): void => {
+    if (!isConsolePath(request.url ?? '/')) return next();
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (!token)
+      return next(authenticationFailed(AuthErrorCode.TokenMissing, 'The console needs an access token'));
+    authentication.authenticateToken(token).then(() => next(), next);
+  };
 }
 
 function setUpSwagger(app: INestApplication, options: HttpAppOptions): void {

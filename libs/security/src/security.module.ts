@@ -1,16 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import { HttpServiceConfig } from '@crm/config';
 import { AuthenticationService } from './auth/authentication.service';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RolesGuard } from './auth/roles.guard';
+import { TokenVerifier, createTokenVerifier } from './auth/token-verifier';
 import { FieldCipher } from './crypto/field-cipher';
 
 @Module({})
 export class SecurityModule {
   /**
-   * Authentication on every route (JwtAuthGuard, then RolesGuard), token verification and the PII
+   * Authentication on every route (JwtAuthGuard, then RolesGuard), token verification (the OIDC
+   * provider's JWKS, or the dev issuer's HS256 secret: see createTokenVerifier) and the PII
    * cipher, configured from the `HttpServiceConfig` instance. An app gets that for free with
    * `ConfigModule.forRoot(MyServiceConfig)` where `MyServiceConfig extends HttpServiceConfig`:
    * ConfigModule provides the instance under each base class it extends.
@@ -19,21 +20,8 @@ export class SecurityModule {
     return {
       module: SecurityModule,
       global: true,
-      imports: [
-        JwtModule.registerAsync({
-          inject: [HttpServiceConfig],
-          useFactory: (config: HttpServiceConfig) => ({
-            secret: config.JWT_SECRET,
-            signOptions: { algorithm: 'HS256', issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
-            verifyOptions: {
-              algorithms: ['HS256'],
-              issuer: config.JWT_ISSUER,
-              audience: config.JWT_AUDIENCE,
-            },
-          }),
-        }),
-      ],
       providers: [
+        { provide: TokenVerifier, inject: [HttpServiceConfig], useFactory: createTokenVerifier },
         AuthenticationService,
         JwtAuthGuard,
         RolesGuard,

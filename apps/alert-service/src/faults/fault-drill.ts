@@ -171,7 +171,8 @@ export class DrillInstance {
       env: {
         ...process.env,
         ...alertServiceEnv(this),
-        NODE_ENV: 'production',
+        // Not production: that refuses the published test secrets.
+        NODE_ENV: 'test',
         PORT: String(port),
         LOG_LEVEL: 'warn',
       },

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { eventDefinitionOf, type EventEnvelope } from '@crm/contracts';
-import { EventPublisher, createKafka, ensureTopics } from '@crm/messaging';
+import { EventPublisher, KafkaSecuritySettings, createKafka, ensureTopics } from '@crm/messaging';
 import type { EventSink } from './event-sink';
 
 export interface KafkaEventSinkOptions {
@@ -8,6 +8,8 @@ export interface KafkaEventSinkOptions {
   clientId?: string;
   /** Prepended to every topic name: lets a test publish to topics of its own. */
   topicPrefix?: string;
+  /** TLS and SASL to the brokers (the simulator's validated config); none for the local stack. */
+  security?: KafkaSecuritySettings;
 }
 
 /** The catalog topic of an event's type, prefixed when a test publishes to topics of its own. */
@@ -29,7 +31,10 @@ export class KafkaEventSink implements EventSink {
   private readonly topicPrefix: string;
 
   constructor(options: KafkaEventSinkOptions) {
-    this.kafka = createKafka(options.brokers.join(','), options.clientId ?? 'corebank-simulator');
+    this.kafka = createKafka(
+      { ...options.security, KAFKA_BROKERS: options.brokers.join(',') },
+      options.clientId ?? 'corebank-simulator',
+    );
     this.publisher = new EventPublisher(this.kafka);
     this.topicPrefix = options.topicPrefix ?? '';
     this.description = `Kafka at ${options.brokers.join(',')}`;

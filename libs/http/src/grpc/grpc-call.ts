@@ -3,10 +3,13 @@ import {
   HttpException,
   INestApplication,
   Logger,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { MicroserviceOptions, RpcException, Transport } from '@nestjs/microservices';
-import { Metadata, status } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { Metadata, ServerCredentials, status } from '@grpc/grpc-js';
+import { GrpcServiceConfig } from '@crm/config';
 import { AuthenticatedUser, AuthenticationService, Role, hasRole } from '@crm/security';
 import { DomainErrorKind, DomainException } from '../domain.exception';
 import { RequestValidationException } from '../request-validation';
@@ -39,6 +42,9 @@ export function toRpcException(error: unknown): RpcException {
     return new RpcException({ code: status.UNAUTHENTICATED, message: messageOf(error) });
   if (error instanceof ForbiddenException)
     return new RpcException({ code: status.PERMISSION_DENIED, message: messageOf(error) });
+  // e.g. the identity provider's keys cannot be fetched: the caller may retry.
+  if (error instanceof ServiceUnavailableException)
+    return new RpcException({ code: status.UNAVAILABLE, message: messageOf(error) });
   if (error instanceof HttpException && error.getStatus() < 500)
     return new RpcException({ code: status.INVALID_ARGUMENT, message: messageOf(error) });
   return new RpcException({ code: status.INTERNAL, message: 'An unexpected error occurred' });
@@ -96,7 +102,29 @@ export interface GrpcServerOptions {
   host?: string;
 }
 
-/** Serves a gRPC contract (libs/contracts/proto) beside HTTP and the Kafka consumer. */
+type GrpcTlsSettings = Pick<
+  GrpcServiceConfig,
+  'GRPC_TLS_CERT_FILE' | 'GRPC_TLS_KEY_FILE' | 'GRPC_TLS_CLIENT_CA_FILE'
+>;
+
+/**
+ * TLS from the PEM files of the config (mutual TLS when a client CA is set); plaintext when no
+ * certificate is set, which GrpcServiceConfig refuses in production unless GRPC_ALLOW_PLAINTEXT.
+ */
+export function grpcServerCredentials(settings: GrpcTlsSettings): ServerCredentials {
+  const { GRPC_TLS_CERT_FILE: cert, GRPC_TLS_KEY_FILE: key, GRPC_TLS_CLIENT_CA_FILE: clientCa } = settings;
+  if (!cert || !key) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(
+    clientCa ? readFileSync(clientCa) : null,
+    [{ cert_chain: readFileSync(cert), private_key: readFileSync(key) }],
+    clientCa !== undefined,
+  );
+}
+
+/**
+ * Serves a gRPC contract (libs/contracts/proto) beside HTTP and the Kafka consumer, over TLS as
+ * the app's GrpcServiceConfig says.
+ */
 export function connectGrpcServer(app: INestApplication, options: GrpcServerOptions): void {
   app.connectMicroservice<MicroserviceOptions>(
     {
@@ -105,6 +133,7 @@ export function connectGrpcServer(app: INestApplication, options: GrpcServerOpti
         package: options.package,
         protoPath: options.protoPath,
         url: `${options.host ?? '0.0.0.0'}:${options.port}`,
+        credentials: grpcServerCredentials(app.get(GrpcServiceConfig)),
         loader: { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true },
       },
     },

@@ -69,7 +69,7 @@ export class MessagingModule {
         {
           provide: Kafka,
           inject: [ServiceConfig],
-          useFactory: (config: ServiceConfig) => createKafka(config.KAFKA_BROKERS, options.service),
+          useFactory: (config: ServiceConfig) => createKafka(config, options.service),
         },
         { provide: EventPublisher, inject: [Kafka], useFactory: (kafka: Kafka) => new EventPublisher(kafka) },
         {

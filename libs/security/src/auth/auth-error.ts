@@ -9,6 +9,8 @@ export enum AuthErrorCode {
   RoleForbidden = 'AUTH_ROLE_FORBIDDEN',
   /** The caller's roles grant no data scope, or the data asked for lies outside it. */
   OutsideDataScope = 'OUTSIDE_DATA_SCOPE',
+  /** The identity provider's key set could not be fetched (503): the token was not judged. */
+  KeysUnavailable = 'AUTH_KEYS_UNAVAILABLE',
 }
 
 export const authenticationFailed = (code: AuthErrorCode, message: string): UnauthorizedException =>

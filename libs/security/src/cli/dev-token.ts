@@ -16,7 +16,8 @@ export const DEV_TOKEN_USAGE = `Usage: npm run token -- --role <role> --institut
   --ttl          lifetime, default 8h
 
 Signs an HS256 token for the local dev issuer with JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE from the
-environment or from .local/dev.env (written by npm run up). Prints only the token.`;
+environment or from .local/dev.env (written by npm run up). Prints only the token. Services that
+verify against JWT_JWKS_URL (the OIDC provider) do not accept these tokens.`;
 
 export class UsageError extends Error {
   override name = 'UsageError';

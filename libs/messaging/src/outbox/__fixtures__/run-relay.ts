@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   const relay = new OutboxRelay(
     dataSource,
-    new EventPublisher(createKafka(process.env.KAFKA_BROKERS!, 'relay-fixture')),
+    new EventPublisher(createKafka({ KAFKA_BROKERS: process.env.KAFKA_BROKERS! }, 'relay-fixture')),
     {
       pollIntervalMs: 100,
     },
