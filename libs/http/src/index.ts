@@ -3,6 +3,7 @@ export * from './body-parser-error.middleware';
 export * from './bootstrap-http-service';
 export * from './domain.exception';
 export * from './http-app';
+export * from './keyset-cursor';
 export * from './problem-details';
 export * from './problem-details.filter';
 export * from './request-validation';

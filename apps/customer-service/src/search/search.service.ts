@@ -4,15 +4,16 @@ import QueryStream from 'pg-query-stream';
 import { Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor } from '@crm/http';
 import { Money, formatAmount, schemaOf } from '@crm/persistence';
 import { AuthenticatedUser, DataScope, FieldCipher, maskIdNumber, maskPhone } from '@crm/security';
 import { ageOn, todayInChina } from '../customers/customer-360.presenter';
 import { DataScopeService } from '../scope/data-scope.service';
-import { InvalidCursorError, decodeCursor, encodeCursor } from './keyset-cursor';
 import { CustomerSearchFilterDto } from './search-filter.dto';
 import { SearchRow, buildSearchQuery } from './search-query.builder';
 import { CustomerSearchItemDto, CustomerSearchPageDto } from './search-result.dto';
+
+const SEARCH_CURSOR = new KeysetCursor('customer-search', ['key'] as const);
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -60,7 +61,7 @@ export class SearchService {
     pageSize = DEFAULT_PAGE_SIZE,
     cursor?: string,
   ): Promise<CustomerSearchPageDto> {
-    const after = cursor === undefined ? undefined : this.decode(cursor);
+    const after = cursor === undefined ? undefined : SEARCH_CURSOR.decode(cursor)[0];
     const scope = await this.scopes.scopeOf(user);
     const statement = this.statement(filter, scope, { limit: pageSize, afterCustomerId: after });
     const rows = (await this.dataSource.query(statement.text, statement.values)) as SearchRow[];
@@ -68,7 +69,7 @@ export class SearchService {
     const today = todayInChina();
     return {
       items: page.map((row) => this.item(row, today)),
-      nextCursor: rows.length > pageSize ? encodeCursor({ customerId: page[page.length - 1].id }) : null,
+      nextCursor: rows.length > pageSize ? SEARCH_CURSOR.encode([page[page.length - 1].id]) : null,
     };
   }
 
@@ -127,15 +128,6 @@ export class SearchService {
       (value, kind) => this.cipher.blindIndex(value, kind),
       page,
     );
-  }
-
-  private decode(cursor: string): string {
-    try {
-      return decodeCursor(cursor).customerId;
-    } catch (error) {
-      if (!(error instanceof InvalidCursorError)) throw error;
-      throw new RequestValidationException([{ field: 'cursor', message: error.message }]);
-    }
   }
 
   private item(row: SearchRow, today: string): CustomerSearchItemDto {
