@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { MessagingModule } from '@crm/messaging';
@@ -7,7 +6,6 @@ import { HealthModule, MetricsModule, kafkaCheck, postgresCheck } from '@crm/obs
 import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, SecurityModule } from '@crm/security';
 import { AssignmentServiceConfig } from './app.config';
-import { RejectNulCharactersPipe } from './common/reject-nul.pipe';
 import { AssignmentTopicProvisioner } from './coverage/assignment-topic.provisioner';
 import { CoverageQueryService } from './coverage/coverage-query.service';
 import { CoverageController } from './coverage/coverage.controller';
@@ -75,7 +73,6 @@ export class AppModule {
         AssignmentGrpcController,
       ],
       providers: [
-        { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
         AssignmentTopicProvisioner,
         OrganisationRepository,
         OrganisationService,

@@ -11,4 +11,5 @@ export * from './field.decorators';
 export * from './identity';
 export * from './money';
 export * from './topics';
+export * from './input-shape';
 export * from './validate-payload';

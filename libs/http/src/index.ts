@@ -6,6 +6,7 @@ export * from './http-app';
 export * from './keyset-cursor';
 export * from './problem-details';
 export * from './problem-details.filter';
+export * from './request-input.guard';
 export * from './request-validation';
 export * from './grpc/grpc-call';
 export * from './run-service';

@@ -9,6 +9,7 @@ import { MicroserviceOptions, RpcException, Transport } from '@nestjs/microservi
 import { Metadata, status } from '@grpc/grpc-js';
 import { AuthenticatedUser, AuthenticationService, Role, hasRole } from '@crm/security';
 import { DomainErrorKind, DomainException } from '../domain.exception';
+import { rejectHostileInput } from '../request-input.guard';
 import { RequestValidationException } from '../request-validation';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -63,7 +64,12 @@ export class GrpcCallRunner {
     private readonly roles: readonly Role[],
   ) {}
 
-  async run<T>(metadata: Metadata, handle: (user: AuthenticatedUser) => Promise<T>): Promise<T> {
+  /** `request` is checked as HTTP input is (nesting depth, NUL characters) before `handle` sees it. */
+  async run<T>(
+    request: object,
+    metadata: Metadata,
+    handle: (user: AuthenticatedUser) => Promise<T>,
+  ): Promise<T> {
     try {
       const [header] = metadata.get('authorization');
       const token = BEARER.exec(typeof header === 'string' ? header : '')?.[1];
@@ -78,6 +84,7 @@ export class GrpcCallRunner {
           code: status.PERMISSION_DENIED,
           message: `This operation needs one of the roles: ${this.roles.join(', ')}`,
         });
+      rejectHostileInput(request);
       return await handle(user);
     } catch (error) {
       const rpc = toRpcException(error);

@@ -1,0 +1,42 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import { JwtService } from '@nestjs/jwt';
+import { RpcException } from '@nestjs/microservices';
+import { HttpServiceConfig } from '@crm/config';
+import { AuthenticationService, Role, signDevToken } from '@crm/security';
+import { GrpcCallRunner } from './grpc-call';
+
+const JWT = {
+  JWT_SECRET: 'grpc-call-spec-secret-0123456789abcdef',
+  JWT_ISSUER: 'bank-crm-dev',
+  JWT_AUDIENCE: 'bank-crm',
+};
+
+describe('GrpcCallRunner', () => {
+  const runner = new GrpcCallRunner(
+    new AuthenticationService(new JwtService(), JWT as unknown as HttpServiceConfig),
+    [Role.HeadOfficeAdmin],
+  );
+  const metadata = new Metadata();
+  metadata.set(
+    'authorization',
+    `Bearer ${signDevToken({ sub: 'admin', roles: [Role.HeadOfficeAdmin], inst: 'HO' }, JWT)}`,
+  );
+
+  const codeOf = async (request: object): Promise<number | undefined> => {
+    try {
+      await runner.run(request, metadata, async () => 'handled');
+      return status.OK;
+    } catch (error) {
+      return ((error as RpcException).getError() as { code?: number }).code;
+    }
+  };
+
+  it('answers INVALID_ARGUMENT, not INTERNAL, for a NUL character or a hostile depth, before the handler runs', async () => {
+    let deep: object = { leaf: 'x' };
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    expect(await codeOf({ customerId: 'C1\u0000' })).toBe(status.INVALID_ARGUMENT);
+    expect(await codeOf({ ids: ['C1', '\u0000'] })).toBe(status.INVALID_ARGUMENT);
+    expect(await codeOf(deep)).toBe(status.INVALID_ARGUMENT);
+    expect(await codeOf({ customerId: 'C1' })).toBe(status.OK);
+  });
+});
