@@ -283,7 +283,7 @@ describe('an HTTP service configured by the http lib', () => {
       expect(query.body.errors).toEqual([{ field: 'q', message: 'q must not contain NUL characters' }]);
       const path = await api().get('/api/v1/probe/customers/C%001').set('Authorization', `Bearer ${token}`);
       expectProblem(path, 400);
-      expect(path.body.errors[0].field).toBe('path');
+      expect(path.body.errors).toEqual([{ field: 'id', message: 'id must not contain NUL characters' }]);
     });
 
     it('reads a null optional field as absent and names a null required one', async () => {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import { IS_OPTIONAL, ValidationTypes, getMetadataStorage } from 'class-validator';
+import { inspectInputShape } from '@crm/contracts';
 import { FieldError } from './problem-details';
 
 export const VALIDATION_FAILED = 'VALIDATION_FAILED';
@@ -66,6 +67,14 @@ export function dropNullOptionals(value: unknown): void {
 /** The validation pipe of every service: a null optional field is read as absent (see dropNullOptionals). */
 export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // The input guard checked body and query before the route was known; a path parameter is named here.
+    if (metadata.type === 'param') {
+      const fields = inspectInputShape(value, metadata.data ?? '').nulPaths;
+      if (fields.length > 0)
+        throw new RequestValidationException(
+          fields.map((field) => ({ field, message: `${field} must not contain NUL characters` })),
+        );
+    }
     const result: unknown = await super.transform(value, metadata);
     dropNullOptionals(result);
     return result;
