@@ -33,6 +33,7 @@ const common = {
     '<rootDir>/bench',
     '<rootDir>/deploy',
     '<rootDir>/docs',
+    '<rootDir>/fuzz',
     '<rootDir>/tools',
   ],
 } satisfies Config;

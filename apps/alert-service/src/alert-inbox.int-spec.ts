@@ -12,6 +12,7 @@ import {
 import { EventPublisher, ensureTopics } from '@crm/messaging';
 import { Role, signDevToken, type AccessTokenClaims } from '@crm/security';
 import { prefilledQueryParameters } from '@crm/testing';
+import { alertChannelOf } from './alerts/alert-raiser.service';
 import { AlertServiceHarness, TEST_SECRETS } from './testing/alert-service.harness';
 
 /** The inbox, parameters and live stream over HTTP, with routing from the coverage projection. */
@@ -358,6 +359,46 @@ describe('alert inbox API on the real stack', () => {
     };
     expect(data).toMatchObject({ customerId: C1, amount: { amount: '800000.00' } });
   }, 45_000);
+
+  it('ends a stream whose alert cannot be read, quietly, and goes on serving', async () => {
+    const { port } = server.address() as AddressInfo;
+    let request_: ReturnType<typeof httpRequest> | undefined;
+    let text = '';
+    const ended = new Promise<number>((resolve, reject) => {
+      request_ = httpRequest(
+        {
+          port,
+          agent: false,
+          path: '/api/v1/alerts/stream',
+          headers: { Authorization: manager2, Accept: 'text/event-stream' },
+        },
+        (res) => {
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      request_.on('error', reject);
+      request_.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the stream subscribe first
+    // An id that is no uuid makes the stream's read of it fail in the database.
+    await harness.query(`SELECT pg_notify($1, 'not-a-uuid')`, [alertChannelOf(harness.schema)]);
+    let timer: NodeJS.Timeout | undefined;
+    const status = await Promise.race([
+      ended,
+      new Promise<number>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the stream did not end in 10 s')), 10_000);
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      request_?.destroy();
+    });
+    expect(status).toBe(200);
+    // Ended quietly: no error event carrying the database's message to the client.
+    expect(text).not.toContain('event: error');
+    await request(server).get('/health/live').expect(200);
+    await request(server).get('/api/v1/alerts/counts').set('Authorization', manager2).expect(200);
+  }, 30_000);
 
   it('exposes alerts raised per kind, events per type, handler latency and consumer lag on /metrics', async () => {
     const text = (await request(server).get('/metrics').expect(200)).text;

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { Topics } from '@crm/contracts';
@@ -8,7 +7,6 @@ import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { AssignmentServiceConfig } from './app.config';
-import { RejectNulCharactersPipe } from './common/reject-nul.pipe';
 import { CoverageQueryService } from './coverage/coverage-query.service';
 import { CoverageController } from './coverage/coverage.controller';
 import { CoverageRepository } from './coverage/coverage.repository';
@@ -76,7 +74,6 @@ export class AppModule {
         AssignmentGrpcController,
       ],
       providers: [
-        { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
         OrganisationRepository,
         OrganisationService,
         HoldingsRepository,

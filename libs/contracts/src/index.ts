@@ -11,5 +11,6 @@ export * from './field.decorators';
 export * from './identity';
 export * from './money';
 export * from './topics';
+export * from './input-shape';
 export * from './validate-payload';
 export * from './iso-4217';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { eventDefinitionOf } from './catalog';
+import { MAX_INPUT_DEPTH, inspectInputShape } from './input-shape';
 
 /** One thing wrong with a payload; `path` is dotted (`amount.currency`, `schedule.0.dueDate`). */
 export interface PayloadProblem {
@@ -26,6 +27,17 @@ export function validatePayload<T extends object>(cls: new () => T, data: unknow
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, problems: [{ path: '', messages: ['payload must be a JSON object'] }] };
   }
+  const shape = inspectInputShape(data);
+  if (shape.tooDeep)
+    return {
+      ok: false,
+      problems: [{ path: '', messages: [`payload nests deeper than ${MAX_INPUT_DEPTH} levels`] }],
+    };
+  if (shape.nulPaths.length > 0)
+    return {
+      ok: false,
+      problems: shape.nulPaths.map((path) => ({ path, messages: ['must not contain NUL characters'] })),
+    };
   const payload = plainToInstance(cls, data);
   const problems = flatten(validateSync(payload, { forbidUnknownValues: true }));
   return problems.length === 0 ? { ok: true, payload } : { ok: false, problems };

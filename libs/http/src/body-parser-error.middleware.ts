@@ -1,16 +1,21 @@
 import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
 
-/** The shape of errors raised by body-parser (http-errors with a `type`). */
+/**
+ * The shape of errors raised by body-parser: http-errors with a `type`, except a body that does not
+ * decompress as its Content-Encoding says, which comes as the zlib error with a 4xx `status` added.
+ */
 interface BodyParserError {
-  type: string;
+  type?: string;
   status: number;
+  code?: string;
 }
 
 const isBodyParserError = (error: unknown): error is BodyParserError =>
   typeof error === 'object' &&
   error !== null &&
-  typeof (error as BodyParserError).type === 'string' &&
-  typeof (error as BodyParserError).status === 'number';
+  !(error instanceof HttpException) &&
+  typeof (error as BodyParserError).status === 'number' &&
+  (typeof (error as BodyParserError).type === 'string' || (error as BodyParserError).status < 500);
 
 export const MALFORMED_BODY = 'MALFORMED_BODY';
 
@@ -29,6 +34,11 @@ export function bodyParserErrorMiddleware(
 }
 
 function toHttpException(error: BodyParserError): HttpException {
+  if (error.type === undefined && error.code?.startsWith('Z_'))
+    return new BadRequestException({
+      code: MALFORMED_BODY,
+      message: 'The request body does not decode as its Content-Encoding says',
+    });
   switch (error.type) {
     case 'entity.parse.failed':
       return new BadRequestException({ code: MALFORMED_BODY, message: 'The request body is not valid JSON' });

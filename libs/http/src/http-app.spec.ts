@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Writable } from 'node:stream';
 import {
   Body,
@@ -253,6 +254,74 @@ describe('an HTTP service configured by the http lib', () => {
       const response = await api().get('/api/v1/probe/items/abc').set('Authorization', `Bearer ${token}`);
       expectProblem(response, 400);
       expect(response.body.detail).toMatch(/numeric string is expected/);
+    });
+  });
+
+  describe('hostile input', () => {
+    const valid = { segment: 'mass', filters: { age: { min: 18, max: 60 } } };
+    const post = () => api().post('/api/v1/probe/search').set('Authorization', `Bearer ${token}`);
+    // Built as text: JSON.stringify itself overflows the stack at such depths.
+    const nested = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+    it('answers 413 for a body nested past the limit, before validation can overflow the stack', async () => {
+      const response = await post()
+        .set('Content-Type', 'application/json')
+        .send(`{"segment":"mass","filters":{"age":{"min":18,"max":60}},"deep":${nested(5_000)}}`);
+      expectProblem(response, 413);
+      expect(response.body.code).toBe('BODY_TOO_DEEP');
+    });
+
+    it('answers 400 naming each field (body, query, path) that holds a NUL character', async () => {
+      const body = await post().send({ ...valid, segment: 'ma\u0000ss', items: [{ productCode: '\u0000' }] });
+      expectProblem(body, 400);
+      expect(body.body.errors.map((e: { field: string }) => e.field)).toEqual([
+        'segment',
+        'items[0].productCode',
+      ]);
+      const query = await api().get('/api/v1/probe/logged?q=a%00b').set('Authorization', `Bearer ${token}`);
+      expectProblem(query, 400);
+      expect(query.body.errors).toEqual([{ field: 'q', message: 'q must not contain NUL characters' }]);
+      const path = await api().get('/api/v1/probe/customers/C%001').set('Authorization', `Bearer ${token}`);
+      expectProblem(path, 400);
+      expect(path.body.errors).toEqual([{ field: 'id', message: 'id must not contain NUL characters' }]);
+    });
+
+    it('reads a null optional field as absent and names a null required one', async () => {
+      await post()
+        .send({ ...valid, items: null })
+        .expect(201, valid);
+      const response = await post().send({ segment: 'mass', filters: null });
+      expectProblem(response, 400);
+      expect(response.body.errors.map((e: { field: string }) => e.field)).toContain('filters');
+    });
+
+    it('decodes a gzip body, and answers 400 for one that is not what its Content-Encoding says', async () => {
+      await post()
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        // superagent would serialise a Buffer as JSON under this content type.
+        .serialize((body: Buffer) => body as unknown as string)
+        .send(gzipSync(JSON.stringify(valid)))
+        .expect(201, valid);
+      for (const encoding of ['gzip', 'deflate']) {
+        const response = await post()
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', encoding)
+          .send(JSON.stringify(valid));
+        expectProblem(response, 400);
+        expect(response.body.code).toBe('MALFORMED_BODY');
+      }
+    });
+
+    it('answers 415 for an unknown Content-Encoding and for a body that is not JSON', async () => {
+      const encoding = await post()
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'x-snappy')
+        .send(JSON.stringify(valid));
+      expectProblem(encoding, 415);
+      const xml = await post().set('Content-Type', 'application/xml').send('<search/>');
+      expectProblem(xml, 415);
+      expect(xml.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
   });
 

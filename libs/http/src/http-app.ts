@@ -15,6 +15,7 @@ import {
 import { AuthErrorCode, AuthenticationService, authenticationFailed } from '@crm/security';
 import { bodyParserErrorMiddleware } from './body-parser-error.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { requestInputGuard } from './request-input.guard';
 import { createValidationPipe } from './request-validation';
 
 export const API_PREFIX = 'api/v1';
@@ -34,7 +35,8 @@ export interface HttpAppOptions {
 
 /**
  * Everything a service's HTTP side shares, in the order it must happen before `init()`:
- * request context and logging first, JSON body parsing with safe errors, problem details,
+ * request context and logging first, JSON body parsing with safe errors, the input guard (JSON
+ * only, nesting depth, NUL characters), problem details,
  * validation, the `/api/v1` prefix (ops routes outside it), shutdown hooks and `/docs`.
  * The app must be created with `bodyParser: false`, so parsing runs inside the request context.
  */
@@ -43,6 +45,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.use(httpObservabilityMiddleware({ logger: options.logger.pino, metrics: metricsForProcess() }));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
+  app.use(requestInputGuard);
   app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, {

@@ -1,4 +1,6 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { IS_OPTIONAL, ValidationTypes, getMetadataStorage } from 'class-validator';
+import { inspectInputShape } from '@crm/contracts';
 import { FieldError } from './problem-details';
 
 export const VALIDATION_FAILED = 'VALIDATION_FAILED';
@@ -28,9 +30,60 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+type DtoClass = abstract new (...args: never[]) => unknown;
+
+function optionalPropertiesOf(type: DtoClass): Set<string> {
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(type, '', true, false)
+      .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION && m.name === IS_OPTIONAL)
+      .map((m) => m.propertyName),
+  );
+}
+
+/**
+ * `@IsOptional()` lets `null` through unvalidated, and services read an optional field as
+ * "absent or valid": so a `null` for an optional field is made absent, in nested DTOs too. Fields
+ * where null means something (`parentId: null`) use `@ValidateIf`, not `@IsOptional`, and keep it.
+ */
+export function dropNullOptionals(value: unknown): void {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current !== 'object' || current === null) continue;
+    if (Array.isArray(current)) {
+      stack.push(...current);
+      continue;
+    }
+    const optional =
+      current.constructor === Object ? undefined : optionalPropertiesOf(current.constructor as DtoClass);
+    for (const [key, child] of Object.entries(current)) {
+      if (child === null && optional?.has(key)) delete (current as Record<string, unknown>)[key];
+      else stack.push(child);
+    }
+  }
+}
+
+/** The validation pipe of every service: a null optional field is read as absent (see dropNullOptionals). */
+export class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // The input guard checked body and query before the route was known; a path parameter is named here.
+    if (metadata.type === 'param') {
+      const fields = inspectInputShape(value, metadata.data ?? '').nulPaths;
+      if (fields.length > 0)
+        throw new RequestValidationException(
+          fields.map((field) => ({ field, message: `${field} must not contain NUL characters` })),
+        );
+    }
+    const result: unknown = await super.transform(value, metadata);
+    dropNullOptionals(result);
+    return result;
+  }
+}
+
 /** Unknown fields are errors rather than silently dropped, so a misspelt filter cannot widen a query unnoticed. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

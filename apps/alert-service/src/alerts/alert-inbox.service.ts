@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor, RequestValidationException } from '@crm/http';
 import { AuditLogWriter, AuthenticatedUser, DataScope, DataScopeResolver } from '@crm/security';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
 import { AlertCountDto, AlertDto, AlertPageDto, AlertQueryDto } from './alert.dto';
@@ -8,19 +8,8 @@ import { AlertRepository, AlertStatus, type AlertRow } from './alert.repository'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Keyset cursor: the last row's (raised_at, id), opaque to callers. */
-export const encodeCursor = (raisedAt: string, id: string): string =>
-  Buffer.from(`${raisedAt}|${id}`).toString('base64url');
-
-export function decodeCursor(cursor: string): { raisedAt: string; id: string } {
-  const [raisedAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || !id || !UUID.test(id) || Number.isNaN(Date.parse(raisedAt ?? ''))) {
-    throw new RequestValidationException([
-      { field: 'cursor', message: 'cursor must be a cursor returned by a previous page' },
-    ]);
-  }
-  return { raisedAt, id };
-}
+/** The last row's (raised_at, id). */
+const ALERT_CURSOR = new KeysetCursor('alerts', ['timestamp', 'uuid'] as const);
 
 /** A manager's inbox (their alerts), a head's (their subtree's), head office's (all): scope in every query. */
 @Injectable()
@@ -37,7 +26,8 @@ export class AlertInboxService {
   }
 
   async list(user: AuthenticatedUser, query: AlertQueryDto): Promise<AlertPageDto> {
-    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const [raisedAt, id] = query.cursor ? ALERT_CURSOR.decode(query.cursor) : [];
+    const after = raisedAt && id ? { raisedAt, id } : undefined;
     if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) {
       throw new RequestValidationException([{ field: 'to', message: 'to must be after from' }]);
     }
@@ -47,7 +37,8 @@ export class AlertInboxService {
     const last = page[page.length - 1];
     return {
       items: page.map(AlertDto.of),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.raised_at.toISOString(), last.id) : null,
+      nextCursor:
+        rows.length > limit && last ? ALERT_CURSOR.encode([last.raised_at.toISOString(), last.id]) : null,
     };
   }
 

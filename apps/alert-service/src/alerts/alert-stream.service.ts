@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { Observable, Subject, filter, from, mergeMap } from 'rxjs';
+import { EMPTY, Observable, Subject, catchError, filter, from, mergeMap } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { schemaOf } from '@crm/persistence';
 import type { DataScope } from '@crm/security';
@@ -44,12 +44,20 @@ export class AlertStreamService implements OnApplicationBootstrap, OnApplication
     await this.client?.end().catch(() => undefined);
   }
 
-  /** The alerts raised from now on that the scope may see. */
+  /**
+   * The alerts raised from now on that the scope may see. An error (a dropped connection, a row
+   * that cannot be read) ends this subscriber's stream, never another's nor the process; the
+   * client reconnects as SSE clients do.
+   */
   streamFor(scope: DataScope): Observable<AlertDto> {
     return this.raised.pipe(
       mergeMap((id) => from(this.alerts.findOne(scope, id))),
       filter((row): row is NonNullable<typeof row> => row !== null),
       mergeMap((row) => [AlertDto.of(row)]),
+      catchError((error: unknown) => {
+        this.logger.error({ msg: 'alert stream ended by an error', errorClass: (error as Error)?.name });
+        return EMPTY;
+      }),
     );
   }
 }

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { CoverageChangedPayload } from '@crm/contracts';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor, Page, toPage } from '@crm/http';
 import { AuthenticatedUser, DataScopeResolver } from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
-import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
 import { OrganisationRepository } from '../organisation/organisation.repository';
 import { CoverageHistoryRow, CoverageRepository } from './coverage.repository';
+
+const COVERAGE_HISTORY_CURSOR = new KeysetCursor('coverage-history', ['int'] as const);
+const COVERED_CUSTOMER_CURSOR = new KeysetCursor('covered-customers', ['key'] as const);
 
 /** Coverage reads, each in the caller's data scope: a customer outside it is not found. */
 @Injectable()
@@ -28,7 +30,7 @@ export class CoverageQueryService {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<CoverageHistoryRow>> {
-    const before = cursor ? versionOf(decodeCursor(cursor, 1)[0]) : null;
+    const before = cursor ? COVERAGE_HISTORY_CURSOR.decode(cursor)[0] : null;
     const rows = await this.coverage.historyInScope(
       customerId,
       await this.scopes.resolve(user),
@@ -36,7 +38,7 @@ export class CoverageQueryService {
       before,
     );
     if (rows.length === 0 && before === null) throw this.customerNotFound(customerId);
-    return toPage(rows, limit, (r) => [r.version]);
+    return toPage(rows, limit, COVERAGE_HISTORY_CURSOR, (r) => [r.version]);
   }
 
   async customersOfManager(
@@ -50,14 +52,14 @@ export class CoverageQueryService {
         AssignmentExceptionCode.ManagerNotFound,
         `manager ${managerId} not found`,
       );
-    const after = cursor ? decodeCursor(cursor, 1)[0] : null;
+    const after = cursor ? COVERED_CUSTOMER_CURSOR.decode(cursor)[0] : null;
     const rows = await this.coverage.coveredCustomers(
       { managerId },
       await this.scopes.resolve(user),
       limit,
       after,
     );
-    return toPage(rows, limit, (r) => [r.customerId]);
+    return toPage(rows, limit, COVERED_CUSTOMER_CURSOR, (r) => [r.customerId]);
   }
 
   async customersOfInstitution(
@@ -73,14 +75,14 @@ export class CoverageQueryService {
         `institution ${institutionId} not found`,
       );
     const institutionIds = subtree ? await this.scopes.subtreeOf(institutionId) : [institutionId];
-    const after = cursor ? decodeCursor(cursor, 1)[0] : null;
+    const after = cursor ? COVERED_CUSTOMER_CURSOR.decode(cursor)[0] : null;
     const rows = await this.coverage.coveredCustomers(
       { institutionIds },
       await this.scopes.resolve(user),
       limit,
       after,
     );
-    return toPage(rows, limit, (r) => [r.customerId]);
+    return toPage(rows, limit, COVERED_CUSTOMER_CURSOR, (r) => [r.customerId]);
   }
 
   private customerNotFound(customerId: string): AssignmentException {
@@ -89,13 +91,4 @@ export class CoverageQueryService {
       `customer ${customerId} not found`,
     );
   }
-}
-
-function versionOf(key: string): number {
-  const version = Number(key);
-  if (!Number.isInteger(version) || version < 1 || version > 2_147_483_647)
-    throw new RequestValidationException([
-      { field: 'cursor', message: 'cursor is not a cursor this API issued' },
-    ]);
-  return version;
 }

@@ -69,7 +69,7 @@ export class AssignmentGrpcController {
 
   @GrpcMethod('AssignmentService', 'GetCoverage')
   getCoverage(request: { customerId?: string }, metadata: Metadata) {
-    return this.grpc.run(metadata, async (user) =>
+    return this.grpc.run(request, metadata, async (user) =>
       toGrpcCoverage(await this.queries.coverageOf(user, checkId('customer_id', request.customerId))),
     );
   }
@@ -85,7 +85,7 @@ export class AssignmentGrpcController {
     },
     metadata: Metadata,
   ) {
-    return this.grpc.run(metadata, async (user) => {
+    return this.grpc.run(request, metadata, async (user) => {
       const pageSize = request.pageSize || DEFAULT_PAGE;
       if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE)
         throw invalid('page_size', `must be 1 to ${MAX_PAGE}`);

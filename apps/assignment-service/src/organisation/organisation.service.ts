@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { InstitutionLevel, InstitutionUpsertedPayload, ManagerUpsertedPayload } from '@crm/contracts';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor, Page, RequestValidationException, toPage } from '@crm/http';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
-import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
 import { InstitutionCorrectionDto, ManagerCorrectionDto } from './organisation.dto';
 import { InstitutionRow, ManagerRow, OrganisationRepository } from './organisation.repository';
+
+const INSTITUTION_CURSOR = new KeysetCursor('institutions', ['key'] as const);
+const MANAGER_CURSOR = new KeysetCursor('managers', ['key'] as const);
 
 /** Marks rows written from the core-banking feed (rather than by an admin's correction). */
 const COREBANK_AUTHOR = 'corebank';
@@ -50,10 +52,13 @@ export class OrganisationService {
     under: string | undefined,
   ): Promise<Page<InstitutionRow>> {
     if (under) await this.institution(under);
-    const after = cursor ? decodeCursor(cursor, 1)[0] : null;
-    return toPage(await this.repository.listInstitutions(limit, after, under ?? null), limit, (r) => [
-      r.institutionId,
-    ]);
+    const after = cursor ? INSTITUTION_CURSOR.decode(cursor)[0] : null;
+    return toPage(
+      await this.repository.listInstitutions(limit, after, under ?? null),
+      limit,
+      INSTITUTION_CURSOR,
+      (r) => [r.institutionId],
+    );
   }
 
   async managers(
@@ -61,10 +66,13 @@ export class OrganisationService {
     cursor: string | undefined,
     institutionId: string | undefined,
   ): Promise<Page<ManagerRow>> {
-    const after = cursor ? decodeCursor(cursor, 1)[0] : null;
-    return toPage(await this.repository.listManagers(limit, after, institutionId ?? null), limit, (r) => [
-      r.managerId,
-    ]);
+    const after = cursor ? MANAGER_CURSOR.decode(cursor)[0] : null;
+    return toPage(
+      await this.repository.listManagers(limit, after, institutionId ?? null),
+      limit,
+      MANAGER_CURSOR,
+      (r) => [r.managerId],
+    );
   }
 
   /** Head office corrects an institution (audited); the tree must stay a tree under one head office. */

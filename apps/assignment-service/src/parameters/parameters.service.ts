@@ -1,14 +1,15 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor, Page, toPage } from '@crm/http';
 import { formatAmount, schemaOf } from '@crm/persistence';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
-import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
 import { CoverageService, SYSTEM_ACTOR } from '../coverage/coverage.service';
 import { HoldingsRepository } from '../holdings/holdings.repository';
 import { UpdateBankParametersDto } from './parameters.dto';
 import { BankParametersVersion, ParametersRepository } from './parameters.repository';
+
+const PARAMETERS_HISTORY_CURSOR = new KeysetCursor('parameters-history', ['int'] as const);
 
 const REEVALUATION_BATCH = 200;
 
@@ -36,12 +37,10 @@ export class ParametersService implements OnApplicationShutdown {
   }
 
   async history(limit: number, cursor: string | undefined): Promise<Page<BankParametersVersion>> {
-    const before = cursor ? Number(decodeCursor(cursor, 1)[0]) : null;
-    if (before !== null && !Number.isInteger(before))
-      throw new RequestValidationException([
-        { field: 'cursor', message: 'cursor is not a cursor this API issued' },
-      ]);
-    return toPage(await this.repository.history(limit, before), limit, (r) => [r.version]);
+    const before = cursor ? PARAMETERS_HISTORY_CURSOR.decode(cursor)[0] : null;
+    return toPage(await this.repository.history(limit, before), limit, PARAMETERS_HISTORY_CURSOR, (r) => [
+      r.version,
+    ]);
   }
 
   async update(user: AuthenticatedUser, dto: UpdateBankParametersDto): Promise<BankParametersVersion> {

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BusinessCalendar } from '@crm/calendar';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor, Page, RequestValidationException, toPage } from '@crm/http';
 import { AuditLogWriter, AuthenticatedUser, DataScopeResolver, managerScopeOf } from '@crm/security';
 import { AssignmentException, AssignmentExceptionCode } from '../common/assignment.exception';
-import { Page, decodeCursor, toPage } from '../common/keyset-cursor';
 import { CoverageRepository } from '../coverage/coverage.repository';
 import { ParametersRepository } from '../parameters/parameters.repository';
 import { RecordVisitDto, VisitDutyPageDto } from './visit.dto';
 import { VisitRepository, VisitRow } from './visit.repository';
+
+const VISIT_CURSOR = new KeysetCursor('visits', ['timestamp', 'uuid'] as const);
+const VISIT_DUTY_CURSOR = new KeysetCursor('visit-duty', ['key', 'key', 'key'] as const);
 
 const invalid = (field: string, message: string) => new RequestValidationException([{ field, message }]);
 
@@ -68,15 +70,9 @@ export class VisitService {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<VisitRow>> {
-    let after: [string, string] | null = null;
-    if (cursor) {
-      const [visitedAt, id] = decodeCursor(cursor, 2);
-      if (Number.isNaN(Date.parse(visitedAt)) || !/^[0-9a-f-]{36}$/.test(id))
-        throw invalid('cursor', 'cursor is not a cursor this API issued');
-      after = [visitedAt, id];
-    }
+    const after = cursor ? VISIT_CURSOR.decode(cursor) : null;
     const rows = await this.visits.list(await this.scopes.resolve(user), filter, limit, after);
-    return toPage(rows, limit, (r) => [r.visitedAt, r.visitId]);
+    return toPage(rows, limit, VISIT_CURSOR, (r) => [r.visitedAt, r.visitId]);
   }
 
   async duty(
@@ -87,7 +83,7 @@ export class VisitService {
   ): Promise<VisitDutyPageDto> {
     const year = Number(month.slice(0, 4));
     if (year < 1900) throw invalid('month', 'month must be 1900-01 or later');
-    const after = cursor ? (decodeCursor(cursor, 3) as [string, string, string]) : null;
+    const after = cursor ? VISIT_DUTY_CURSOR.decode(cursor) : null;
     const params = await this.parameters.current();
     const rows = await this.visits.shortfalls(
       await this.scopes.resolve(user),
@@ -97,7 +93,7 @@ export class VisitService {
       limit,
       after,
     );
-    const page = toPage(rows, limit, (r) => [r.customerId, r.managerId, r.institutionId]);
+    const page = toPage(rows, limit, VISIT_DUTY_CURSOR, (r) => [r.customerId, r.managerId, r.institutionId]);
     return {
       month,
       loanThreshold: params.visitDutyLoanThreshold,

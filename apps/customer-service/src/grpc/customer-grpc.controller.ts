@@ -67,7 +67,7 @@ export class CustomerGrpcController {
 
   @GrpcMethod('CustomerService', 'GetCustomer')
   getCustomer(request: { customerId?: string }, metadata: Metadata) {
-    return this.grpc.run(metadata, async (user) => {
+    return this.grpc.run(request, metadata, async (user) => {
       const id = request.customerId ?? '';
       if (id.length === 0 || id.length > 64) throw invalid('customer_id', 'must be 1 to 64 characters');
       return toGrpcCustomer(await this.customers.view360(user, id));
@@ -76,7 +76,7 @@ export class CustomerGrpcController {
 
   @GrpcMethod('CustomerService', 'BatchGetCustomers')
   batchGetCustomers(request: { customerIds?: string[] }, metadata: Metadata) {
-    return this.grpc.run(metadata, async (user) => {
+    return this.grpc.run(request, metadata, async (user) => {
       const ids = [...new Set(request.customerIds ?? [])];
       if (ids.length === 0 || ids.length > MAX_BATCH)
         throw invalid('customer_ids', `must hold 1 to ${MAX_BATCH} ids`);
@@ -93,7 +93,7 @@ export class CustomerGrpcController {
 
   @GrpcMethod('CustomerService', 'SearchCustomers')
   searchCustomers(request: SearchCustomersRequest, metadata: Metadata) {
-    return this.grpc.run(metadata, async (user) => {
+    return this.grpc.run(request, metadata, async (user) => {
       const body = plainToInstance(CustomerSearchRequestDto, {
         filter: {
           kind: request.kind,

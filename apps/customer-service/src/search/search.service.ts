@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { BusinessCalendar, ageOn } from '@crm/calendar';
-import { RequestValidationException } from '@crm/http';
+import { KeysetCursor } from '@crm/http';
 import { Money, formatAmount, schemaOf } from '@crm/persistence';
 import {
   AuthenticatedUser,
@@ -15,10 +15,11 @@ import {
   maskIdNumber,
   maskPhone,
 } from '@crm/security';
-import { InvalidCursorError, decodeCursor, encodeCursor } from './keyset-cursor';
 import { CustomerSearchFilterDto } from './search-filter.dto';
 import { SearchRow, buildSearchQuery } from './search-query.builder';
 import { CustomerSearchItemDto, CustomerSearchPageDto } from './search-result.dto';
+
+const SEARCH_CURSOR = new KeysetCursor('customer-search', ['key'] as const);
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -67,7 +68,7 @@ export class SearchService {
     pageSize = DEFAULT_PAGE_SIZE,
     cursor?: string,
   ): Promise<CustomerSearchPageDto> {
-    const after = cursor === undefined ? undefined : this.decode(cursor);
+    const after = cursor === undefined ? undefined : SEARCH_CURSOR.decode(cursor)[0];
     const scope = await this.scopes.resolve(user);
     const statement = this.statement(filter, scope, { limit: pageSize, afterCustomerId: after });
     const rows = (await this.dataSource.query(statement.text, statement.values)) as SearchRow[];
@@ -75,7 +76,7 @@ export class SearchService {
     const today = this.calendar.today();
     return {
       items: page.map((row) => this.item(row, today)),
-      nextCursor: rows.length > pageSize ? encodeCursor({ customerId: page[page.length - 1].id }) : null,
+      nextCursor: rows.length > pageSize ? SEARCH_CURSOR.encode([page[page.length - 1].id]) : null,
     };
   }
 
@@ -135,15 +136,6 @@ export class SearchService {
       this.calendar.today(),
       page,
     );
-  }
-
-  private decode(cursor: string): string {
-    try {
-      return decodeCursor(cursor).customerId;
-    } catch (error) {
-      if (!(error instanceof InvalidCursorError)) throw error;
-      throw new RequestValidationException([{ field: 'cursor', message: error.message }]);
-    }
   }
 
   private item(row: SearchRow, today: string): CustomerSearchItemDto {

@@ -12,6 +12,7 @@ import { Metadata, ServerCredentials, status } from '@grpc/grpc-js';
 import { GrpcServiceConfig } from '@crm/config';
 import { AuthenticatedUser, AuthenticationService, Role, hasRole } from '@crm/security';
 import { DomainErrorKind, DomainException } from '../domain.exception';
+import { rejectHostileInput } from '../request-input.guard';
 import { RequestValidationException } from '../request-validation';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -69,7 +70,12 @@ export class GrpcCallRunner {
     private readonly roles: readonly Role[],
   ) {}
 
-  async run<T>(metadata: Metadata, handle: (user: AuthenticatedUser) => Promise<T>): Promise<T> {
+  /** `request` is checked as HTTP input is (nesting depth, NUL characters) before `handle` sees it. */
+  async run<T>(
+    request: object,
+    metadata: Metadata,
+    handle: (user: AuthenticatedUser) => Promise<T>,
+  ): Promise<T> {
     try {
       const [header] = metadata.get('authorization');
       const token = BEARER.exec(typeof header === 'string' ? header : '')?.[1];
@@ -84,6 +90,7 @@ export class GrpcCallRunner {
           code: status.PERMISSION_DENIED,
           message: `This operation needs one of the roles: ${this.roles.join(', ')}`,
         });
+      rejectHostileInput(request);
       return await handle(user);
     } catch (error) {
       const rpc = toRpcException(error);

@@ -206,6 +206,34 @@ describe.each([1, 50])(
       expect(letter.headers[EventHeaders.DlqReason]).toBe('unknown event type test.nobody.knows.v1');
     });
 
+    it('dead-letters a payload nested thousands deep or holding a NUL, and the partition goes on', async () => {
+      // Same key, so the same partition: the good event after them must still be applied.
+      const deepEvent = depositEvent('C-hostile', '1.00');
+      const depth = 20_000;
+      const deep = {
+        ...toKafkaMessage(deepEvent),
+        // Built as text: JSON.stringify itself overflows the stack at such depths.
+        value: `{"accountId":"ACC-1","amount":"1.00","extra":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+      };
+      const nul = depositEvent('C-hostile', '2.00');
+      nul.data.accountId = 'ACC-\u0000';
+      const good = depositEvent('C-hostile', '3.00');
+      await publisher.sendRaw(topic.topic, [deep]);
+      await publisher.publish([nul, good].map((envelope) => ({ topic: topic.topic, envelope })));
+
+      await waitForEffect(good.id);
+      const deepLetter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === deepEvent.id);
+      expect(deepLetter.headers[EventHeaders.DlqReason]).toBe(
+        `invalid ${TYPE} payload: nests deeper than 32 levels`,
+      );
+      const nulLetter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === nul.id);
+      expect(nulLetter.headers[EventHeaders.DlqReason]).toBe(
+        `invalid ${TYPE} payload: NUL characters in data.accountId`,
+      );
+      expect(await effects(deepEvent.id)).toBe(0);
+      expect(await effects(nul.id)).toBe(0);
+    });
+
     it('retries a handler that fails once and stores its effect exactly once', async () => {
       const event = depositEvent('C-retry', '42.00');
       failOnceFor.add(event.id);

@@ -1,6 +1,13 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { EventEnvelope, KafkaHeaders, fromKafkaMessage, EnvelopeError } from '@crm/contracts';
+import {
+  EnvelopeError,
+  EventEnvelope,
+  KafkaHeaders,
+  MAX_INPUT_DEPTH,
+  fromKafkaMessage,
+  inspectInputShape,
+} from '@crm/contracts';
 import { InvalidEventError } from './event-errors';
 
 /** Turns class-validator's tree into `field.path: message` lines a person can act on. */
@@ -26,6 +33,16 @@ export function decodeEvent<T extends object>(
     throw error;
   }
   if (!payloadClass) throw new InvalidEventError(`unknown event type ${envelope.type}`);
+  // Checked before class-transformer, which recurses per level and would overflow the stack.
+  const shape = inspectInputShape(envelope.data, 'data');
+  if (shape.tooDeep)
+    throw new InvalidEventError(
+      `invalid ${envelope.type} payload: nests deeper than ${MAX_INPUT_DEPTH} levels`,
+    );
+  if (shape.nulPaths.length > 0)
+    throw new InvalidEventError(
+      `invalid ${envelope.type} payload: NUL characters in ${shape.nulPaths.join(', ')}`,
+    );
   const data = plainToInstance(payloadClass, envelope.data);
   // The contracts have no asynchronous constraints: validating synchronously spares a promise per event.
   const problems = describeValidationErrors(validateSync(data, { forbidUnknownValues: true }));
