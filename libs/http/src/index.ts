@@ -8,3 +8,4 @@ export * from './problem-details.filter';
 export * from './request-validation';
 export * from './grpc/grpc-call';
 export * from './run-service';
+export * from './security-headers.middleware';
