@@ -19,6 +19,7 @@ import { ProspectController } from './prospects/prospect.controller';
 import { ProspectRepository } from './prospects/prospect.repository';
 import { ProspectService } from './prospects/prospect.service';
 import { DataScopeService } from './scope/data-scope.service';
+import { CustomerExportService } from './search/customer-export.service';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 import { KafkaReadiness, KafkaReadinessModule } from './shared/kafka-readiness';
@@ -63,6 +64,7 @@ export const SERVICE_NAME = 'customer-service';
     CustomerRepository,
     CustomerService,
     SearchService,
+    CustomerExportService,
     ProspectRepository,
     ProspectService,
     ProjectionRepository,

@@ -67,4 +67,28 @@ export class HttpServiceConfig extends ServiceConfig {
   /** base64 of 32 random bytes: HMAC key for exact-match lookup of encrypted fields. */
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be base64 of exactly 32 bytes' })
   PII_HASH_KEY!: string;
+
+  /** The window of every per-principal rate limit below (counted in Redis, across instances). */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
+  /** Searches one principal may run per window (REST and gRPC together). */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_SEARCH: number = 120;
+
+  /** Reads of unmasked personal data (pii:read holders' 360 views, prospects, lookups) per principal and window. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_REVEAL: number = 60;
+
+  /** CSV exports one principal may start per window. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RATE_LIMIT_EXPORT: number = 5;
 }

@@ -115,7 +115,7 @@ export class CustomerGrpcController {
       });
       const errors = await validate(body, { whitelist: true, forbidUnknownValues: false });
       if (errors.length > 0) throw new RequestValidationException(flattenValidationErrors(errors));
-      const page = await this.search.search(user, body.filter ?? {}, body.pageSize, body.cursor);
+      const page = await this.search.search(user, body.filter ?? {}, body.pageSize, body.cursor, 'grpc');
       return {
         items: page.items.map((item) => ({
           id: item.id,

@@ -16,7 +16,9 @@ export class ProspectController {
   @Roles(...CUSTOMER_EDITORS)
   @ApiOperation({
     summary: 'Record a prospect (潜在客户)',
-    description: 'Owned by the caller’s institution and manager. ID and phone numbers are stored encrypted.',
+    description:
+      'Owned by the caller’s institution and manager. ID and phone numbers are stored encrypted. Setting idNumber, ' +
+      'phone or birthDate needs pii:write (403 otherwise).',
   })
   @ApiCreatedResponse({ type: ProspectDto })
   @ApiProblems(400)
@@ -35,7 +37,10 @@ export class ProspectController {
 
   @Patch(':prospectId')
   @Roles(...CUSTOMER_EDITORS)
-  @ApiOperation({ summary: 'Edit a prospect' })
+  @ApiOperation({
+    summary: 'Edit a prospect',
+    description: 'Setting idNumber, phone or birthDate needs pii:write (403 otherwise).',
+  })
   @ApiOkResponse({ type: ProspectDto })
   @ApiProblems(400, 404)
   update(

@@ -6,6 +6,9 @@ export enum CustomerExceptionCode {
   ProspectAlreadyMatched = 'PROSPECT_ALREADY_MATCHED',
   TagNotFound = 'TAG_NOT_FOUND',
   NoDataScope = 'NO_DATA_SCOPE',
+  PiiReadRequired = 'PII_READ_REQUIRED',
+  PiiWriteRequired = 'PII_WRITE_REQUIRED',
+  ExportTooLarge = 'EXPORT_TOO_LARGE',
 }
 
 export class CustomerException extends DomainException<CustomerExceptionCode> {
@@ -15,6 +18,9 @@ export class CustomerException extends DomainException<CustomerExceptionCode> {
     [CustomerExceptionCode.ProspectAlreadyMatched]: DomainErrorKind.Conflict,
     [CustomerExceptionCode.TagNotFound]: DomainErrorKind.NotFound,
     [CustomerExceptionCode.NoDataScope]: DomainErrorKind.Forbidden,
+    [CustomerExceptionCode.PiiReadRequired]: DomainErrorKind.Forbidden,
+    [CustomerExceptionCode.PiiWriteRequired]: DomainErrorKind.Forbidden,
+    [CustomerExceptionCode.ExportTooLarge]: DomainErrorKind.RuleViolation,
   };
 }
 
