@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { MessagingModule } from '@crm/messaging';
+import { RateLimitModule } from '@crm/http';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { serviceDataSourceOptions } from '@crm/persistence';
 import { AuditModule, SecurityModule } from '@crm/security';
@@ -42,6 +43,7 @@ export const SERVICE_NAME = 'customer-service';
     }),
     MessagingModule.forRoot({ service: SERVICE_NAME }),
     SecurityModule.forRoot(),
+    RateLimitModule.forRoot({ keyPrefix: `${SERVICE_NAME}:rate-limit:` }),
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({

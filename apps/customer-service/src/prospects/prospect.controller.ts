@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
-import { ApiProblems } from '@crm/http';
+import { ApiProblems, RateLimit } from '@crm/http';
 import { CUSTOMER_EDITORS } from '../shared/customer-roles';
 import { ProspectIdParam } from '../shared/route-params.dto';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';
@@ -28,9 +28,10 @@ export class ProspectController {
 
   @Get(':prospectId')
   @Roles(...CUSTOMER_EDITORS)
+  @RateLimit('reveal')
   @ApiOperation({ summary: 'One prospect, with its match to a core customer if any' })
   @ApiOkResponse({ type: ProspectDto })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 429)
   get(@CurrentUser() user: AuthenticatedUser, @Param() params: ProspectIdParam): Promise<ProspectDto> {
     return this.prospects.get(user, params.prospectId);
   }

@@ -41,6 +41,7 @@ describe('CSV export', () => {
     Object.assign(process.env, {
       EXPORT_MAX_ROWS: String(MAX_ROWS),
       EXPORT_MAX_SECONDS: String(MAX_SECONDS),
+      RATE_LIMIT_EXPORT: '100',
     });
     h = await startCustomerService('export');
     const phone = h.app.get(FieldCipher).encrypt('13812345678');

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
-import { ApiProblems } from '@crm/http';
+import { ApiProblems, RateLimit } from '@crm/http';
 import { CUSTOMER_READERS } from '../shared/customer-roles';
 import { CustomerExportService } from './customer-export.service';
 import { CustomerExportRequestDto, CustomerSearchRequestDto } from './search-filter.dto';
@@ -19,6 +19,7 @@ export class SearchController {
   @Post()
   @HttpCode(200)
   @Roles(...CUSTOMER_READERS)
+  @RateLimit('search')
   @ApiOperation({
     summary: 'Multi-dimensional customer search (多维度客户查询)',
     description:
@@ -27,7 +28,7 @@ export class SearchController {
       'Filtering by idNumber or phone needs pii:read (403 otherwise) and is audited like a reveal.',
   })
   @ApiOkResponse({ type: CustomerSearchPageDto })
-  @ApiProblems(400)
+  @ApiProblems(400, 429)
   find(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CustomerSearchRequestDto,
@@ -38,6 +39,7 @@ export class SearchController {
   @Post('export')
   @HttpCode(200)
   @Roles(...CUSTOMER_READERS)
+  @RateLimit('export')
   @ApiOperation({
     summary: 'Export the whole result of a search as CSV (streamed, PII masked)',
     description:
@@ -50,7 +52,7 @@ export class SearchController {
     description: 'CSV with a header row (a file download)',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiProblems(400, 422)
+  @ApiProblems(400, 422, 429)
   async export(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CustomerExportRequestDto,

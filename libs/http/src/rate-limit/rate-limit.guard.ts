@@ -1,8 +1,15 @@
-import { ExecutionContext, HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import {
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { AuthenticatedRequest } from '@crm/security';
 
 export const RATE_LIMITED = 'RATE_LIMITED';
+export const RATE_LIMIT_UNAVAILABLE = 'RATE_LIMIT_UNAVAILABLE';
 
 /**
  * `@nestjs/throttler`'s guard keyed by principal (the token's subject), not by address: one user
@@ -11,6 +18,19 @@ export const RATE_LIMITED = 'RATE_LIMITED';
  */
 @Injectable()
 export class PrincipalThrottlerGuard extends ThrottlerGuard {
+  /** Without Redis the limits cannot be counted: the limited routes answer 503 rather than go unguarded. */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      return await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof HttpException) throw error;
+      throw new ServiceUnavailableException({
+        code: RATE_LIMIT_UNAVAILABLE,
+        message: 'Rate limits cannot be checked right now; retry shortly',
+      });
+    }
+  }
+
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const user = (request as unknown as AuthenticatedRequest).user;
     return user ? `user:${user.userId}` : `ip:${String(request.ip)}`;

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { ConfigModule, HttpServiceConfig } from '@crm/config';
 import { Permission, Role, SecurityModule, signDevToken } from '@crm/security';
 import { createTestApp } from '../http-app';
-import { RateLimit, RateLimitModule } from './rate-limit.module';
+import { RateLimit, RateLimitModule, RateLimiter } from './rate-limit.module';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -99,6 +99,17 @@ describe('per-principal rate limits in Redis', () => {
     expect((await search(first, alice)).status).toBe(429);
   });
 
+  it('counts calls from outside HTTP (gRPC) on the same counter', async () => {
+    const sub = `dave-${randomUUID()}`;
+    const limiter = second.get(RateLimiter);
+    const dave = { userId: sub, roles: [Role.System], institutionId: 'HO', permissions: [] };
+    expect(await limiter.consume('search', dave)).toEqual({});
+    await search(first, tokenOf(sub)).expect(201);
+    await search(first, tokenOf(sub)).expect(201);
+    expect((await limiter.consume('search', dave)).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    await search(first, tokenOf(sub)).expect(429);
+  });
+
   it('counts each principal apart, and leaves routes without a limit alone', async () => {
     const bob = tokenOf(`bob-${randomUUID()}`);
     const carol = tokenOf(`carol-${randomUUID()}`);
@@ -121,6 +132,24 @@ describe('per-principal rate limits in Redis', () => {
     await view(second, reader).expect(200);
     await view(first, reader).expect(429);
     for (let i = 0; i < 4; i++) await view(i % 2 ? first : second, plain).expect(200);
+  });
+
+  it('answers 503 problem details on a limited route while Redis cannot be reached', async () => {
+    // Nothing listens on port 1: the client fails at once.
+    Object.assign(process.env, { REDIS_URL: 'redis://127.0.0.1:1' });
+    const cut = await createTestApp(await Test.createTestingModule({ imports: [ProbeModule] }).compile());
+    try {
+      const res = await search(cut, tokenOf(`erin-${randomUUID()}`));
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ status: 503, code: 'RATE_LIMIT_UNAVAILABLE' });
+      await request(cut.getHttpServer())
+        .get('/api/v1/probe/free')
+        .set('Authorization', `Bearer ${tokenOf('erin')}`)
+        .expect(200);
+    } finally {
+      process.env.REDIS_URL = REDIS_URL;
+      await cut.close();
+    }
   });
 
   it('counts concurrent hits atomically: exactly the limit passes', async () => {

@@ -9,10 +9,17 @@ import {
   UseGuards,
   applyDecorators,
 } from '@nestjs/common';
-import { ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerModule,
+  ThrottlerModuleOptions,
+  ThrottlerOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import Redis from 'ioredis';
 import { HttpServiceConfig } from '@crm/config';
-import { AuthenticatedRequest, Permission, hasPermission } from '@crm/security';
+import { AuthenticatedRequest, AuthenticatedUser, Permission, hasPermission } from '@crm/security';
 import { PrincipalThrottlerGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
@@ -71,6 +78,34 @@ export function rateLimitThrottlers(config: HttpServiceConfig): ThrottlerOptions
 }
 
 /**
+ * The same limits for entry points the HTTP guard does not see (gRPC): counts one call of the
+ * principal against the named limit, on the counter the HTTP routes of that limit use.
+ */
+@Injectable()
+export class RateLimiter {
+  constructor(
+    @InjectThrottlerOptions() private readonly options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
+  ) {}
+
+  /** `retryAfterSeconds` is set when the call is over the limit. */
+  async consume(name: RateLimitName, user: AuthenticatedUser): Promise<{ retryAfterSeconds?: number }> {
+    const throttlers = Array.isArray(this.options) ? this.options : this.options.throttlers;
+    const throttler = throttlers.find((t) => t.name === name);
+    if (!throttler) return {};
+    const ttl = Number(throttler.ttl);
+    const record = await this.storage.increment(
+      `${name}:user:${user.userId}`,
+      ttl,
+      Number(throttler.limit),
+      ttl,
+      name,
+    );
+    return record.isBlocked ? { retryAfterSeconds: Math.max(record.timeToBlockExpire, 1) } : {};
+  }
+}
+
+/**
  * Per-principal rate limits counted in Redis (REDIS_URL), so they hold across instances; routes
  * opt in with `@RateLimit('search' | 'reveal' | 'export')`. Over the limit: 429 problem details
  * with Retry-After.
@@ -80,6 +115,9 @@ export class RateLimitModule {
   static forRoot(options: { keyPrefix?: string } = {}): DynamicModule {
     return {
       module: RateLimitModule,
+      global: true,
+      providers: [RateLimiter],
+      exports: [RateLimiter],
       imports: [
         ThrottlerModule.forRootAsync({
           imports: [RateLimitRedisModule],
