@@ -1,5 +1,5 @@
 import { GrpcServiceConfig } from '@crm/config';
-import { Matches } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 
 /** Settings of customer-service (HTTP on PORT, gRPC on GRPC_PORT, tables in DATABASE_SCHEMA). */
 export class CustomerServiceConfig extends GrpcServiceConfig {
@@ -10,4 +10,22 @@ export class CustomerServiceConfig extends GrpcServiceConfig {
   /** The service's own schema; tests give each file a throw-away one. */
   @Matches(/^[a-z][a-z0-9_]{0,62}$/, { message: 'must be lower-case letters, digits and _' })
   DATABASE_SCHEMA: string = 'customer';
+
+  /** An export whose filter matches more rows is refused (422) before any row is sent. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  EXPORT_MAX_ROWS: number = 100_000;
+
+  /** statement_timeout of each statement of an export's transaction. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EXPORT_STATEMENT_TIMEOUT_SECONDS: number = 30;
+
+  /** An export still streaming after this long (a slow reader) is cut off and its connection returned. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  EXPORT_MAX_SECONDS: number = 300;
 }

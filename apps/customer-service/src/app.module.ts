@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
+import { RateLimitModule } from '@crm/http';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { serviceDataSourceOptions } from '@crm/persistence';
@@ -18,6 +19,7 @@ import { ProjectionRepository } from './projection/projection.repository';
 import { ProspectController } from './prospects/prospect.controller';
 import { ProspectRepository } from './prospects/prospect.repository';
 import { ProspectService } from './prospects/prospect.service';
+import { CustomerExportService } from './search/customer-export.service';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
 import { TagRepository } from './tags/tag.repository';
@@ -40,6 +42,7 @@ export const SERVICE_NAME = 'customer-service';
     MessagingModule.forRoot({ service: SERVICE_NAME }),
     SecurityModule.forRoot(),
     DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
+    RateLimitModule.forRoot({ keyPrefix: `${SERVICE_NAME}:rate-limit:` }),
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({
@@ -60,6 +63,7 @@ export const SERVICE_NAME = 'customer-service';
     CustomerRepository,
     CustomerService,
     SearchService,
+    CustomerExportService,
     ProspectRepository,
     ProspectService,
     ProjectionRepository,

@@ -181,6 +181,30 @@ export class HttpServiceConfig extends ServiceConfig {
   )
   PII_HASH_KEY!: string;
 
+  /** The window of every per-principal rate limit below (counted in Redis, across instances). */
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
+  /** Searches one principal may run per window (REST and gRPC together). */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_SEARCH: number = 120;
+
+  /** Reads of unmasked personal data (pii:read holders' 360 views, prospects, lookups) per principal and window. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RATE_LIMIT_REVEAL: number = 60;
+
+  /** CSV exports one principal may start per window. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RATE_LIMIT_EXPORT: number = 5;
+
   /** Who may open `/docs`; unset: `public` outside production, `off` in production (see swaggerConsoleOf). */
   @ConfigRule<HttpServiceConfig>(
     (v) => !isSet(v) || (SWAGGER_CONSOLE_MODES as readonly unknown[]).includes(v),

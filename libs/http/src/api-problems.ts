@@ -43,7 +43,7 @@ export class ProblemDetailsDto {
   correlationId?: string;
 }
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429;
 
 const DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Bad input: `errors` names each field at fault',
@@ -52,6 +52,7 @@ const DESCRIPTIONS: Record<ProblemStatus, string> = {
   404: 'Unknown id, or outside the caller’s data scope',
   409: 'Conflicts with the current state',
   422: 'Well-formed, but a business rule forbids it',
+  429: 'Over the caller’s rate limit: retry after the Retry-After header’s seconds',
 };
 
 /**

@@ -193,6 +193,27 @@ describe('an HTTP service configured by the http lib', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/\bat .+\.ts:\d+/);
   };
 
+  describe('security headers', () => {
+    it('marks API answers, errors included, as not to be stored, with helmet’s headers and a closed CSP', async () => {
+      for (const path of ['/api/v1/probe/items/7', '/api/v1/probe/customers/C1']) {
+        const response = await api().get(path).set('Authorization', `Bearer ${token}`);
+        expect(response.headers['cache-control']).toBe('no-store');
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
+        expect(response.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+        expect(response.headers['x-powered-by']).toBeUndefined();
+      }
+    });
+
+    it('leaves ops routes cacheable by default and the console its own policy', async () => {
+      const live = await api().get('/health/live').expect(200);
+      expect(live.headers['cache-control']).toBeUndefined();
+      expect(live.headers['x-frame-options']).toBe('SAMEORIGIN');
+      const docs = await api().get('/docs/').expect(200);
+      expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    });
+  });
+
   describe('validation', () => {
     it('answers 400 naming every nested and unknown field at fault', async () => {
       const response = await api()

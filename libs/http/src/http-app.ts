@@ -17,6 +17,7 @@ import { bodyParserErrorMiddleware } from './body-parser-error.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestInputGuard } from './request-input.guard';
 import { createValidationPipe } from './request-validation';
+import { securityHeadersMiddleware } from './security-headers.middleware';
 
 export const API_PREFIX = 'api/v1';
 export const DOCS_PATH = 'docs';
@@ -35,14 +36,15 @@ export interface HttpAppOptions {
 
 /**
  * Everything a service's HTTP side shares, in the order it must happen before `init()`:
- * request context and logging first, JSON body parsing with safe errors, the input guard (JSON
- * only, nesting depth, NUL characters), problem details,
+ * request context and logging first, security headers (no-store on the API), JSON body parsing with
+ * safe errors, the input guard (JSON only, nesting depth, NUL characters), problem details,
  * validation, the `/api/v1` prefix (ops routes outside it), shutdown hooks and `/docs`.
  * The app must be created with `bodyParser: false`, so parsing runs inside the request context.
  */
 export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions): void {
   app.useLogger(options.logger);
   app.use(httpObservabilityMiddleware({ logger: options.logger.pino, metrics: metricsForProcess() }));
+  app.use(securityHeadersMiddleware(API_PREFIX, DOCS_PATH));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
   app.use(requestInputGuard);

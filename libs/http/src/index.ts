@@ -10,3 +10,7 @@ export * from './request-input.guard';
 export * from './request-validation';
 export * from './grpc/grpc-call';
 export * from './run-service';
+export * from './security-headers.middleware';
+export * from './rate-limit/rate-limit.guard';
+export * from './rate-limit/rate-limit.module';
+export * from './rate-limit/redis-throttler.storage';

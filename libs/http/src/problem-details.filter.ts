@@ -6,7 +6,7 @@ import {
   HttpStatus,
   LoggerService,
 } from '@nestjs/common';
-import { currentContext } from '@crm/observability';
+import { currentContext, errorClassOf } from '@crm/observability';
 import { DomainErrorKind, DomainException } from './domain.exception';
 import {
   FieldError,
@@ -129,13 +129,25 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException && exception.getStatus() !== HttpStatus.INTERNAL_SERVER_ERROR) {
       this.logger.warn(
-        { msg: 'request failed with a server-side status', status: exception.getStatus(), err: exception },
+        {
+          msg: 'request failed with a server-side status',
+          status: exception.getStatus(),
+          errorClass: errorClassOf(exception),
+          err: exception,
+        },
         ProblemDetailsFilter.name,
       );
       return { status: exception.getStatus(), ...bodyOf(exception) };
     }
+    // The class, correlation id (on every line) and stack frames; never SQL, parameters or values (see serializeError).
     this.logger.error(
-      { msg: 'unhandled error', method: request.method, path, err: exception },
+      {
+        msg: 'unhandled error',
+        errorClass: errorClassOf(exception),
+        method: request.method,
+        path,
+        err: exception,
+      },
       ProblemDetailsFilter.name,
     );
     return {

@@ -5,6 +5,7 @@ export * from './health/health.service';
 export * from './health/readiness-checks';
 export * from './http/http-observability.middleware';
 export * from './logging/create-logger';
+export * from './logging/error-fields';
 export * from './logging/pino-logger';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.service';

@@ -36,7 +36,9 @@ export function serviceDataSourceOptions(options: ServiceStorageOptions): DataSo
     migrationsRun: false,
     applicationName: options.applicationName ?? options.schema,
     poolSize: options.poolSize ?? 10,
-    logging: ['error', 'migration'],
+    // Not 'error': TypeORM would print a failed query with its parameters (names, ID numbers, visit notes)
+    // to stdout. The error reaches the caller, and the HTTP filter logs its class and correlation id.
+    logging: ['migration'],
   };
 }
 

@@ -5,7 +5,12 @@ export class CustomerProfileDto {
   @ApiProperty({ enum: ['individual', 'corporate'] }) kind!: string;
   @ApiProperty({ example: '张三' }) name!: string;
   @ApiProperty({ nullable: true, enum: ['male', 'female'] }) gender!: string | null;
-  @ApiProperty({ nullable: true, example: '1980-05-01' }) birthDate!: string | null;
+  @ApiProperty({
+    nullable: true,
+    example: '1980-**-**',
+    description: 'The year only (1980-**-**) unless the caller holds pii:read',
+  })
+  birthDate!: string | null;
   @ApiProperty({ nullable: true, example: 46, description: 'Whole years, China Standard Time' }) age!:
     number | null;
   @ApiProperty({ nullable: true, description: 'GB/T 4754 section (corporate)' }) industry!: string | null;

@@ -122,17 +122,20 @@ const view = (permissions: Permission[], visibility: Parameters<typeof present36
 };
 
 describe('present360', () => {
-  it('masks ID and phone numbers without pii:read and asks for no audit', () => {
+  it('masks ID and phone numbers and the birth date without pii:read and asks for no audit', () => {
     const { dto, presenter } = view([], { kind: 'institutions', institutionIds: ['O21'] });
     expect(dto.profile.idNumber).toBe('110***********1234');
     expect(dto.profile.phone).toBe('138****5678');
+    expect(dto.profile.birthDate).toBe('1980-**-**');
+    expect(dto.profile.age).toBe(45);
     expect(presenter.auditRequired).toBe(false);
   });
 
   it('reveals them with pii:read and records that the read must be audited', () => {
     const { dto, presenter } = view([Permission.PiiRead], { kind: 'all' });
     expect(dto.profile.idNumber).toBe('110105198006151234');
-    expect(presenter.revealedFields).toEqual(['idNumber', 'phone']);
+    expect(dto.profile.birthDate).toBe('1980-06-15');
+    expect(presenter.revealedFields).toEqual(['birthDate', 'idNumber', 'phone']);
   });
 
   it('states a secondary institution’s partial visibility beside the totals of what it sees', () => {

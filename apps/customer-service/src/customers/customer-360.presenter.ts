@@ -25,7 +25,7 @@ export function presentProfile(
     kind: c.kind,
     name: c.name,
     gender: c.gender,
-    birthDate: c.birth_date,
+    birthDate: presenter.birthDate(c.birth_date),
     age: c.birth_date ? ageOn(c.birth_date, today) : null,
     industry: c.industry,
     regionCode: c.region_code,

@@ -21,7 +21,11 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
   let grpc: CustomerGrpcClient;
   const http = () => request(h.app.getHttpServer());
   let admin: string;
+  /** Head office with pii:read: may search by ID or phone number. */
+  let searcher: string;
   let rm: string;
+  /** The same manager holding pii:write: may set ID and phone numbers and birth dates. */
+  let rmWriter: string;
   const extra: CustomerRegisteredPayload[] = [];
 
   const processed = async () =>
@@ -62,7 +66,20 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
     await h.publish(all);
     await eventually(async () => (await processed()) === all.length);
     admin = h.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
+    searcher = h.token({
+      roles: [Role.HeadOfficeAdmin],
+      inst: 'HO',
+      perms: [Permission.PiiRead],
+      sub: 'searcher-1',
+    });
     rm = h.token({ roles: [Role.RelationshipManager], inst: 'O11', mgr: 'M11', sub: 'rm-m11' });
+    rmWriter = h.token({
+      roles: [Role.RelationshipManager],
+      inst: 'O11',
+      mgr: 'M11',
+      sub: 'rm-m11',
+      perms: [Permission.PiiWrite],
+    });
     grpc = new CustomerGrpcClient(h.grpcAddress);
   });
 
@@ -92,7 +109,7 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
     it('combines conditions: key customers of a manager with an exact ID number', async () => {
       const res = await http()
         .post('/api/v1/customers/search')
-        .set('Authorization', `Bearer ${admin}`)
+        .set('Authorization', `Bearer ${searcher}`)
         .send({
           filter: {
             idNumber: bank.customers.CB.idNumber,
@@ -107,6 +124,55 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
         extra.filter((_, i) => i % 2 === 0).map((c) => c.customerId),
       );
       expect(res.body.items[0].idNumber).toMatch(/^\d{3}\*+\d{3}[\dX]$/);
+      const audit = await h.dataSource.query(
+        `SELECT customer_id, details FROM "${h.schema}".audit_log
+         WHERE action = 'customer.pii.search' AND actor_id = 'searcher-1' ORDER BY customer_id`,
+      );
+      expect(audit).toEqual(
+        res.body.items.map((i: { id: string }) => ({
+          customer_id: i.id,
+          details: { fields: ['idNumber'], channel: 'rest', matches: res.body.items.length },
+        })),
+      );
+    });
+
+    it.each([
+      ['search', '/api/v1/customers/search', { idNumber: '330106198501010011' }],
+      ['search', '/api/v1/customers/search', { phone: '13700001000' }],
+      ['export', '/api/v1/customers/search/export', { phone: '13700001000' }],
+    ])('refuses a %s by ID or phone number without pii:read (403)', async (_, path, filter) => {
+      const res = await http()
+        .post(path)
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ filter })
+        .expect(403);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'PII_READ_REQUIRED', status: 403 });
+    });
+
+    it('audits an exact-match search that finds nobody, and answers it over gRPC only with pii:read', async () => {
+      await http()
+        .post('/api/v1/customers/search')
+        .set('Authorization', `Bearer ${searcher}`)
+        .send({ filter: { phone: '13799999999' } })
+        .expect(200, { items: [], nextCursor: null });
+      const [probe] = await h.dataSource.query(
+        `SELECT customer_id, details FROM "${h.schema}".audit_log
+         WHERE action = 'customer.pii.search' AND actor_id = 'searcher-1' AND details->>'matches' = '0'`,
+      );
+      expect(probe).toEqual({
+        customer_id: null,
+        details: { fields: ['phone'], channel: 'rest', matches: 0 },
+      });
+      expect((await grpc.call('SearchCustomers', { phone: extra[0].phone }, admin)).code).toBe(
+        status.PERMISSION_DENIED,
+      );
+      const found = await grpc.call<{ items: { id: string }[] }>(
+        'SearchCustomers',
+        { phone: extra[0].phone },
+        searcher,
+      );
+      expect(found.response?.items.map((i) => i.id)).toEqual([extra[0].customerId]);
     });
 
     it('filters by holdings, products, activity, tags and maturity', async () => {
@@ -188,18 +254,25 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
         .expect(200);
       expect(res.body.profile.phone).toBe(bank.customers.CA.phone);
       expect(res.body.profile.idNumber).toBe(bank.customers.CA.idNumber);
+      expect(res.body.profile.birthDate).toBe(bank.customers.CA.birthDate);
       const audit = await h.dataSource.query(
         `SELECT action, details, actor_id FROM "${h.schema}".audit_log WHERE customer_id = $1 AND actor_id = 'auditor-1'`,
         [bank.ids.CA],
       );
       expect(audit).toEqual([
-        { action: 'customer.pii.read', actor_id: 'auditor-1', details: { fields: ['idNumber', 'phone'] } },
+        {
+          action: 'customer.pii.read',
+          actor_id: 'auditor-1',
+          details: { fields: ['birthDate', 'idNumber', 'phone'] },
+        },
       ]);
       const masked = await http()
         .get(`/api/v1/customers/${bank.ids.CA}/360`)
         .set('Authorization', `Bearer ${admin}`)
         .expect(200);
       expect(masked.body.profile.phone).not.toBe(bank.customers.CA.phone);
+      expect(masked.body.profile.birthDate).toBe(`${bank.customers.CA.birthDate!.slice(0, 4)}-**-**`);
+      expect(masked.body.profile.age).toEqual(expect.any(Number));
     });
 
     it('summarises recent transactions', async () => {
@@ -256,10 +329,38 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
   });
 
   describe('prospects', () => {
+    it('need pii:write to set an ID or phone number or a birth date, and show the birth year only', async () => {
+      const denied = await http()
+        .post('/api/v1/prospects')
+        .set('Authorization', `Bearer ${rm}`)
+        .send({ kind: 'individual', name: '孙八', phone: '13600004444', birthDate: '1991-06-15' })
+        .expect(403);
+      expect(denied.body).toMatchObject({
+        code: 'PII_WRITE_REQUIRED',
+        detail: expect.stringContaining('phone'),
+      });
+      const created = await http()
+        .post('/api/v1/prospects')
+        .set('Authorization', `Bearer ${rmWriter}`)
+        .send({ kind: 'individual', name: '孙八', phone: '13600004444', birthDate: '1991-06-15' })
+        .expect(201);
+      expect(created.body).toMatchObject({ birthDate: '1991-**-**', phone: '136****4444' });
+      await http()
+        .patch(`/api/v1/prospects/${created.body.id}`)
+        .set('Authorization', `Bearer ${rm}`)
+        .send({ birthDate: '1991-06-16' })
+        .expect(403);
+      await http()
+        .patch(`/api/v1/prospects/${created.body.id}`)
+        .set('Authorization', `Bearer ${rm}`)
+        .send({ note: 'no personal identifiers here' })
+        .expect(200);
+    });
+
     it('are matched to a core customer when one arrives with the same ID number (keyed hash)', async () => {
       const created = await http()
         .post('/api/v1/prospects')
-        .set('Authorization', `Bearer ${rm}`)
+        .set('Authorization', `Bearer ${rmWriter}`)
         .send({
           kind: 'individual',
           name: '钱七',
@@ -302,7 +403,7 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
       const path = `/api/v1/prospects/${created.body.id}`;
       const edited = await http()
         .patch(path)
-        .set('Authorization', `Bearer ${rm}`)
+        .set('Authorization', `Bearer ${rmWriter}`)
         .send({ note: 'met at fair', phone: '13900003333' })
         .expect(200);
       expect(edited.body).toMatchObject({ note: 'met at fair', phone: '139****3333' });

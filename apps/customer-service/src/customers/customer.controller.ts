@@ -7,7 +7,7 @@ import {
   ConsentHistoryEntryDto,
   SetConsentDto,
 } from '../consent/consent.dto';
-import { ApiProblems } from '@crm/http';
+import { ApiProblems, RateLimit } from '@crm/http';
 import { CUSTOMER_EDITORS, CUSTOMER_READERS } from '../shared/customer-roles';
 import { CustomerIdParam, ConsentParams, TagParams } from '../shared/route-params.dto';
 import { AddTagDto } from '../tags/tag.dto';
@@ -21,6 +21,7 @@ export class CustomerController {
 
   @Get(':customerId/360')
   @Roles(...CUSTOMER_READERS)
+  @RateLimit('reveal')
   @ApiOperation({
     summary: 'Customer 360 view (客户全景视图)',
     description:
@@ -29,7 +30,7 @@ export class CustomerController {
       'are masked unless the caller holds pii:read (such reads are audited).',
   })
   @ApiOkResponse({ type: Customer360Dto })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 429)
   view360(@CurrentUser() user: AuthenticatedUser, @Param() params: CustomerIdParam): Promise<Customer360Dto> {
     return this.customers.view360(user, params.customerId);
   }

@@ -1,11 +1,18 @@
 import { join } from 'node:path';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
+import { RpcException } from '@nestjs/microservices';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { GrpcCallRunner, RequestValidationException, flattenValidationErrors } from '@crm/http';
-import { AuthenticationService, Public } from '@crm/security';
+import {
+  GrpcCallRunner,
+  RateLimitName,
+  RateLimiter,
+  RequestValidationException,
+  flattenValidationErrors,
+} from '@crm/http';
+import { AuthenticatedUser, AuthenticationService, Permission, Public, hasPermission } from '@crm/security';
 import { Customer360Dto, CustomerProfileDto } from '../customers/customer-360.dto';
 import { CustomerService } from '../customers/customer.service';
 import { CustomerSearchRequestDto } from '../search/search-filter.dto';
@@ -61,8 +68,20 @@ export class CustomerGrpcController {
     authentication: AuthenticationService,
     private readonly customers: CustomerService,
     private readonly search: SearchService,
+    private readonly limits: RateLimiter,
   ) {
     this.grpc = new GrpcCallRunner(authentication, CUSTOMER_READERS);
+  }
+
+  /** The REST routes' per-principal limits; `reveal` counts only callers who hold pii:read. */
+  private async limit(name: RateLimitName, user: AuthenticatedUser): Promise<void> {
+    if (name === 'reveal' && !hasPermission(user, Permission.PiiRead)) return;
+    const { retryAfterSeconds } = await this.limits.consume(name, user);
+    if (retryAfterSeconds !== undefined)
+      throw new RpcException({
+        code: status.RESOURCE_EXHAUSTED,
+        message: `rate limit '${name}' reached; retry after ${retryAfterSeconds} s`,
+      });
   }
 
   @GrpcMethod('CustomerService', 'GetCustomer')
@@ -70,6 +89,7 @@ export class CustomerGrpcController {
     return this.grpc.run(request, metadata, async (user) => {
       const id = request.customerId ?? '';
       if (id.length === 0 || id.length > 64) throw invalid('customer_id', 'must be 1 to 64 characters');
+      await this.limit('reveal', user);
       return toGrpcCustomer(await this.customers.view360(user, id));
     });
   }
@@ -82,6 +102,7 @@ export class CustomerGrpcController {
         throw invalid('customer_ids', `must hold 1 to ${MAX_BATCH} ids`);
       if (ids.some((id) => id.length === 0 || id.length > 64))
         throw invalid('customer_ids', 'each id must be 1 to 64 characters');
+      await this.limit('reveal', user);
       const profiles = await this.customers.profiles(user, ids);
       const found = new Set(profiles.map((p) => p.id));
       return {
@@ -115,7 +136,8 @@ export class CustomerGrpcController {
       });
       const errors = await validate(body, { whitelist: true, forbidUnknownValues: false });
       if (errors.length > 0) throw new RequestValidationException(flattenValidationErrors(errors));
-      const page = await this.search.search(user, body.filter ?? {}, body.pageSize, body.cursor);
+      await this.limit('search', user);
+      const page = await this.search.search(user, body.filter ?? {}, body.pageSize, body.cursor, 'grpc');
       return {
         items: page.items.map((item) => ({
           id: item.id,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
-import { ApiProblems } from '@crm/http';
+import { ApiProblems, RateLimit } from '@crm/http';
 import { CUSTOMER_EDITORS } from '../shared/customer-roles';
 import { ProspectIdParam } from '../shared/route-params.dto';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';
@@ -16,7 +16,9 @@ export class ProspectController {
   @Roles(...CUSTOMER_EDITORS)
   @ApiOperation({
     summary: 'Record a prospect (潜在客户)',
-    description: 'Owned by the caller’s institution and manager. ID and phone numbers are stored encrypted.',
+    description:
+      'Owned by the caller’s institution and manager. ID and phone numbers are stored encrypted. Setting idNumber, ' +
+      'phone or birthDate needs pii:write (403 otherwise).',
   })
   @ApiCreatedResponse({ type: ProspectDto })
   @ApiProblems(400)
@@ -26,16 +28,20 @@ export class ProspectController {
 
   @Get(':prospectId')
   @Roles(...CUSTOMER_EDITORS)
+  @RateLimit('reveal')
   @ApiOperation({ summary: 'One prospect, with its match to a core customer if any' })
   @ApiOkResponse({ type: ProspectDto })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 429)
   get(@CurrentUser() user: AuthenticatedUser, @Param() params: ProspectIdParam): Promise<ProspectDto> {
     return this.prospects.get(user, params.prospectId);
   }
 
   @Patch(':prospectId')
   @Roles(...CUSTOMER_EDITORS)
-  @ApiOperation({ summary: 'Edit a prospect' })
+  @ApiOperation({
+    summary: 'Edit a prospect',
+    description: 'Setting idNumber, phone or birthDate needs pii:write (403 otherwise).',
+  })
   @ApiOkResponse({ type: ProspectDto })
   @ApiProblems(400, 404)
   update(

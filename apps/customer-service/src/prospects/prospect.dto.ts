@@ -46,7 +46,7 @@ export class CreateProspectDto {
   @IsIn(Object.values(Gender))
   gender?: Gender;
 
-  @ApiPropertyOptional({ example: '1985-04-12' })
+  @ApiPropertyOptional({ example: '1985-04-12', description: 'Needs pii:write' })
   @IsOptional()
   @IsCalendarDate()
   birthDate?: string;
@@ -58,13 +58,16 @@ export class CreateProspectDto {
 
   @ApiPropertyOptional({
     description:
-      'Resident ID number (individual) or unified social credit code (corporate); stored encrypted',
+      'Resident ID number (individual) or unified social credit code (corporate); stored encrypted. Needs pii:write',
   })
   @IsOptional()
   @IsIdNumberOfKind()
   idNumber?: string;
 
-  @ApiPropertyOptional({ example: '13800001111', description: 'Mainland mobile number; stored encrypted' })
+  @ApiPropertyOptional({
+    example: '13800001111',
+    description: 'Mainland mobile number; stored encrypted. Needs pii:write',
+  })
   @IsOptional()
   @IsChineseMobile()
   phone?: string;
@@ -97,7 +100,8 @@ export class ProspectDto {
   @ApiProperty({ enum: Object.values(CustomerKind) }) kind!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ nullable: true }) gender!: string | null;
-  @ApiProperty({ nullable: true }) birthDate!: string | null;
+  @ApiProperty({ nullable: true, description: 'The year only (1985-**-**) unless the caller holds pii:read' })
+  birthDate!: string | null;
   @ApiProperty({ nullable: true }) regionCode!: string | null;
   @ApiProperty({ nullable: true, description: 'Masked unless the caller holds pii:read' }) idNumber!:
     string | null;

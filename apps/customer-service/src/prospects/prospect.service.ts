@@ -8,12 +8,29 @@ import {
   AuthenticatedUser,
   DataScopeResolver,
   FieldCipher,
+  PII_FIELDS,
+  Permission,
   PiiPresenter,
+  hasPermission,
 } from '@crm/security';
 import { CustomerRepository } from '../customers/customer.repository';
 import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';
 import { ProspectColumns, ProspectRepository, ProspectRow } from './prospect.repository';
+
+/**
+ * Setting an ID or phone number or a birth date (the fields pii:read reveals) needs pii:write; a
+ * prospect's name, gender, region and note do not, so managers without it still record prospects.
+ */
+function requirePiiWrite(user: AuthenticatedUser, dto: UpdateProspectDto): void {
+  const fields = PII_FIELDS.filter((field) => dto[field] !== undefined);
+  if (fields.length > 0 && !hasPermission(user, Permission.PiiWrite)) {
+    throw new CustomerException(
+      CustomerExceptionCode.PiiWriteRequired,
+      `Setting ${fields.join(', ')} needs the ${Permission.PiiWrite} permission`,
+    );
+  }
+}
 
 @Injectable()
 export class ProspectService {
@@ -27,6 +44,7 @@ export class ProspectService {
   ) {}
 
   async create(user: AuthenticatedUser, dto: CreateProspectDto): Promise<ProspectDto> {
+    requirePiiWrite(user, dto);
     const id = randomUUID();
     await this.scopes.resolve(user);
     await this.dataSource.transaction(async (manager) => {
@@ -62,6 +80,7 @@ export class ProspectService {
   }
 
   async update(user: AuthenticatedUser, id: string, dto: UpdateProspectDto): Promise<ProspectDto> {
+    requirePiiWrite(user, dto);
     await this.dataSource.transaction(async (manager) => {
       const row = await this.require(user, id, manager);
       if (dto.idNumber !== undefined) {
@@ -173,7 +192,7 @@ export class ProspectService {
       kind: row.kind,
       name: row.name,
       gender: row.gender,
-      birthDate: row.birth_date,
+      birthDate: presenter.birthDate(row.birth_date),
       regionCode: row.region_code,
       idNumber: presenter.idNumber(row.id_number_enc ? this.cipher.decrypt(row.id_number_enc) : null),
       phone: presenter.phone(row.phone_enc ? this.cipher.decrypt(row.phone_enc) : null),

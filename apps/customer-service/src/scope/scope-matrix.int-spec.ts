@@ -220,7 +220,12 @@ describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
   });
 
   it('prospects belong to the recording manager’s institution and manager', async () => {
-    const rm = h.token({ roles: [Role.RelationshipManager], inst: 'O11', mgr: 'M11' });
+    const rm = h.token({
+      roles: [Role.RelationshipManager],
+      inst: 'O11',
+      mgr: 'M11',
+      perms: [Permission.PiiWrite],
+    });
     const created = await http()
       .post('/api/v1/prospects')
       .set('Authorization', `Bearer ${rm}`)

@@ -1,56 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { PoolClient, Pool } from 'pg';
-import QueryStream from 'pg-query-stream';
-import { Readable, Transform } from 'node:stream';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DataSource, EntityManager } from 'typeorm';
 import { BusinessCalendar, ageOn } from '@crm/calendar';
 import { KeysetCursor } from '@crm/http';
 import { Money, formatAmount, schemaOf } from '@crm/persistence';
 import {
+  AuditLogWriter,
   AuthenticatedUser,
   DataScope,
   DataScopeResolver,
   FieldCipher,
+  Permission,
+  hasPermission,
   maskIdNumber,
   maskPhone,
 } from '@crm/security';
+import { CustomerException, CustomerExceptionCode } from '../shared/customer.exception';
 import { CustomerSearchFilterDto } from './search-filter.dto';
-import { SearchRow, buildSearchQuery } from './search-query.builder';
+import { SearchRow, SqlStatement, buildSearchQuery } from './search-query.builder';
 import { CustomerSearchItemDto, CustomerSearchPageDto } from './search-result.dto';
 
 const SEARCH_CURSOR = new KeysetCursor('customer-search', ['key'] as const);
 
 export const DEFAULT_PAGE_SIZE = 50;
 
-export const CSV_COLUMNS: readonly (keyof CustomerSearchItemDto)[] = [
-  'id',
-  'kind',
-  'name',
-  'gender',
-  'age',
-  'regionCode',
-  'idNumber',
-  'phone',
-  'valueTier',
-  'lifecycleStage',
-  'primaryInstitutionId',
-  'primaryManagerId',
-  'keyCustomer',
-  'aum',
-  'deposits',
-  'loans',
-  'cards',
-  'lastTransactionAt',
-];
+/** Filters that find a customer by a personal identifier: as revealing as the identifier itself. */
+export const EXACT_MATCH_FIELDS = ['idNumber', 'phone'] as const;
+export type ExactMatchField = (typeof EXACT_MATCH_FIELDS)[number];
 
-/** One CSV field: quoted when needed, and a leading formula character neutralised for spreadsheets. */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text))
-    text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** Where a search ran, for its audit record. */
+export type SearchChannel = 'rest' | 'grpc' | 'export';
+
+export const exactMatchFieldsOf = (filter: CustomerSearchFilterDto): ExactMatchField[] =>
+  EXACT_MATCH_FIELDS.filter((field) => filter[field] !== undefined && filter[field] !== null);
+
+/**
+ * The filter as an audit record may hold it: exact-match values are personal data, so only
+ * the names of those fields are kept.
+ */
+export function auditableFilter(filter: CustomerSearchFilterDto): Record<string, unknown> {
+  const { idNumber: _idNumber, phone: _phone, ...rest } = filter;
+  const exact = exactMatchFieldsOf(filter);
+  return { ...rest, ...(exact.length ? { exactMatchOn: exact } : {}) };
 }
 
 @Injectable()
@@ -59,6 +49,7 @@ export class SearchService {
     private readonly dataSource: DataSource,
     private readonly scopes: DataScopeResolver,
     private readonly cipher: FieldCipher,
+    private readonly audit: AuditLogWriter,
     private readonly calendar: BusinessCalendar,
   ) {}
 
@@ -67,60 +58,76 @@ export class SearchService {
     filter: CustomerSearchFilterDto,
     pageSize = DEFAULT_PAGE_SIZE,
     cursor?: string,
+    channel: SearchChannel = 'rest',
   ): Promise<CustomerSearchPageDto> {
+    this.requireExactMatchPermission(user, filter);
     const after = cursor === undefined ? undefined : SEARCH_CURSOR.decode(cursor)[0];
     const scope = await this.scopes.resolve(user);
     const statement = this.statement(filter, scope, { limit: pageSize, afterCustomerId: after });
     const rows = (await this.dataSource.query(statement.text, statement.values)) as SearchRow[];
     const page = rows.slice(0, pageSize);
     const today = this.calendar.today();
+    const items = page.map((row) => this.presentRow(row, today));
+    await this.auditExactMatch(
+      user,
+      filter,
+      items.map((item) => item.id),
+      channel,
+    );
     return {
-      items: page.map((row) => this.item(row, today)),
+      items,
       nextCursor: rows.length > pageSize ? SEARCH_CURSOR.encode([page[page.length - 1].id]) : null,
     };
   }
 
+  /** The statement of a whole search (no page), for the export; checks the exact-match permission first. */
+  async exportStatement(user: AuthenticatedUser, filter: CustomerSearchFilterDto): Promise<SqlStatement> {
+    this.requireExactMatchPermission(user, filter);
+    return this.statement(filter, await this.scopes.resolve(user));
+  }
+
   /**
-   * The whole result as CSV, streamed from a server-side cursor (pg-query-stream): rows flow to
-   * the response as it drains, never all in memory. ID and phone numbers are masked.
+   * Finding a customer by ID or phone number confirms that number: without `pii:read` a caller
+   * could recover a masked number by trying the hidden digits.
    */
-  async exportCsv(user: AuthenticatedUser, filter: CustomerSearchFilterDto): Promise<Readable> {
-    const scope = await this.scopes.resolve(user);
-    const statement = this.statement(filter, scope);
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const client: PoolClient = await pool.connect();
-    const rows = client.query(new QueryStream(statement.text, statement.values, { batchSize: 500 }));
-    const today = this.calendar.today();
-    let headerWritten = false;
-    const toCsv = new Transform({
-      writableObjectMode: true,
-      transform: (row: SearchRow, _encoding, done) => {
-        const header = headerWritten ? '' : `${CSV_COLUMNS.join(',')}\r\n`;
-        headerWritten = true;
-        const item = this.item(row, today);
-        done(null, header + CSV_COLUMNS.map((c) => csvField(item[c])).join(',') + '\r\n');
-      },
-      flush: (done) => done(null, headerWritten ? '' : `${CSV_COLUMNS.join(',')}\r\n`),
-    });
-    let released = false;
-    const release = (error?: Error) => {
-      if (released) return;
-      released = true;
-      client.release(error);
-    };
-    rows.on('error', (error) => {
-      release(error);
-      toCsv.destroy(error);
-    });
-    rows.on('end', () => release());
-    toCsv.on('close', () => {
-      // The response was closed early: stop reading and give the connection back.
-      if (!released) {
-        rows.destroy();
-        release(new Error('export aborted'));
-      }
-    });
-    return rows.pipe(toCsv);
+  requireExactMatchPermission(user: AuthenticatedUser, filter: CustomerSearchFilterDto): void {
+    const exact = exactMatchFieldsOf(filter);
+    if (exact.length > 0 && !hasPermission(user, Permission.PiiRead)) {
+      throw new CustomerException(
+        CustomerExceptionCode.PiiReadRequired,
+        `Searching by ${exact.join(' or ')} needs the ${Permission.PiiRead} permission`,
+      );
+    }
+  }
+
+  /**
+   * An exact-match search is audited like a reveal: one record per customer it found, or one
+   * naming no customer when it found none (probing leaves a trace too).
+   */
+  async auditExactMatch(
+    user: AuthenticatedUser,
+    filter: CustomerSearchFilterDto,
+    customerIds: readonly string[],
+    channel: SearchChannel,
+    manager?: EntityManager,
+  ): Promise<void> {
+    const fields = exactMatchFieldsOf(filter);
+    if (fields.length === 0) return;
+    const targets = customerIds.length > 0 ? customerIds : [null];
+    for (const customerId of targets) {
+      await this.audit.record(
+        {
+          actor: user,
+          action: 'customer.pii.search',
+          resourceType: 'customer',
+          resourceId: customerId,
+          customerId,
+          outcome: 'allowed',
+          details: { fields, channel, matches: customerIds.length },
+        },
+        manager,
+      );
+    }
   }
 
   private statement(
@@ -138,7 +145,8 @@ export class SearchService {
     );
   }
 
-  private item(row: SearchRow, today: string): CustomerSearchItemDto {
+  /** One search row as the API shows it: ID and phone numbers always masked. */
+  presentRow(row: SearchRow, today: string): CustomerSearchItemDto {
     return {
       id: row.id,
       kind: row.kind,

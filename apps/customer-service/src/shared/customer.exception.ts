@@ -5,6 +5,9 @@ export enum CustomerExceptionCode {
   ProspectNotFound = 'PROSPECT_NOT_FOUND',
   ProspectAlreadyMatched = 'PROSPECT_ALREADY_MATCHED',
   TagNotFound = 'TAG_NOT_FOUND',
+  PiiReadRequired = 'PII_READ_REQUIRED',
+  PiiWriteRequired = 'PII_WRITE_REQUIRED',
+  ExportTooLarge = 'EXPORT_TOO_LARGE',
 }
 
 export class CustomerException extends DomainException<CustomerExceptionCode> {
@@ -13,6 +16,9 @@ export class CustomerException extends DomainException<CustomerExceptionCode> {
     [CustomerExceptionCode.ProspectNotFound]: DomainErrorKind.NotFound,
     [CustomerExceptionCode.ProspectAlreadyMatched]: DomainErrorKind.Conflict,
     [CustomerExceptionCode.TagNotFound]: DomainErrorKind.NotFound,
+    [CustomerExceptionCode.PiiReadRequired]: DomainErrorKind.Forbidden,
+    [CustomerExceptionCode.PiiWriteRequired]: DomainErrorKind.Forbidden,
+    [CustomerExceptionCode.ExportTooLarge]: DomainErrorKind.RuleViolation,
   };
 }
 

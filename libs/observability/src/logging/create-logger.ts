@@ -1,5 +1,6 @@
 import pino, { DestinationStream, Logger } from 'pino';
 import { currentContext } from '../context/request-context';
+import { serializeError } from './error-fields';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -35,6 +36,7 @@ export function createLogger(
       formatters: { level: (label) => ({ level: label }) },
       messageKey: 'msg',
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      serializers: { err: serializeError },
       mixin: () => {
         const context = currentContext();
         return context

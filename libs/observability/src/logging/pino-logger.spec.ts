@@ -77,6 +77,38 @@ describe('PinoLogger', () => {
     expect(line).toMatchObject({ idNumber: '[REDACTED]', customer: { phone: '[REDACTED]', name: 'kept' } });
   });
 
+  it('logs a database error by class, SQLSTATE and schema names, never its SQL, parameters or values', () => {
+    const { stream, lines } = capture();
+    // As TypeORM's QueryFailedError carries pg's DatabaseError: the SQL, its parameters and the driver's fields.
+    class QueryFailedError extends Error {
+      query = 'INSERT INTO visit (note) VALUES ($1)';
+      parameters = ['客户张三说他想买理财'];
+      driverError = { detail: 'Failing row contains (客户张三说他想买理财)' };
+      detail = 'Failing row contains (客户张三说他想买理财)';
+      code = '23514';
+      severity = 'ERROR';
+      routine = 'ExecConstraints';
+      table = 'visit';
+    }
+    const error = new QueryFailedError('invalid input syntax: "客户张三说他想买理财"');
+    const logger = new PinoLogger(createLogger('svc', 'info', stream));
+    logger.error({ msg: 'unhandled error', err: error });
+    logger.error(error);
+    const text = lines()
+      .map((line) => JSON.stringify(line))
+      .join('\n');
+    expect(text).not.toMatch(/张三|INSERT|Failing row/);
+    expect(lines()[0]).toMatchObject({
+      err: {
+        type: 'QueryFailedError',
+        code: '23514',
+        table: 'visit',
+        stack: expect.stringMatching(/^\s+at /),
+      },
+    });
+    expect(lines()[1]).toMatchObject({ msg: 'QueryFailedError (SQLSTATE 23514)' });
+  });
+
   it('honours the level', () => {
     const { stream, lines } = capture();
     const logger = new PinoLogger(createLogger('svc', 'warn', stream));

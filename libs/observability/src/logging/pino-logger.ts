@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import { Level, Logger } from 'pino';
+import { safeErrorMessage } from './error-fields';
 
 const STACK_FRAME = /\n\s+at /;
 
@@ -55,7 +56,7 @@ export class PinoLogger implements LoggerService {
       else if (extra !== undefined) fields.extra = extra;
     }
     if (message instanceof Error) {
-      this.pino[level]({ ...fields, err: message }, message.message);
+      this.pino[level]({ ...fields, err: message }, safeErrorMessage(message));
     } else if (typeof message === 'object' && message !== null) {
       const { msg, ...objectFields } = message as Record<string, unknown>;
       this.pino[level]({ ...fields, ...objectFields }, typeof msg === 'string' ? msg : undefined);

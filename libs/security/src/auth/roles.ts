@@ -16,9 +16,12 @@ export const ALL_ROLES: readonly Role[] = Object.values(Role);
 
 /** Permission names as they appear in the `perms` claim (wire names). */
 export const Permission = {
-  /** See ID and phone numbers unmasked; every such read is audited. */
+  /**
+   * See ID and phone numbers and full birth dates unmasked, and find customers by ID or phone
+   * number; every such read or search is audited.
+   */
   PiiRead: 'pii:read',
-  /** Create or change ID and phone numbers. */
+  /** Set or change ID and phone numbers and birth dates (the fields pii:read reveals). */
   PiiWrite: 'pii:write',
 } as const;
 

@@ -29,3 +29,8 @@ export function maskName(value: string): string {
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${stars(chars.length - 2)}${chars[chars.length - 1]}`;
 }
+
+/** A birth date (`YYYY-MM-DD`) keeps its year: `1990-**-**`. With the region code, the full date would give away most of a resident ID. */
+export function maskBirthDate(value: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value.slice(0, 4)}-**-**` : stars(value.length);
+}

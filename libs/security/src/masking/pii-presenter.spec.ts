@@ -27,6 +27,13 @@ describe('PiiPresenter', () => {
     expect(pii.revealedFields).toEqual(['idNumber', 'phone']);
   });
 
+  it('shows a birth date as its year only without pii:read, in full (audited) with it', () => {
+    expect(new PiiPresenter(user([])).birthDate('1990-03-07')).toBe('1990-**-**');
+    const pii = new PiiPresenter(user([Permission.PiiRead]));
+    expect(pii.birthDate('1990-03-07')).toBe('1990-03-07');
+    expect(pii.revealedFields).toEqual(['birthDate']);
+  });
+
   it('does not count absent values as revealed', () => {
     const pii = new PiiPresenter(user([Permission.PiiRead]));
     expect(pii.idNumber(null)).toBeNull();

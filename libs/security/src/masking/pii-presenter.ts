@@ -1,11 +1,14 @@
 import { AuthenticatedUser, hasPermission } from '../auth/authenticated-user';
 import { Permission } from '../auth/roles';
-import { maskIdNumber, maskPhone } from './masking.util';
+import { maskBirthDate, maskIdNumber, maskPhone } from './masking.util';
 
-export type PiiField = 'idNumber' | 'phone';
+export type PiiField = 'idNumber' | 'phone' | 'birthDate';
+
+/** The fields `pii:read` reveals and `pii:write` sets. */
+export const PII_FIELDS: readonly PiiField[] = ['idNumber', 'phone', 'birthDate'];
 
 /**
- * Decides, for one caller and one response, whether ID and phone numbers go out plain or masked,
+ * Decides, for one caller and one response, whether ID and phone numbers and birth dates go out plain or masked,
  * and remembers which fields went out plain so the caller can write the audit record:
  *
  *   const pii = new PiiPresenter(user);
@@ -26,6 +29,11 @@ export class PiiPresenter {
 
   phone(value: string | null | undefined): string | null {
     return this.present('phone', value, maskPhone);
+  }
+
+  /** The year only (`1990-**-**`) without pii:read. */
+  birthDate(value: string | null | undefined): string | null {
+    return this.present('birthDate', value, maskBirthDate);
   }
 
   /** True once any value went out unmasked: that read must be audited. */
