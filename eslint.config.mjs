@@ -42,6 +42,7 @@ export default tseslint.config(
       '**/main.ts',
       'tools/**/*.ts',
       'bench/**/*.ts',
+      'drills/**/*.ts',
       'deploy/**/*.ts',
       '**/*.spec.ts',
       '**/*.int-spec.ts',

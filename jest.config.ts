@@ -32,6 +32,7 @@ const common = {
     '<rootDir>/libs',
     '<rootDir>/bench',
     '<rootDir>/deploy',
+    '<rootDir>/drills',
     '<rootDir>/docs',
     '<rootDir>/fuzz',
     '<rootDir>/tools',

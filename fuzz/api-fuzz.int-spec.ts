@@ -8,8 +8,9 @@ import {
   configureTestEnv,
   startService as startAssignmentService,
   testPrefix,
-} from '../apps/assignment-service/src/__fixtures__/assignment-harness';
-import { AlertServiceHarness, TEST_SECRETS } from '../apps/alert-service/src/testing/alert-service.harness';
+} from '../apps/assignment-service/src/testing/assignment-harness';
+import { AlertServiceHarness } from '../apps/alert-service/src/testing/alert-service.harness';
+import { TEST_SECRETS } from '@crm/testing';
 import {
   envelope,
   startCustomerService,

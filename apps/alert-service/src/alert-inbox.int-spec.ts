@@ -13,7 +13,8 @@ import { EventPublisher, ensureTopics } from '@crm/messaging';
 import { Role, signDevToken, type AccessTokenClaims } from '@crm/security';
 import { prefilledQueryParameters } from '@crm/testing';
 import { alertChannelOf } from './alerts/alert-raiser.service';
-import { AlertServiceHarness, TEST_SECRETS } from './testing/alert-service.harness';
+import { AlertServiceHarness } from './testing/alert-service.harness';
+import { TEST_SECRETS } from '@crm/testing';
 
 /** The inbox, parameters and live stream over HTTP, with routing from the coverage projection. */
 describe('alert inbox API on the real stack', () => {

@@ -8,9 +8,7 @@ export class AlertServiceConfig extends HttpServiceConfig {
   /** Measured and fault-drilled this way: see docs/benchmarks/alerts.md and the fault drills. */
   override KAFKA_EVENTS_PER_TRANSACTION: number = 100;
 
-  /** The service's own Postgres schema (tests run on a throw-away one). */
-  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
-  DATABASE_SCHEMA: string = 'alert';
+  override DATABASE_SCHEMA: string = 'alert';
 
   /** Put before every Redis key (windows and the BullMQ queue), so tests and environments share a Redis. */
   @IsString()

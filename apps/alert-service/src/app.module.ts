@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { Topics } from '@crm/contracts';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
-import { serviceDataSourceOptions } from '@crm/persistence';
+import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { AlertInboxController } from './alerts/alert-inbox.controller';
 import { AlertInboxService } from './alerts/alert-inbox.service';
@@ -14,7 +13,7 @@ import { AlertMetrics } from './alerts/alert-metrics';
 import { AlertRaiser } from './alerts/alert-raiser.service';
 import { AlertStreamService } from './alerts/alert-stream.service';
 import { AlertRepository } from './alerts/alert.repository';
-import { alertStorage } from './alert-storage';
+import { ALERT_MIGRATIONS } from './migrations';
 import { AlertServiceConfig } from './app.config';
 import { CorebankEventsConsumer } from './consumer/corebank-events.consumer';
 import { CoverageChangeService } from './coverage/coverage-change.service';
@@ -36,11 +35,7 @@ export const SERVICE_NAME = 'alert-service';
 @Module({
   imports: [
     ConfigModule.forRoot(AlertServiceConfig),
-    TypeOrmModule.forRootAsync({
-      inject: [AlertServiceConfig],
-      useFactory: (config: AlertServiceConfig) =>
-        serviceDataSourceOptions({ ...alertStorage(config.DATABASE_SCHEMA), url: config.DATABASE_URL }),
-    }),
+    PersistenceModule.forRoot({ migrations: ALERT_MIGRATIONS, applicationName: SERVICE_NAME }),
     RedisModule,
     MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmAlert] }),
     SecurityModule.forRoot(),

@@ -1,13 +1,17 @@
 import { runService } from '@crm/http';
 import { connectEventConsumer } from '@crm/messaging';
-import { alertStorage } from './alert-storage';
 import { AlertServiceConfig } from './app.config';
 import { AppModule, SERVICE_NAME } from './app.module';
+import { ALERT_MIGRATIONS } from './migrations';
 
 runService({
   serviceName: SERVICE_NAME,
   configClass: AlertServiceConfig,
-  storage: (config) => alertStorage(config.DATABASE_SCHEMA),
+  storage: (config) => ({
+    schema: config.DATABASE_SCHEMA,
+    migrations: ALERT_MIGRATIONS,
+    applicationName: `${SERVICE_NAME}-migrate`,
+  }),
   appModule: AppModule,
   description:
     'Real-time reminders and alerts (提醒) from the core-banking stream: the alert inbox per manager, ' +

@@ -14,7 +14,7 @@ import {
   organisationEvents,
   startService,
   testPrefix,
-} from './__fixtures__/assignment-harness';
+} from './testing/assignment-harness';
 import { ASSIGNMENT_PROTO_PATH } from './grpc/assignment-grpc.controller';
 
 const prefix = testPrefix('assign-api');

@@ -5,4 +5,6 @@ export class AssignmentServiceConfig extends GrpcServiceConfig {
   override PORT: number = 3002;
 
   override GRPC_PORT: number = 50052;
+
+  override DATABASE_SCHEMA: string = 'assignment';
 }

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { Topics } from '@crm/contracts';
@@ -29,64 +29,44 @@ import { VisitRepository } from './visits/visit.repository';
 import { VisitService } from './visits/visit.service';
 
 export const SERVICE_NAME = 'assignment-service';
-export const DEFAULT_SCHEMA = 'assignment';
-
-export interface AssignmentModuleOptions {
-  /** The service's schema; tests give each file its own. */
-  schema?: string;
-  /** Kafka client id, consumer group and CloudEvents source; tests that replay use a second group. */
-  service?: string;
-}
-
-@Module({})
-export class AppModule {
-  static forRoot(options: AssignmentModuleOptions = {}): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        ConfigModule.forRoot(AssignmentServiceConfig),
-        PersistenceModule.forRoot({
-          schema: options.schema ?? DEFAULT_SCHEMA,
-          migrations: ASSIGNMENT_MIGRATIONS,
-        }),
-        MessagingModule.forRoot({
-          service: options.service ?? SERVICE_NAME,
-          publishes: [Topics.CrmAssignment],
-        }),
-        SecurityModule.forRoot(),
-        DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
-        AuditModule,
-        MetricsModule,
-        HealthModule.forRootAsync({
-          inject: [DataSource, KafkaReadiness],
-          useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
-            checks: { postgres: postgresCheck(dataSource), kafka: kafka.check },
-          }),
-        }),
-      ],
-      controllers: [
-        OrganisationConsumer,
-        HoldingsConsumer,
-        OrganisationController,
-        CoverageController,
-        ParametersController,
-        VisitController,
-        AssignmentGrpcController,
-      ],
-      providers: [
-        OrganisationRepository,
-        OrganisationService,
-        HoldingsRepository,
-        HoldingsService,
-        CoverageRepository,
-        CoverageService,
-        CoverageQueryService,
-        ManualAssignmentService,
-        ParametersRepository,
-        ParametersService,
-        VisitRepository,
-        VisitService,
-      ],
-    };
-  }
-}
+@Module({
+  imports: [
+    ConfigModule.forRoot(AssignmentServiceConfig),
+    PersistenceModule.forRoot({ migrations: ASSIGNMENT_MIGRATIONS, applicationName: SERVICE_NAME }),
+    MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmAssignment] }),
+    SecurityModule.forRoot(),
+    DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
+    AuditModule,
+    MetricsModule,
+    HealthModule.forRootAsync({
+      inject: [DataSource, KafkaReadiness],
+      useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
+        checks: { postgres: postgresCheck(dataSource), kafka: kafka.check },
+      }),
+    }),
+  ],
+  controllers: [
+    OrganisationConsumer,
+    HoldingsConsumer,
+    OrganisationController,
+    CoverageController,
+    ParametersController,
+    VisitController,
+    AssignmentGrpcController,
+  ],
+  providers: [
+    OrganisationRepository,
+    OrganisationService,
+    HoldingsRepository,
+    HoldingsService,
+    CoverageRepository,
+    CoverageService,
+    CoverageQueryService,
+    ManualAssignmentService,
+    ParametersRepository,
+    ParametersService,
+    VisitRepository,
+    VisitService,
+  ],
+})
+export class AppModule {}

@@ -1,11 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { expectSwaggerConsoleComplete, launchChromium, listenOnFreePort } from '@crm/testing';
-import {
-  RunningService,
-  configureTestEnv,
-  startService,
-  testPrefix,
-} from './__fixtures__/assignment-harness';
+import { RunningService, configureTestEnv, startService, testPrefix } from './testing/assignment-harness';
 
 describe('assignment-service Swagger console in headless Chromium', () => {
   let service: RunningService;

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { RateLimitModule } from '@crm/http';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
-import { serviceDataSourceOptions } from '@crm/persistence';
+import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
 import { CustomerServiceConfig } from './app.config';
+import { ConsentController } from './consent/consent.controller';
 import { ConsentRepository } from './consent/consent.repository';
+import { ConsentService } from './consent/consent.service';
 import { CustomerController } from './customers/customer.controller';
 import { CustomerRepository } from './customers/customer.repository';
 import { CustomerService } from './customers/customer.service';
@@ -16,29 +17,23 @@ import { CustomerGrpcController } from './grpc/customer-grpc.controller';
 import { CUSTOMER_MIGRATIONS } from './migrations';
 import { ProjectionConsumer } from './projection/projection.consumer';
 import { ProjectionRepository } from './projection/projection.repository';
+import { ProjectionService } from './projection/projection.service';
 import { ProspectController } from './prospects/prospect.controller';
 import { ProspectRepository } from './prospects/prospect.repository';
 import { ProspectService } from './prospects/prospect.service';
 import { CustomerExportService } from './search/customer-export.service';
 import { SearchController } from './search/search.controller';
 import { SearchService } from './search/search.service';
+import { TagController } from './tags/tag.controller';
 import { TagRepository } from './tags/tag.repository';
+import { TagService } from './tags/tag.service';
 
 export const SERVICE_NAME = 'customer-service';
 
 @Module({
   imports: [
     ConfigModule.forRoot(CustomerServiceConfig),
-    TypeOrmModule.forRootAsync({
-      inject: [CustomerServiceConfig],
-      useFactory: (config: CustomerServiceConfig) =>
-        serviceDataSourceOptions({
-          schema: config.DATABASE_SCHEMA,
-          url: config.DATABASE_URL,
-          migrations: CUSTOMER_MIGRATIONS,
-          applicationName: SERVICE_NAME,
-        }),
-    }),
+    PersistenceModule.forRoot({ migrations: CUSTOMER_MIGRATIONS, applicationName: SERVICE_NAME }),
     MessagingModule.forRoot({ service: SERVICE_NAME }),
     SecurityModule.forRoot(),
     DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
@@ -54,6 +49,8 @@ export const SERVICE_NAME = 'customer-service';
   ],
   controllers: [
     CustomerController,
+    ConsentController,
+    TagController,
     SearchController,
     ProspectController,
     CustomerGrpcController,
@@ -67,8 +64,11 @@ export const SERVICE_NAME = 'customer-service';
     ProspectRepository,
     ProspectService,
     ProjectionRepository,
+    ProjectionService,
     TagRepository,
+    TagService,
     ConsentRepository,
+    ConsentService,
   ],
 })
 export class AppModule {}

@@ -118,6 +118,12 @@ export class HttpServiceConfig extends ServiceConfig {
   )
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/crm';
 
+  /** The service's own schema in that database; each service's config names its default, tests a throw-away one. */
+  @Matches(/^[a-z][a-z0-9_]{0,62}$/, {
+    message: 'must be lower-case letters, digits and _, starting with a letter',
+  })
+  DATABASE_SCHEMA!: string;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 

@@ -5,3 +5,4 @@ export * from './test-topic';
 export * from './swagger-console';
 export * from './eventually';
 export * from './openapi-query';
+export * from './service-env';

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CoverageChangedPayload } from '@crm/contracts';
+import { CoverageChangedPayload, InstitutionUpsertedPayload, ManagerUpsertedPayload } from '@crm/contracts';
 import type { CustomerCoverage } from '@crm/security';
 import { AlertRepository } from '../alerts/alert.repository';
 import { RoutedTo, routeAlert } from './alert-routing';
 import { CoverageRepository } from './coverage.repository';
 
 /**
- * Applies a customer's new coverage. Alerts raised before coverage named a manager wait in the
+ * Keeps the projections routing and data scope need (coverage, institutions, managers) from
+ * crm.assignment and corebank.organisation. Applies a customer's new coverage. Alerts raised before coverage named a manager wait in the
  * head's queue; once a manager is named, the open ones move to that manager in the same
  * transaction. Acknowledged alerts stay with whoever took them.
  */
@@ -33,5 +34,13 @@ export class CoverageChangeService {
       const route = routeAlert(coverage, eventInstitutionId, null);
       if (route.routedTo === RoutedTo.PrimaryManager) await this.alerts.reroute(tx, alert.id, route);
     }
+  }
+
+  async institutionUpserted(tx: EntityManager, payload: InstitutionUpsertedPayload): Promise<void> {
+    await this.coverage.upsertInstitution(tx, payload);
+  }
+
+  async managerUpserted(tx: EntityManager, payload: ManagerUpsertedPayload): Promise<void> {
+    await this.coverage.upsertManager(tx, payload);
   }
 }

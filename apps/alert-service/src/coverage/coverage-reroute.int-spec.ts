@@ -9,7 +9,8 @@ import {
 } from '@crm/contracts';
 import { EventPublisher, ensureTopics } from '@crm/messaging';
 import { Role, signDevToken } from '@crm/security';
-import { AlertServiceHarness, TEST_SECRETS } from '../testing/alert-service.harness';
+import { AlertServiceHarness } from '../testing/alert-service.harness';
+import { TEST_SECRETS } from '@crm/testing';
 
 interface Routed {
   customer_id: string;

@@ -8,15 +8,11 @@ import {
 } from '@crm/contracts';
 import { EventContext } from '@crm/messaging';
 import { CoverageChangeService } from './coverage-change.service';
-import { CoverageRepository } from './coverage.repository';
 
 /** Keeps the projections routing and data scope need: coverage, institutions and their heads. */
 @Controller()
 export class CoverageConsumer {
-  constructor(
-    private readonly coverage: CoverageRepository,
-    private readonly coverageChanges: CoverageChangeService,
-  ) {}
+  constructor(private readonly coverageChanges: CoverageChangeService) {}
 
   @EventPattern(EventTypes.CoverageChanged)
   async onCoverageChanged(
@@ -31,7 +27,7 @@ export class CoverageConsumer {
     @Payload() payload: InstitutionUpsertedPayload,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
-    await this.coverage.upsertInstitution(ctx.tx, payload);
+    await this.coverageChanges.institutionUpserted(ctx.tx, payload);
   }
 
   @EventPattern(EventTypes.ManagerUpserted)
@@ -39,6 +35,6 @@ export class CoverageConsumer {
     @Payload() payload: ManagerUpsertedPayload,
     @Ctx() ctx: EventContext,
   ): Promise<void> {
-    await this.coverage.upsertManager(ctx.tx, payload);
+    await this.coverageChanges.managerUpserted(ctx.tx, payload);
   }
 }

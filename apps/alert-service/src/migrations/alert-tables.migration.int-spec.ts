@@ -1,12 +1,12 @@
 import { revertLastMigration } from '@crm/persistence';
 import { createTestSchema, type TestSchema } from '@crm/testing';
-import { alertStorage } from '../alert-storage';
+import { ALERT_MIGRATIONS } from '../migrations';
 
 describe('AlertTables migration', () => {
   let db: TestSchema;
 
   beforeAll(async () => {
-    db = await createTestSchema('alert_migration', { migrations: alertStorage('unused').migrations });
+    db = await createTestSchema('alert_migration', { migrations: ALERT_MIGRATIONS });
   });
 
   afterAll(() => db?.drop());
@@ -22,8 +22,7 @@ describe('AlertTables migration', () => {
   it('creates the alert tables and the service’s downs remove exactly them', async () => {
     const up = ['alert', 'alert_parameters', 'coverage', 'flow_entry', 'institution', 'manager', 'reminder'];
     expect(await tables()).toEqual(expect.arrayContaining(up));
-    for (const _migration of alertStorage('unused').migrations ?? [])
-      await revertLastMigration(db.dataSource);
+    for (const _migration of ALERT_MIGRATIONS) await revertLastMigration(db.dataSource);
     const after = await tables();
     for (const table of up) expect(after).not.toContain(table);
     expect(after).toContain('outbox');

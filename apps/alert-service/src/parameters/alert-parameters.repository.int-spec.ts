@@ -1,6 +1,6 @@
 import { DEFAULT_ALERT_PARAMETERS, type AlertParameters } from '@crm/contracts';
 import { createTestSchema, type TestSchema } from '@crm/testing';
-import { alertStorage } from '../alert-storage';
+import { ALERT_MIGRATIONS } from '../migrations';
 import { AlertParametersRepository, type ParameterHistory } from './alert-parameters.repository';
 
 const withSingleInflow = (singleAmount: string): AlertParameters => ({
@@ -25,7 +25,7 @@ describe('AlertParametersRepository history on Postgres', () => {
   const t3Ms = Date.parse('2026-05-01T00:00:00.000Z');
 
   beforeAll(async () => {
-    db = await createTestSchema('alert_parameters', { migrations: alertStorage('unused').migrations });
+    db = await createTestSchema('alert_parameters', { migrations: ALERT_MIGRATIONS });
     const s = `"${db.schema}"`;
     await db.dataSource.query(
       `INSERT INTO ${s}.institution (institution_id, parent_id, level, name, active)

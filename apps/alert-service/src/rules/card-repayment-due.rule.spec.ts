@@ -1,4 +1,4 @@
-import { calendar } from './rule-fixtures.spec-util';
+import { calendar, cst } from '../testing/rule-fixtures';
 import {
   DEFAULT_ALERT_PARAMETERS,
   EVENT_SAMPLES,
@@ -7,7 +7,6 @@ import {
 } from '@crm/contracts';
 import { cardRepaymentDueRule } from './card-repayment-due.rule';
 import { isReminderDue } from './reminder.util';
-import { cst } from './reminder-rules.spec-util';
 
 describe('cardRepaymentDueRule', () => {
   it('is due 3 days before the statement’s due date, keyed on it', () => {

@@ -3,7 +3,7 @@ import {
   frequentTransfersToOtherBanksRule,
   isTransferToOtherBank,
 } from './frequent-transfers-to-other-banks.rule';
-import { SUBJECT, entry, feed, calendar } from './rule-fixtures.spec-util';
+import { SUBJECT, entry, feed, calendar } from '../testing/rule-fixtures';
 
 const rule = (
   others: Parameters<typeof frequentTransfersToOtherBanksRule>[1],

@@ -1,6 +1,6 @@
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { largeInflowRule } from './large-inflow.rule';
-import { SUBJECT, entry, feed, calendar } from './rule-fixtures.spec-util';
+import { SUBJECT, entry, feed, calendar } from '../testing/rule-fixtures';
 
 const rule = (others: Parameters<typeof largeInflowRule>[1], added: Parameters<typeof largeInflowRule>[2]) =>
   largeInflowRule(SUBJECT, others, added, DEFAULT_ALERT_PARAMETERS, calendar);

@@ -1,6 +1,6 @@
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { largeOutflowRule } from './large-outflow.rule';
-import { SUBJECT, entry, feed, calendar } from './rule-fixtures.spec-util';
+import { SUBJECT, entry, feed, calendar } from '../testing/rule-fixtures';
 
 const rule = (
   others: Parameters<typeof largeOutflowRule>[1],

@@ -1,4 +1,4 @@
-import { calendar } from './rule-fixtures.spec-util';
+import { calendar } from '../testing/rule-fixtures';
 import {
   EVENT_SAMPLES,
   EventTypes,

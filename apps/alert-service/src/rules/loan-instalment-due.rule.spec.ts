@@ -1,8 +1,7 @@
-import { calendar } from './rule-fixtures.spec-util';
+import { calendar, cst } from '../testing/rule-fixtures';
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { loanInstalmentDueRule } from './loan-instalment-due.rule';
 import { isReminderDue } from './reminder.util';
-import { cst } from './reminder-rules.spec-util';
 
 const loan = {
   loanId: 'L1',

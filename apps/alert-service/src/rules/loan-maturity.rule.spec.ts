@@ -1,8 +1,7 @@
-import { calendar } from './rule-fixtures.spec-util';
+import { calendar, cst } from '../testing/rule-fixtures';
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { loanMaturityRule } from './loan-maturity.rule';
 import { isReminderDue } from './reminder.util';
-import { cst } from './reminder-rules.spec-util';
 
 describe('loanMaturityRule', () => {
   it('is due 30 days before maturity, keyed on the maturity date', () => {

@@ -1,7 +1,6 @@
-import { calendar } from './rule-fixtures.spec-util';
+import { calendar, cst } from '../testing/rule-fixtures';
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { isReminderDue } from './reminder.util';
-import { cst } from './reminder-rules.spec-util';
 import { timeDepositMaturityRule } from './time-deposit-maturity.rule';
 
 const account = { accountId: 'A1', customerId: 'C1', institutionId: 'I1', maturityDate: '2025-03-10' };

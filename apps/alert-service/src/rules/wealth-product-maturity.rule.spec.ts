@@ -1,7 +1,6 @@
-import { calendar } from './rule-fixtures.spec-util';
+import { calendar, cst } from '../testing/rule-fixtures';
 import { DEFAULT_ALERT_PARAMETERS } from '@crm/contracts';
 import { isReminderDue } from './reminder.util';
-import { cst } from './reminder-rules.spec-util';
 import { wealthProductMaturityRule } from './wealth-product-maturity.rule';
 
 describe('wealthProductMaturityRule', () => {

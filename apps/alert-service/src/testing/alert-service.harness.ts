@@ -7,34 +7,9 @@ import { DataSource } from 'typeorm';
 import { createTestApp } from '@crm/http';
 import { connectEventConsumer } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
-import { deleteTopicsWithPrefix, testKafka, testStack, uniqueSuffix } from '@crm/testing';
-import { alertStorage } from '../alert-storage';
+import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import { ALERT_MIGRATIONS } from '../migrations';
 import { AppModule } from '../app.module';
-
-export const TEST_SECRETS = {
-  JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef',
-  JWT_ISSUER: 'bank-crm-dev',
-  JWT_AUDIENCE: 'bank-crm',
-  PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-  PII_HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
-};
-
-/** What an alert-service instance needs to run on the test stack under its own isolation names. */
-export function alertServiceEnv(names: {
-  schema: string;
-  topicPrefix: string;
-  redisPrefix: string;
-}): Record<string, string> {
-  return {
-    ...TEST_SECRETS,
-    DATABASE_URL: testStack.databaseUrl,
-    REDIS_URL: testStack.redisUrl,
-    KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
-    DATABASE_SCHEMA: names.schema,
-    KAFKA_TOPIC_PREFIX: names.topicPrefix,
-    REDIS_KEY_PREFIX: names.redisPrefix,
-  };
-}
 
 /**
  * The whole alert service on the real stack, isolated for one test file: its own schema, topic prefix,
@@ -51,8 +26,14 @@ export class AlertServiceHarness {
   dataSource!: DataSource;
 
   async start(): Promise<INestApplication> {
-    Object.assign(process.env, { ...alertServiceEnv(this), LOG_LEVEL: 'silent' });
-    await migrate(createServiceDataSource({ ...alertStorage(this.schema), url: testStack.databaseUrl }));
+    Object.assign(process.env, { ...serviceTestEnv(this), LOG_LEVEL: 'silent' });
+    await migrate(
+      createServiceDataSource({
+        schema: this.schema,
+        migrations: ALERT_MIGRATIONS,
+        url: testStack.databaseUrl,
+      }),
+    );
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = await createTestApp(moduleRef, { serviceName: 'alert-service' });
     this.dataSource = app.get<DataSource>(getDataSourceToken());

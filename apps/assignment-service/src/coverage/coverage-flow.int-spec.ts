@@ -12,7 +12,7 @@ import {
   organisationEvents,
   startService,
   testPrefix,
-} from '../__fixtures__/assignment-harness';
+} from '../testing/assignment-harness';
 
 const prefix = testPrefix('assign-flow');
 configureTestEnv(prefix);

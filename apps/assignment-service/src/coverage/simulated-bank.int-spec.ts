@@ -20,7 +20,7 @@ import {
   configureTestEnv,
   startService,
   testPrefix,
-} from '../__fixtures__/assignment-harness';
+} from '../testing/assignment-harness';
 
 const prefix = testPrefix('assign-sim');
 configureTestEnv(prefix);

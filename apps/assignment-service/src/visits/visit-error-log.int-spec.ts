@@ -14,7 +14,7 @@ import {
   corebank,
   organisationEvents,
   testPrefix,
-} from '../__fixtures__/assignment-harness';
+} from '../testing/assignment-harness';
 import { AppModule } from '../app.module';
 import { ASSIGNMENT_MIGRATIONS } from '../migrations';
 
@@ -70,9 +70,8 @@ describe('a database error on a request that carries a visit note', () => {
   beforeAll(async () => {
     feed = new CorebankFeed(prefix);
     db = await createTestSchema('assign_redacted_log', { migrations: ASSIGNMENT_MIGRATIONS });
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot({ schema: db.schema, service: `assignment-test-${uniqueSuffix()}` })],
-    }).compile();
+    process.env.DATABASE_SCHEMA = db.schema;
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = await createTestApp(moduleRef, {
       serviceName: 'assignment-service',
       logDestination: log,

@@ -10,9 +10,8 @@ import {
   PiiPresenter,
   holdingsVisibility,
 } from '@crm/security';
-import { ConsentHistoryEntryDto, SetConsentDto } from '../consent/consent.dto';
 import { ConsentRepository } from '../consent/consent.repository';
-import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
+import { customerNotFound } from '../common/customer.exception';
 import { TagRepository } from '../tags/tag.repository';
 import { Customer360Dto, CustomerProfileDto } from './customer-360.dto';
 import { present360, presentProfile } from './customer-360.presenter';
@@ -76,59 +75,8 @@ export class CustomerService {
     return profiles;
   }
 
-  async setConsent(
-    user: AuthenticatedUser,
-    customerId: string,
-    channel: string,
-    dto: SetConsentDto,
-  ): Promise<void> {
-    await this.requireInScope(user, customerId);
-    await this.dataSource.transaction(async (manager) => {
-      await this.consent.set(manager, { customerId, channel, ...dto, userId: user.userId });
-      await this.audit.record(
-        {
-          actor: user,
-          action: 'customer.consent.change',
-          resourceType: 'customer',
-          resourceId: customerId,
-          customerId,
-          outcome: 'allowed',
-          details: { channel, status: dto.status, source: dto.source },
-        },
-        manager,
-      );
-    });
-  }
-
-  async consentHistory(user: AuthenticatedUser, customerId: string): Promise<ConsentHistoryEntryDto[]> {
-    await this.requireInScope(user, customerId);
-    const rows = await this.consent.history(this.dataSource.manager, customerId);
-    return rows.map((r) => ({
-      channel: r.channel,
-      status: r.status,
-      changedAt: r.changed_at.toISOString(),
-      changedBy: r.changed_by,
-      source: r.source,
-      note: r.note,
-    }));
-  }
-
-  async addTag(user: AuthenticatedUser, customerId: string, tag: string): Promise<void> {
-    await this.requireInScope(user, customerId);
-    await this.tags.addManual(this.dataSource.manager, customerId, tag, user.userId);
-  }
-
-  async removeTag(user: AuthenticatedUser, customerId: string, tag: string): Promise<void> {
-    await this.requireInScope(user, customerId);
-    if (!(await this.tags.removeManual(this.dataSource.manager, customerId, tag))) {
-      throw new CustomerException(
-        CustomerExceptionCode.TagNotFound,
-        `Customer ${customerId} has no manual tag ${tag}`,
-      );
-    }
-  }
-
-  private async requireInScope(
+  /** The customer if the caller's scope covers them; 404 otherwise (unknown and out of scope look the same). */
+  async requireInScope(
     user: AuthenticatedUser,
     customerId: string,
   ): Promise<{ record: CustomerRecord; scope: DataScope }> {

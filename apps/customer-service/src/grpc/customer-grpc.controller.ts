@@ -17,7 +17,7 @@ import { Customer360Dto, CustomerProfileDto } from '../customers/customer-360.dt
 import { CustomerService } from '../customers/customer.service';
 import { CustomerSearchRequestDto } from '../search/search-filter.dto';
 import { SearchService } from '../search/search.service';
-import { CUSTOMER_READERS } from '../shared/customer-roles';
+import { CUSTOMER_READERS } from '../common/customer-roles';
 
 /** The contract in libs/contracts (sources run as they are, so the path holds in images too). */
 export const CUSTOMER_PROTO_PATH = join(

@@ -27,8 +27,7 @@ import {
 } from '@crm/contracts';
 import { EventContext } from '@crm/messaging';
 import { Public } from '@crm/security';
-import { ProspectRepository } from '../prospects/prospect.repository';
-import { ProjectionRepository } from './projection.repository';
+import { ProjectionService } from './projection.service';
 
 const at = (ctx: EventContext) => new Date(ctx.envelope.time);
 
@@ -39,10 +38,7 @@ const at = (ctx: EventContext) => new Date(ctx.envelope.time);
 @Public()
 @Controller()
 export class ProjectionConsumer {
-  constructor(
-    private readonly projection: ProjectionRepository,
-    private readonly prospects: ProspectRepository,
-  ) {}
+  constructor(private readonly projection: ProjectionService) {}
 
   @EventPattern(EventTypes.InstitutionUpserted)
   onInstitution(@Payload() p: InstitutionUpsertedPayload, @Ctx() ctx: EventContext) {
@@ -59,9 +55,8 @@ export class ProjectionConsumer {
     return this.onProfile(p, ctx);
   }
 
-  private async onProfile(p: CustomerRegisteredPayload | CustomerUpdatedPayload, ctx: EventContext) {
-    const idHash = await this.projection.upsertCustomer(ctx.tx, p, at(ctx));
-    if (idHash) await this.prospects.matchByIdNumberHash(ctx.tx, idHash, p.customerId, at(ctx));
+  private onProfile(p: CustomerRegisteredPayload | CustomerUpdatedPayload, ctx: EventContext) {
+    return this.projection.customerProfile(ctx.tx, p, at(ctx));
   }
 
   @EventPattern(EventTypes.AccountOpened)

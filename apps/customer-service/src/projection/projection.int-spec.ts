@@ -14,7 +14,13 @@ import {
 import { testStack, eventually } from '@crm/testing';
 // The simulator is the realistic source of core-banking events for every service's tests.
 import { KafkaEventSink, populationEvents } from '@crm/corebank-simulation';
-import { Harness, Role, envelope, startCustomerService } from '../testing/customer-service.harness';
+import {
+  Harness,
+  Permission,
+  Role,
+  envelope,
+  startCustomerService,
+} from '../testing/customer-service.harness';
 
 /** Event types the service does not project (it has no use for them): the consumer skips them. */
 const SKIPPED = new Set<string>([EventTypes.ManagerUpserted]);
@@ -162,7 +168,8 @@ describe('customer-service projection from the simulator population (real Kafka 
       .map((e) => e.data as CustomerUpdatedPayload)
       .filter((u) => u.customerId === customer.customerId && u.changedFields.includes('phone'))
       .reduce((latest, u) => u.phone ?? latest, customer.phone);
-    const admin = service.token({ roles: [Role.HeadOfficeAdmin], inst: 'HEAD' });
+    // A search by phone number reveals it: it needs pii:read.
+    const admin = service.token({ roles: [Role.HeadOfficeAdmin], inst: 'HEAD', perms: [Permission.PiiRead] });
     const res = await request(service.app.getHttpServer())
       .post('/api/v1/customers/search')
       .set('Authorization', `Bearer ${admin}`)

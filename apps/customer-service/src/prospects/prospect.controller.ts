@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
 import { ApiProblems, RateLimit } from '@crm/http';
-import { CUSTOMER_EDITORS } from '../shared/customer-roles';
-import { ProspectIdParam } from '../shared/route-params.dto';
+import { CUSTOMER_EDITORS } from '../common/customer-roles';
+import { ProspectIdParam } from '../common/route-params.dto';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';
 import { ProspectService } from './prospect.service';
 

@@ -14,7 +14,7 @@ import {
   hasPermission,
 } from '@crm/security';
 import { CustomerRepository } from '../customers/customer.repository';
-import { CustomerException, CustomerExceptionCode, customerNotFound } from '../shared/customer.exception';
+import { CustomerException, CustomerExceptionCode, customerNotFound } from '../common/customer.exception';
 import { CreateProspectDto, MatchProspectDto, ProspectDto, UpdateProspectDto } from './prospect.dto';
 import { ProspectColumns, ProspectRepository, ProspectRow } from './prospect.repository';
 

@@ -8,7 +8,7 @@ import { BusinessCalendar } from '@crm/calendar';
 import { currentContext, runWithContext } from '@crm/observability';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
 import { CustomerServiceConfig } from '../app.config';
-import { CustomerException, CustomerExceptionCode } from '../shared/customer.exception';
+import { CustomerException, CustomerExceptionCode } from '../common/customer.exception';
 import { CustomerSearchFilterDto } from './search-filter.dto';
 import { SearchRow } from './search-query.builder';
 import { CustomerSearchItemDto } from './search-result.dto';

@@ -18,7 +18,7 @@ import {
 } from 'class-validator';
 import Decimal from 'decimal.js';
 import { AccountKind, CustomerKind, Gender, IsDecimalAmount, IsEntityId, IsTimestamp } from '@crm/contracts';
-import { CARD_STATUSES } from '../shared/holding-status';
+import { CARD_STATUSES } from '../common/holding-status';
 
 /** `max` must not be below `min` of the same range; the error names `max`. */
 function NotLessThan(other: string, compare: (a: unknown, b: unknown) => boolean): PropertyDecorator {

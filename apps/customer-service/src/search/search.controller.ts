@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, StreamableFile } from '@nestjs/common
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
 import { ApiProblems, RateLimit } from '@crm/http';
-import { CUSTOMER_READERS } from '../shared/customer-roles';
+import { CUSTOMER_READERS } from '../common/customer-roles';
 import { CustomerExportService } from './customer-export.service';
 import { CustomerExportRequestDto, CustomerSearchRequestDto } from './search-filter.dto';
 import { CustomerSearchPageDto } from './search-result.dto';

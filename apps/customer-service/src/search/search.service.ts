@@ -14,7 +14,7 @@ import {
   maskIdNumber,
   maskPhone,
 } from '@crm/security';
-import { CustomerException, CustomerExceptionCode } from '../shared/customer.exception';
+import { CustomerException, CustomerExceptionCode } from '../common/customer.exception';
 import { CustomerSearchFilterDto } from './search-filter.dto';
 import { SearchRow, SqlStatement, buildSearchQuery } from './search-query.builder';
 import { CustomerSearchItemDto, CustomerSearchPageDto } from './search-result.dto';

@@ -57,7 +57,7 @@ describe('transactional outbox on the real database and broker', () => {
   const startRelayProcess = async (): Promise<ChildProcess> => {
     const child = spawn(
       process.execPath,
-      ['-r', './tools/register.js', join(__dirname, '__fixtures__/run-relay.ts')],
+      ['-r', './tools/register.js', join(__dirname, 'testing/run-relay.ts')],
       {
         cwd: repoRoot,
         env: {

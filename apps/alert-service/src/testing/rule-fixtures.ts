@@ -1,5 +1,5 @@
 import { BusinessCalendar } from '@crm/calendar';
-import type { FlowEntry } from './flow-window.util';
+import type { FlowEntry } from '../rules/flow-window.util';
 
 export const SUBJECT = { customerId: 'C1', accountId: 'A1', institutionId: 'I1' };
 
@@ -31,3 +31,5 @@ export function feed<T extends { periodKey: string }>(
 
 /** The bank's calendar the rules are judged in: China Standard Time. */
 export const calendar = new BusinessCalendar();
+/** 00:00 CST of a day, as epoch ms. */
+export const cst = (date: string, time = '00:00:00'): number => Date.parse(`${date}T${time}+08:00`);

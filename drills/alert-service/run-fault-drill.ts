@@ -11,7 +11,7 @@ import {
 
 /**
  * Fault drills on the real stack (a script, not a test):
- *   node -r ./tools/register.js apps/alert-service/src/faults/run-fault-drill.ts --events 50000 --fault all
+ *   node -r ./tools/register.js drills/alert-service/run-fault-drill.ts --events 50000 --fault all
  * Postgres: `--postgres restart` restarts the local cluster (root only, nothing else may be running);
  * the default `auto` restarts it when allowed and otherwise terminates the drilled instance's backends.
  * Exit code 1 when any drilled instance stores other alerts than the fault-free reference.

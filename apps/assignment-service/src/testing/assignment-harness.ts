@@ -56,12 +56,12 @@ export interface RunningService {
 /** One instance of the service on its own schema, consuming the prefixed topics in its own consumer group. */
 export async function startService(name: string): Promise<RunningService> {
   const db = await createTestSchema(name, { migrations: ASSIGNMENT_MIGRATIONS });
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot({ schema: db.schema, service: `assignment-test-${uniqueSuffix()}` })],
-  }).compile();
+  process.env.DATABASE_SCHEMA = db.schema;
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = await createTestApp(moduleRef, { serviceName: 'assignment-service' });
   const grpcPort = await freePort();
-  connectEventConsumer(app);
+  // Each instance its own consumer group, so a second instance replays the topics.
+  connectEventConsumer(app, { groupId: `${process.env.KAFKA_TOPIC_PREFIX}assignment-${uniqueSuffix()}` });
   connectGrpcServer(app, {
     package: ASSIGNMENT_PROTO_PACKAGE,
     protoPath: ASSIGNMENT_PROTO_PATH,

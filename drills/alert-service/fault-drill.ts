@@ -11,8 +11,15 @@ import {
   SCENARIOS,
   type SimEvent,
 } from '@crm/corebank-simulation';
-import { answers, deleteTopicsWithPrefix, freePort, testKafka, testStack, uniqueSuffix } from '@crm/testing';
-import { alertServiceEnv } from '../testing/alert-service.harness';
+import {
+  answers,
+  deleteTopicsWithPrefix,
+  freePort,
+  serviceTestEnv,
+  testKafka,
+  testStack,
+  uniqueSuffix,
+} from '@crm/testing';
 
 /**
  * Fault drills for the alert service: the same deterministic stream goes once through a fault-free
@@ -27,7 +34,7 @@ export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'redis', 'postgres'];
 /** How Postgres is disrupted: a restart of the whole cluster, or only the drilled instance's connections. */
 export type PostgresFaultMode = 'restart-cluster' | 'terminate-backends';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+const REPO_ROOT = resolve(__dirname, '..', '..');
 const ENTRY = 'apps/alert-service/src/main.ts';
 const DAY_MS = 86_400_000;
 
@@ -170,7 +177,7 @@ export class DrillInstance {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        ...alertServiceEnv(this),
+        ...serviceTestEnv(this),
         // Not production: that refuses the published test secrets.
         NODE_ENV: 'test',
         PORT: String(port),

@@ -1,0 +1,8 @@
+import { changeTriggerMigration } from '@crm/persistence';
+import { AlertTables1764000000000 } from './alert-tables.migration';
+
+/** The service's migrations in order (the platform tables migration is prepended by libs/persistence). */
+export const ALERT_MIGRATIONS = [
+  AlertTables1764000000000,
+  changeTriggerMigration('institution', 1764800000000),
+];

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
+import { CustomerService } from '../customers/customer.service';
+import { ConsentHistoryEntryDto, SetConsentDto } from './consent.dto';
+import { ConsentRepository } from './consent.repository';
+
+/** Marketing consent and opt-outs per channel, with their history; every change audited. */
+@Injectable()
+export class ConsentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly customers: CustomerService,
+    private readonly consent: ConsentRepository,
+    private readonly audit: AuditLogWriter,
+  ) {}
+
+  async setConsent(
+    user: AuthenticatedUser,
+    customerId: string,
+    channel: string,
+    dto: SetConsentDto,
+  ): Promise<void> {
+    await this.customers.requireInScope(user, customerId);
+    await this.dataSource.transaction(async (manager) => {
+      await this.consent.set(manager, { customerId, channel, ...dto, userId: user.userId });
+      await this.audit.record(
+        {
+          actor: user,
+          action: 'customer.consent.change',
+          resourceType: 'customer',
+          resourceId: customerId,
+          customerId,
+          outcome: 'allowed',
+          details: { channel, status: dto.status, source: dto.source },
+        },
+        manager,
+      );
+    });
+  }
+
+  async consentHistory(user: AuthenticatedUser, customerId: string): Promise<ConsentHistoryEntryDto[]> {
+    await this.customers.requireInScope(user, customerId);
+    const rows = await this.consent.history(this.dataSource.manager, customerId);
+    return rows.map((r) => ({
+      channel: r.channel,
+      status: r.status,
+      changedAt: r.changed_at.toISOString(),
+      changedBy: r.changed_by,
+      source: r.source,
+      note: r.note,
+    }));
+  }
+}
