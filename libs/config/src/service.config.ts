@@ -1,4 +1,14 @@
-import { IsIn, IsInt, IsNotEmpty, IsString, IsTimeZone, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsTimeZone,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { DEFAULT_BANK_TIME_ZONE } from '@crm/calendar';
 import { ConfigRule, EnvBoolean, ReadableFile } from './config-rules';
 import { hasPublishedPassword, isPublishedOrWeakKey } from './published-dev-secrets';
@@ -118,11 +128,15 @@ export class HttpServiceConfig extends ServiceConfig {
   )
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/crm';
 
-  /** The service's own schema in that database; each service's config names its default, tests a throw-away one. */
+  /**
+   * The service's own schema in that database: each service's config names its default, tests a
+   * throw-away one. Optional here only for configs of processes without storage.
+   */
   @Matches(/^[a-z][a-z0-9_]{0,62}$/, {
     message: 'must be lower-case letters, digits and _, starting with a letter',
   })
-  DATABASE_SCHEMA!: string;
+  @IsOptional()
+  DATABASE_SCHEMA?: string;
 
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';

@@ -15,11 +15,17 @@ export class PersistenceModule {
           useFactory: (config: HttpServiceConfig) =>
             serviceDataSourceOptions({
               ...options,
-              schema: config.DATABASE_SCHEMA,
+              schema: schemaOf(config),
               url: config.DATABASE_URL,
             }),
         }),
       ],
     };
   }
+}
+
+function schemaOf(config: HttpServiceConfig): string {
+  if (!config.DATABASE_SCHEMA)
+    throw new Error('DATABASE_SCHEMA is not set: every service with storage owns a schema');
+  return config.DATABASE_SCHEMA;
 }
