@@ -26,11 +26,12 @@ export class ConfigModule {
    * BusinessCalendar.
    */
   static forRoot<T extends object>(cls: new () => T): DynamicModule {
+    const ancestors = ancestorsOf(cls);
     const providers: Provider[] = [
       { provide: cls, useFactory: () => loadConfig(cls) },
-      ...ancestorsOf(cls).map((base) => ({ provide: base, useExisting: cls })),
+      ...ancestors.map((base) => ({ provide: base, useExisting: cls })),
     ];
-    if (ancestorsOf(cls).includes(ServiceConfig)) {
+    if (cls === ServiceConfig || ancestors.includes(ServiceConfig)) {
       providers.push({
         provide: BusinessCalendar,
         inject: [ServiceConfig],
