@@ -13,6 +13,9 @@ const TOPIC_BY_AREA: Record<string, string> = {
   'corebank.organisation': Topics.CorebankOrganisation,
   'crm.alert': Topics.CrmAlert,
   'crm.assignment': Topics.CrmAssignment,
+  'crm.customer': Topics.CrmCustomer,
+  'crm.campaign': Topics.CrmCampaignContact,
+  'lobby.queue': Topics.LobbyQueue,
 };
 
 describe('EVENT_CATALOG', () => {
@@ -25,7 +28,7 @@ describe('EVENT_CATALOG', () => {
   it.each(EVENT_CATALOG.map((d) => [d.type, d]))(
     '%s is versioned and travels on its area topic',
     (type, definition) => {
-      const match = /^bank\.((?:corebank|crm)\.[a-z]+)\.[a-z-]+\.v[1-9]\d*$/.exec(type as string);
+      const match = /^bank\.((?:corebank|crm|lobby)\.[a-z]+)\.[a-z-]+\.v[1-9]\d*$/.exec(type as string);
       expect(match).not.toBeNull();
       expect(typeof definition).toBe('object');
       expect((definition as { topic: string }).topic).toBe(TOPIC_BY_AREA[match![1]]);

@@ -5,6 +5,8 @@ import {
   AccountOpenedPayload,
   AccountStatusChangedPayload,
   AlertRaisedPayload,
+  ConsentChangedPayload,
+  ContactRequestedPayload,
   CoverageChangedPayload,
   CardIssuedPayload,
   CardOverduePayload,
@@ -22,6 +24,7 @@ import {
   LoanScheduleChangedPayload,
   LoanSettledPayload,
   ManagerUpsertedPayload,
+  QueueTicketIssuedPayload,
   TransactionPostedPayload,
   TransactionReversedPayload,
 } from './events';
@@ -53,6 +56,9 @@ export const EventTypes = {
   ManagerUpserted: 'bank.corebank.organisation.manager-upserted.v1',
   AlertRaised: 'bank.crm.alert.raised.v1',
   CoverageChanged: 'bank.crm.assignment.coverage-changed.v1',
+  ConsentChanged: 'bank.crm.customer.consent-changed.v1',
+  ContactRequested: 'bank.crm.campaign.contact-requested.v1',
+  QueueTicketIssued: 'bank.lobby.queue.ticket-issued.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
 
@@ -207,6 +213,24 @@ export const EVENT_CATALOG: readonly (EventDefinition & { type: EventType })[] =
     Topics.CrmAssignment,
     CoverageChangedPayload,
     "A customer's coverage changed: primary and secondary institutions and managers, key-customer flag, private banker.",
+  ),
+  define(
+    EventTypes.ConsentChanged,
+    Topics.CrmCustomer,
+    ConsentChangedPayload,
+    "A customer's marketing consent or opt-out on one channel changed.",
+  ),
+  define(
+    EventTypes.ContactRequested,
+    Topics.CrmCampaignContact,
+    ContactRequestedPayload,
+    'A campaign contact is due: a channel gateway sends it, or a manager does it as a task.',
+  ),
+  define(
+    EventTypes.QueueTicketIssued,
+    Topics.LobbyQueue,
+    QueueTicketIssuedPayload,
+    'The lobby queueing system issued a ticket at an outlet, with the customer when they identified themselves.',
   ),
 ];
 

@@ -4,5 +4,6 @@ export * from './assignment.events';
 export * from './card.events';
 export * from './customer.events';
 export * from './loan.events';
+export * from './marketing.events';
 export * from './organisation.events';
 export * from './transaction.events';
