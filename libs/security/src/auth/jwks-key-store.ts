@@ -32,8 +32,8 @@ export class NoMatchingKeyError extends Error {
 
 interface SigningKey {
   jwk: JsonWebKey;
-  /** SPKI PEM, the form jsonwebtoken verifies with. */
-  pem: string;
+  /** Parsed once: jsonwebtoken would parse a PEM again on every verify. */
+  key: KeyObject;
 }
 
 /** Most keys a set may hold; Keycloak publishes two or three. */
@@ -60,10 +60,10 @@ export class JwksKeyStore {
   }
 
   /**
-   * The PEM of the key that verifies a token with this header. While the provider cannot be
+   * The key that verifies a token with this header. While the provider cannot be
    * reached, cached keys go on verifying; a key id never seen then fails as unavailable.
    */
-  async keyFor(header: { alg: AsymmetricAlgorithm; kid?: string }): Promise<string> {
+  async keyFor(header: { alg: AsymmetricAlgorithm; kid?: string }): Promise<KeyObject> {
     const now = Date.now();
     const stale = now - this.fetchedAt >= this.maxAgeMs;
     if ((stale || !this.match(header)) && now - this.attemptedAt >= this.cooldownMs) {
@@ -79,7 +79,7 @@ export class JwksKeyStore {
     );
   }
 
-  private match(header: { alg: AsymmetricAlgorithm; kid?: string }): string | undefined {
+  private match(header: { alg: AsymmetricAlgorithm; kid?: string }): KeyObject | undefined {
     const candidates = this.keys.filter(
       ({ jwk }) =>
         fitsAlgorithm(jwk, header.alg) &&
@@ -89,7 +89,7 @@ export class JwksKeyStore {
     );
     // Without a kid only an unambiguous set will do.
     return candidates.length === 1 || (header.kid !== undefined && candidates.length > 0)
-      ? candidates[0].pem
+      ? candidates[0].key
       : undefined;
   }
 
@@ -132,8 +132,7 @@ export class JwksKeyStore {
     if (!Array.isArray(jwks)) throw new JwksUnavailableError(`${this.options.url} is not a JWK Set`);
     return jwks.slice(0, MAX_KEYS).flatMap((jwk: JsonWebKey) => {
       try {
-        const key: KeyObject = createPublicKey({ key: jwk, format: 'jwk' });
-        return [{ jwk, pem: key.export({ type: 'spki', format: 'pem' }).toString() }];
+        return [{ jwk, key: createPublicKey({ key: jwk, format: 'jwk' }) }];
       } catch {
         // A key of a type this service does not use (e.g. an encryption key) is skipped.
         return [];
