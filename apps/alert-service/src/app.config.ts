@@ -1,4 +1,3 @@
-import { IsString, Matches } from 'class-validator';
 import { HttpServiceConfig } from '@crm/config';
 
 /** Environment of the alert service. */
@@ -10,8 +9,5 @@ export class AlertServiceConfig extends HttpServiceConfig {
 
   override DATABASE_SCHEMA: string = 'alert';
 
-  /** Put before every Redis key (windows and the BullMQ queue), so tests and environments share a Redis. */
-  @IsString()
-  @Matches(/^([a-z0-9_.-]+:)*$/, { message: "must be empty or ':'-terminated segments, e.g. 'alert:'" })
-  REDIS_KEY_PREFIX: string = 'alert:';
+  override REDIS_KEY_PREFIX: string = 'alert:';
 }

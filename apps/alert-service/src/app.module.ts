@@ -5,8 +5,8 @@ import { ConfigModule } from '@crm/config';
 import { Topics } from '@crm/contracts';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
-import { PersistenceModule } from '@crm/persistence';
-import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
+import { PersistenceModule, REDIS, RedisModule } from '@crm/persistence';
+import { AuditModule, DataScopeModule, SecurityModule, CoverageProjectionRepository } from '@crm/security';
 import { AlertInboxController } from './alerts/alert-inbox.controller';
 import { AlertInboxService } from './alerts/alert-inbox.service';
 import { AlertMetrics } from './alerts/alert-metrics';
@@ -18,12 +18,10 @@ import { AlertServiceConfig } from './app.config';
 import { CorebankEventsConsumer } from './consumer/corebank-events.consumer';
 import { CoverageChangeService } from './coverage/coverage-change.service';
 import { CoverageConsumer } from './coverage/coverage.consumer';
-import { CoverageRepository } from './coverage/coverage.repository';
 import { AlertEngine } from './engine/alert-engine.service';
 import { AlertParametersController } from './parameters/alert-parameters.controller';
 import { AlertParametersRepository } from './parameters/alert-parameters.repository';
 import { AlertParametersService } from './parameters/alert-parameters.service';
-import { REDIS, RedisModule } from './redis/redis.module';
 import { ReminderRepository } from './reminders/reminder.repository';
 import { ReminderScheduler } from './reminders/reminder.scheduler';
 import { ReminderService } from './reminders/reminder.service';
@@ -57,7 +55,7 @@ export const SERVICE_NAME = 'alert-service';
     AlertMetrics,
     AlertInboxService,
     AlertStreamService,
-    CoverageRepository,
+    CoverageProjectionRepository,
     CoverageChangeService,
     AlertParametersRepository,
     AlertParametersService,

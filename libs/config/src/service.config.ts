@@ -141,6 +141,11 @@ export class HttpServiceConfig extends ServiceConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
+  /** Put before every Redis key of the service, so tests and environments can share one Redis. */
+  @IsString()
+  @Matches(/^([a-z0-9_.-]+:)*$/, { message: "must be empty or ':'-terminated segments, e.g. 'alert:'" })
+  REDIS_KEY_PREFIX: string = '';
+
   @IsString()
   @IsNotEmpty()
   JWT_ISSUER: string = 'bank-crm-dev';

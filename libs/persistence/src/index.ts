@@ -10,3 +10,4 @@ export * from './persistence.module';
 export * from './schema.util';
 export * from './sql-params';
 export * from './table-changes';
+export * from './redis.module';

@@ -20,6 +20,7 @@ export * from './crypto/pii-normalise.util';
 export * from './masking/masking.util';
 export * from './masking/pii-presenter';
 export * from './security.module';
+export * from './scope/coverage-projection.repository';
 export * from './scope/data-scope';
 export * from './scope/data-scope.module';
 export * from './scope/data-scope.resolver';

@@ -1,3 +1,4 @@
+import { CoverageProjectionRepository } from '@crm/security';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DEFAULT_ALERT_SEVERITY, EventTypes, Topics, type AlertRaisedPayload } from '@crm/contracts';
@@ -5,7 +6,6 @@ import { BatchKey, OutboxWriter, type EventBatch, type NewOutboxEvent } from '@c
 import { currentContext } from '@crm/observability';
 import { schemaOf } from '@crm/persistence';
 import { routeAlert, primaryInstitutionOf } from '../coverage/alert-routing';
-import { CoverageRepository } from '../coverage/coverage.repository';
 import { alertKeyOf, type AlertCandidate } from '../rules/rule.types';
 import { AlertMetrics } from './alert-metrics';
 import { AlertRepository, type NewAlert } from './alert.repository';
@@ -32,7 +32,7 @@ const BATCH_RAISINGS = new BatchKey<Raising[]>('alert-raiser.raisings');
 export class AlertRaiser {
   constructor(
     private readonly alerts: AlertRepository,
-    private readonly coverage: CoverageRepository,
+    private readonly coverage: CoverageProjectionRepository,
     private readonly outbox: OutboxWriter,
     private readonly metrics: AlertMetrics,
   ) {}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CoverageChangedPayload, InstitutionUpsertedPayload, ManagerUpsertedPayload } from '@crm/contracts';
+import { CoverageProjectionRepository } from '@crm/security';
 import type { CustomerCoverage } from '@crm/security';
 import { AlertRepository } from '../alerts/alert.repository';
 import { RoutedTo, routeAlert } from './alert-routing';
-import { CoverageRepository } from './coverage.repository';
 
 /**
  * Keeps the projections routing and data scope need (coverage, institutions, managers) from
@@ -15,7 +15,7 @@ import { CoverageRepository } from './coverage.repository';
 @Injectable()
 export class CoverageChangeService {
   constructor(
-    private readonly coverage: CoverageRepository,
+    private readonly coverage: CoverageProjectionRepository,
     private readonly alerts: AlertRepository,
   ) {}
 

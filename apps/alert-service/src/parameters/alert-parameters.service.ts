@@ -7,9 +7,9 @@ import {
   AuthenticatedUser,
   DataScopeResolver,
   assertInstitutionInScope,
+  CoverageProjectionRepository,
 } from '@crm/security';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
-import { CoverageRepository } from '../coverage/coverage.repository';
 import { AlertParametersRepository, type ParameterHistory } from './alert-parameters.repository';
 import type { AlertParametersDto, EffectiveParametersDto } from './alert-parameters.dto';
 
@@ -28,7 +28,7 @@ const subjectOf = (event: EventEnvelope<object>): { customerId: string; institut
 export class AlertParametersService {
   constructor(
     private readonly repository: AlertParametersRepository,
-    private readonly coverage: CoverageRepository,
+    private readonly coverage: CoverageProjectionRepository,
     private readonly audit: AuditLogWriter,
     private readonly dataSource: DataSource,
     private readonly scopes: DataScopeResolver,

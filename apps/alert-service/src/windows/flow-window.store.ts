@@ -3,7 +3,7 @@ import Redis, { type Result } from 'ioredis';
 import { EntityManager } from 'typeorm';
 import type { EventBatch } from '@crm/messaging';
 import { AlertServiceConfig } from '../app.config';
-import { InjectRedis } from '../redis/redis.module';
+import { InjectRedis } from '@crm/persistence';
 import { MS_PER_HOUR } from '@crm/calendar';
 import type { FlowEntry } from '../rules/flow-window.util';
 import { FlowEntryRepository, windowKeyOf } from './flow-entry.repository';

@@ -7,11 +7,14 @@ import {
   ManagerUpsertedPayload,
 } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
-import type { CustomerCoverage } from '@crm/security';
+import type { CustomerCoverage } from './data-scope';
 
-/** The service's own copies of coverage (crm.assignment) and of the organisation (corebank.organisation). */
+/**
+ * A service's own copies of coverage (crm.assignment) and of the organisation (corebank.organisation),
+ * in the tables `coverageProjectionTablesSql` creates: what data scope and routing to managers need.
+ */
 @Injectable()
-export class CoverageRepository {
+export class CoverageProjectionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
@@ -111,3 +114,31 @@ export class CoverageRepository {
     return rows.length > 0;
   }
 }
+
+/** DDL of the projection's tables (institution, manager, coverage) in a service's schema, for its migration. */
+export const coverageProjectionTablesSql = (schema: string): string[] => [
+  `CREATE TABLE "${schema}".coverage (
+     customer_id text PRIMARY KEY,
+     version int NOT NULL,
+     primary_institution_id text,
+     primary_manager_id text,
+     private_banker_id text,
+     secondary jsonb NOT NULL DEFAULT '[]',
+     changed_at timestamptz NOT NULL
+   )`,
+  `CREATE TABLE "${schema}".institution (
+     institution_id text PRIMARY KEY,
+     parent_id text,
+     level text NOT NULL,
+     name text NOT NULL,
+     active boolean NOT NULL
+   )`,
+  `CREATE INDEX institution_parent_idx ON "${schema}".institution (parent_id)`,
+  `CREATE TABLE "${schema}".manager (
+     manager_id text PRIMARY KEY,
+     institution_id text NOT NULL,
+     roles text[] NOT NULL,
+     active boolean NOT NULL
+   )`,
+  `CREATE INDEX manager_institution_idx ON "${schema}".manager (institution_id)`,
+];

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AlertServiceConfig } from '../app.config';
+import { HttpServiceConfig } from '@crm/config';
 
 export const REDIS = Symbol('REDIS');
 export const InjectRedis = () => Inject(REDIS);
@@ -14,14 +14,14 @@ class RedisShutdown implements OnApplicationShutdown {
   }
 }
 
-/** The service's Redis client for windows (BullMQ opens its own connections). */
+/** The service's Redis client (`REDIS_URL`); its keys start with `REDIS_KEY_PREFIX`. */
 @Global()
 @Module({
   providers: [
     {
       provide: REDIS,
-      inject: [AlertServiceConfig],
-      useFactory: (config: AlertServiceConfig) => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }),
+      inject: [HttpServiceConfig],
+      useFactory: (config: HttpServiceConfig) => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }),
     },
     RedisShutdown,
   ],
