@@ -190,6 +190,30 @@ export class HttpServiceConfig extends ServiceConfig {
   )
   JWT_SECRET?: string;
 
+  /**
+   * The OIDC provider's token endpoint, where this service gets its own access token (client
+   * credentials grant) for calls to other services. Unset in development: the dev issuer signs one.
+   */
+  @ConfigRule<HttpServiceConfig>(
+    (v, c) => !isSet(v) || isHttpUrl(v, inProduction(c) ? ['https:'] : ['https:', 'http:']),
+    'must be an https:// URL (http:// is accepted outside production)',
+  )
+  @ConfigRule<HttpServiceConfig>(
+    (v, c) => isSet(v) === (isSet(c.SERVICE_CLIENT_ID) && isSet(c.SERVICE_CLIENT_SECRET)),
+    'SERVICE_TOKEN_URL, SERVICE_CLIENT_ID and SERVICE_CLIENT_SECRET are set together or not at all',
+  )
+  SERVICE_TOKEN_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  SERVICE_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  SERVICE_CLIENT_SECRET?: string;
+
   /** base64 of 32 random bytes: AES-256-GCM key for ID and phone numbers at rest. */
   @Matches(BASE64_32_BYTES, { message: 'must be base64 of exactly 32 bytes' })
   @ConfigRule<HttpServiceConfig>(

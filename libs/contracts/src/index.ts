@@ -14,3 +14,4 @@ export * from './topics';
 export * from './input-shape';
 export * from './validate-payload';
 export * from './iso-4217';
+export * from './proto-files';

@@ -13,6 +13,7 @@ export * from './auth/roles';
 export * from './auth/roles.decorator';
 export * from './auth/roles.guard';
 export * from './auth/token-verifier';
+export * from './auth/service-token';
 export type { DevTokenConfig } from './cli/dev-token';
 export { signDevToken } from './cli/dev-token';
 export * from './crypto/field-cipher';

@@ -8,6 +8,7 @@ import {
 } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 import type { CustomerCoverage } from './data-scope';
+import type { ScopeColumns } from './scope-predicate';
 
 /**
  * A service's own copies of coverage (crm.assignment) and of the organisation (corebank.organisation),
@@ -142,3 +143,24 @@ export const coverageProjectionTablesSql = (schema: string): string[] => [
    )`,
   `CREATE INDEX manager_institution_idx ON "${schema}".manager (institution_id)`,
 ];
+
+/**
+ * Where the projection records who covers the customer of a row whose customer id is `customerIdColumn`:
+ * the primary institution and manager, the private banker, and every secondary institution and manager.
+ */
+export const coverageProjectionScopeColumns = (schema: string, customerIdColumn: string): ScopeColumns => {
+  const primary = (column: string) => ({
+    from: `"${schema}".coverage cv`,
+    where: `cv.customer_id = ${customerIdColumn}`,
+    column: `cv.${column}`,
+  });
+  const secondary = (field: string) => ({
+    from: `"${schema}".coverage cv CROSS JOIN LATERAL jsonb_array_elements(cv.secondary) sec`,
+    where: `cv.customer_id = ${customerIdColumn}`,
+    column: `sec->>'${field}'`,
+  });
+  return {
+    institutions: [primary('primary_institution_id'), secondary('institutionId')],
+    managers: [primary('primary_manager_id'), primary('private_banker_id'), secondary('managerId')],
+  };
+};

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { TableChangeListener, schemaOf } from '@crm/persistence';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { DataScope, resolveDataScope } from './data-scope';
+import { DataScope, institutionScopeOf, resolveDataScope } from './data-scope';
 import { InstitutionEdge, InstitutionTreeCache } from './institution-tree';
 
 /** Where a service keeps its copy of the institution tree (from corebank.organisation). */
@@ -47,6 +47,16 @@ export class DataScopeResolver implements OnModuleInit, OnApplicationShutdown {
 
   resolve(user: AuthenticatedUser): Promise<DataScope> {
     return resolveDataScope(user, (institutionId) => this.cache.subtreeOf(institutionId));
+  }
+
+  /** The customers the institution's subtree covers; a 403 (OUTSIDE_DATA_SCOPE) for an unknown institution. */
+  async scopeOfInstitution(institutionId: string): Promise<DataScope> {
+    return institutionScopeOf(institutionId, await this.cache.subtreeOf(institutionId));
+  }
+
+  /** The institution's ancestors from head office down, then the institution; empty when unknown. */
+  pathTo(institutionId: string): Promise<readonly string[]> {
+    return this.cache.pathTo(institutionId);
   }
 
   /** The institution and its descendants; empty when unknown. */

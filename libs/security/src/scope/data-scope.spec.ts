@@ -61,10 +61,14 @@ describe('resolveDataScope', () => {
     });
   });
 
+  it('gives marketing staff their institution subtree, as its head has: they target its customers', async () => {
+    await expect(resolveDataScope(user([Role.Marketing]), subtreeOf)).resolves.toMatchObject({
+      kind: 'institutions',
+    });
+  });
+
   it('refuses roles without customer access and heads of unknown institutions', async () => {
-    await expect(resolveDataScope(user([Role.Marketing]), subtreeOf)).rejects.toThrow(
-      'no role of the caller',
-    );
+    await expect(resolveDataScope(user([Role.Analyst]), subtreeOf)).rejects.toThrow('no role of the caller');
     await expect(
       resolveDataScope(user([Role.InstitutionHead], { institutionId: 'NOPE' }), subtreeOf),
     ).rejects.toThrow('institution NOPE is unknown');

@@ -15,7 +15,7 @@ type Resolved<T> = T & { readonly [resolvedFromCaller]: true };
 export type DataScope =
   /** Head-office admins and bank systems: the whole bank. */
   | Resolved<{ kind: 'bank' }>
-  /** Institution heads: customers covered by any institution in their subtree. */
+  /** Institution heads and marketing staff: customers covered by any institution in their subtree. */
   | Resolved<{ kind: 'institutions'; institutionIds: readonly string[] }>
   /** Relationship managers: the customers they cover (primary, secondary or private banker). */
   | Resolved<{ kind: 'manager'; managerId: string; institutionId: string }>;
@@ -33,7 +33,7 @@ export async function resolveDataScope(
   subtreeOf: (institutionId: string) => Promise<readonly string[]>,
 ): Promise<DataScope> {
   if (hasRole(user, Role.HeadOfficeAdmin, Role.System)) return resolved({ kind: 'bank' });
-  if (hasRole(user, Role.InstitutionHead)) {
+  if (hasRole(user, Role.InstitutionHead, Role.Marketing)) {
     const institutionIds = await subtreeOf(user.institutionId);
     if (institutionIds.length === 0) throw outsideDataScope(`institution ${user.institutionId} is unknown`);
     return resolved({ kind: 'institutions', institutionIds });
@@ -50,6 +50,15 @@ export async function resolveDataScope(
 export function managerScopeOf(user: AuthenticatedUser): DataScope | null {
   if (!hasRole(user, Role.RelationshipManager) || !user.managerId) return null;
   return resolved({ kind: 'manager', managerId: user.managerId, institutionId: user.institutionId });
+}
+
+/**
+ * The customers an institution's subtree covers, for acts done on its behalf rather than a caller's (the
+ * audience of a campaign it owns). `subtree` is the institution and its descendants, as the resolver gives it.
+ */
+export function institutionScopeOf(institutionId: string, subtree: readonly string[]): DataScope {
+  if (subtree.length === 0) throw outsideDataScope(`institution ${institutionId} is unknown`);
+  return resolved({ kind: 'institutions', institutionIds: subtree });
 }
 
 /**

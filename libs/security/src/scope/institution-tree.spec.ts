@@ -21,12 +21,19 @@ describe('InstitutionTree', () => {
     expect(tree.subtreeOf('NOPE')).toEqual([]);
   });
 
+  it('gives the path from head office down to an institution', () => {
+    expect(tree.pathTo('OUT-12')).toEqual(['HO', 'BR-1', 'OUT-12']);
+    expect(tree.pathTo('HO')).toEqual(['HO']);
+    expect(tree.pathTo('NOPE')).toEqual([]);
+  });
+
   it('ends on a cycle in bad data', () => {
     const cyclic = new InstitutionTree([
       { id: 'A', parentId: 'B' },
       { id: 'B', parentId: 'A' },
     ]);
     expect(cyclic.subtreeOf('A')).toEqual(['A', 'B']);
+    expect(cyclic.pathTo('A')).toEqual(['B', 'A']);
   });
 });
 

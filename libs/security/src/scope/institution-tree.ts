@@ -7,6 +7,7 @@ export interface InstitutionEdge {
 /** An institution tree in memory: the subtree of any institution without a query. */
 export class InstitutionTree {
   private readonly children = new Map<string, string[]>();
+  private readonly parents = new Map<string, string>();
   private readonly known = new Set<string>();
   private readonly subtrees = new Map<string, readonly string[]>();
 
@@ -14,6 +15,7 @@ export class InstitutionTree {
     for (const { id, parentId } of edges) {
       this.known.add(id);
       if (parentId === null) continue;
+      this.parents.set(id, parentId);
       const siblings = this.children.get(parentId);
       if (siblings) siblings.push(id);
       else this.children.set(parentId, [id]);
@@ -39,6 +41,19 @@ export class InstitutionTree {
     this.subtrees.set(institutionId, subtree);
     return subtree;
   }
+
+  /** The institution's ancestors from the top down, then the institution; empty when it is unknown. */
+  pathTo(institutionId: string): readonly string[] {
+    if (!this.known.has(institutionId)) return [];
+    const path = [institutionId];
+    for (
+      let at = this.parents.get(institutionId);
+      at !== undefined && !path.includes(at);
+      at = this.parents.get(at)
+    )
+      path.push(at);
+    return path.reverse();
+  }
 }
 
 /**
@@ -53,6 +68,10 @@ export class InstitutionTreeCache {
 
   async subtreeOf(institutionId: string): Promise<readonly string[]> {
     return (await this.tree()).subtreeOf(institutionId);
+  }
+
+  async pathTo(institutionId: string): Promise<readonly string[]> {
+    return (await this.tree()).pathTo(institutionId);
   }
 
   invalidate(): void {

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { MarketingChannel } from '@crm/contracts';
+import { schemaOf } from '@crm/persistence';
+import type { CountedContact } from '../policy/contact-counters.rule';
+import { LONGEST_CAP_PERIOD_MS } from '../policy/contact-policy.rule';
+
+/** A pending target whose contact is due, with what arbitration and the policy need of its campaign. */
+export interface DueTarget {
+  campaign_id: string;
+  customer_id: string;
+  due_at: Date;
+  attempts: number;
+}
+
+/** One row of the contact ledger. */
+export interface LedgerEntry {
+  contactId: string;
+  campaignId: string;
+  customerId: string;
+  channel: MarketingChannel;
+  outcome: 'sent' | 'suppressed' | 'deferred';
+  reason: string | null;
+  institutionId: string | null;
+  managerId: string | null;
+  phoneHash: string | null;
+  emailHash: string | null;
+  dueAt: Date;
+}
+
+const REBUILD_BATCH = 5_000;
+
+/** The dispatcher's SQL: due targets, the ledger, and where each target goes next. */
+@Injectable()
+export class DispatchRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private s(tx: EntityManager): string {
+    return `"${schemaOf(tx.connection)}"`;
+  }
+
+  /**
+   * Locks up to `limit` due targets of running campaigns, skipping those another instance holds, and
+   * with them every other pending target of the same customers due by `slotEnd` (the rest of the
+   * business day): campaigns competing for a customer are judged together, whichever came due first.
+   */
+  async lockDue(tx: EntityManager, now: Date, slotEnd: Date, limit: number): Promise<DueTarget[]> {
+    const s = this.s(tx);
+    return tx.query(
+      `WITH due AS (
+         SELECT t.customer_id FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
+          WHERE t.state = 'pending' AND t.due_at <= $1 AND c.status = 'running' AND c.starts_at <= $1
+          ORDER BY t.due_at LIMIT $3
+          FOR UPDATE OF t SKIP LOCKED)
+       SELECT t.campaign_id, t.customer_id, t.due_at, t.attempts FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
+        WHERE t.customer_id IN (SELECT customer_id FROM due) AND t.state = 'pending' AND t.due_at < $2
+          AND c.status = 'running' AND c.starts_at <= $1
+        ORDER BY t.customer_id, t.campaign_id
+        FOR UPDATE OF t SKIP LOCKED`,
+      [now, slotEnd, limit],
+    );
+  }
+
+  async record(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const column = <K extends keyof LedgerEntry>(key: K) => entries.map((e) => e[key]);
+    await tx.query(
+      `INSERT INTO ${this.s(tx)}.contact (contact_id, campaign_id, customer_id, channel, outcome, reason, institution_id,
+         manager_id, phone_hash, email_hash, due_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+         $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+       ON CONFLICT (contact_id) DO NOTHING`,
+      [
+        column('contactId'),
+        column('campaignId'),
+        column('customerId'),
+        column('channel'),
+        column('outcome'),
+        column('reason'),
+        column('institutionId'),
+        column('managerId'),
+        column('phoneHash'),
+        column('emailHash'),
+        column('dueAt'),
+      ],
+    );
+  }
+
+  /** Where each target goes next: contacted, closed for good, or due again later. */
+  async moveTargets(
+    tx: EntityManager,
+    moves: readonly {
+      campaignId: string;
+      customerId: string;
+      state: string;
+      dueAt: Date;
+      reason: string | null;
+    }[],
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    await tx.query(
+      `UPDATE ${this.s(tx)}.target t SET state = m.state, due_at = m.due_at, last_reason = m.reason,
+              attempts = t.attempts + 1
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+              AS m(campaign_id, customer_id, state, due_at, reason)
+        WHERE t.campaign_id = m.campaign_id AND t.customer_id = m.customer_id`,
+      [
+        moves.map((m) => m.campaignId),
+        moves.map((m) => m.customerId),
+        moves.map((m) => m.state),
+        moves.map((m) => m.dueAt),
+        moves.map((m) => m.reason),
+      ],
+    );
+  }
+
+  /** Every contact made within the longest cap period, in batches: what the Redis counters are rebuilt from. */
+  async *madeSince(now: number): AsyncGenerator<CountedContact[]> {
+    const s = `"${schemaOf(this.dataSource)}"`;
+    const since = new Date(now - LONGEST_CAP_PERIOD_MS);
+    let after: [Date, string] = [since, '00000000-0000-0000-0000-000000000000'];
+    for (;;) {
+      const rows: {
+        contact_id: string;
+        customer_id: string;
+        channel: MarketingChannel;
+        phone_hash: string | null;
+        email_hash: string | null;
+        manager_id: string | null;
+        recorded_at: Date;
+      }[] = await this.dataSource.query(
+        `SELECT contact_id, customer_id, channel, phone_hash, email_hash, manager_id, recorded_at FROM ${s}.contact
+          WHERE outcome IN ('sent', 'delivered') AND (recorded_at, contact_id) > ($1, $2::uuid)
+          ORDER BY recorded_at, contact_id LIMIT ${REBUILD_BATCH}`,
+        after,
+      );
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({
+        contactId: r.contact_id,
+        customerId: r.customer_id,
+        channel: r.channel,
+        phoneHash: r.phone_hash,
+        emailHash: r.email_hash,
+        managerId: r.manager_id,
+        at: r.recorded_at.getTime(),
+      }));
+      const last = rows[rows.length - 1];
+      after = [last.recorded_at, last.contact_id];
+    }
+  }
+}
