@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@crm/http';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
@@ -59,6 +59,7 @@ export class CampaignsController {
   }
 
   @Post(':campaignId/transitions')
+  @HttpCode(200)
   @ApiOperation({
     summary:
       'Submit, approve (someone else: four eyes), reject, launch (materialises a search audience), pause, resume, complete or cancel (audited)',

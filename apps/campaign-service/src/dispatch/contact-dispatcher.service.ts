@@ -130,6 +130,7 @@ export class ContactDispatcher {
               phoneHash: facts.get(customerId)?.phoneHash ?? null,
               emailHash: facts.get(customerId)?.emailHash ?? null,
               dueAt: target.due_at,
+              recordedAt: new Date(now),
             };
             if (winner) {
               ledger.push({
@@ -176,6 +177,8 @@ export class ContactDispatcher {
               });
               report.sent += 1;
             } else if (decision.kind === 'defer') {
+              // The slot is the deferred campaign's: lower ones do not jump the queue meanwhile.
+              winner = campaign.campaign_id;
               ledger.push({
                 ...base,
                 contactId: randomUUID(),

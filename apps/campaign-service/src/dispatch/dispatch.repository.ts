@@ -26,6 +26,8 @@ export interface LedgerEntry {
   phoneHash: string | null;
   emailHash: string | null;
   dueAt: Date;
+  /** The dispatcher's clock when it decided: the time the counters scored it with. */
+  recordedAt: Date;
 }
 
 const REBUILD_BATCH = 5_000;
@@ -66,9 +68,9 @@ export class DispatchRepository {
     const column = <K extends keyof LedgerEntry>(key: K) => entries.map((e) => e[key]);
     await tx.query(
       `INSERT INTO ${this.s(tx)}.contact (contact_id, campaign_id, customer_id, channel, outcome, reason, institution_id,
-         manager_id, phone_hash, email_hash, due_at)
+         manager_id, phone_hash, email_hash, due_at, recorded_at)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-         $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+         $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
        ON CONFLICT (contact_id) DO NOTHING`,
       [
         column('contactId'),
@@ -82,6 +84,7 @@ export class DispatchRepository {
         column('phoneHash'),
         column('emailHash'),
         column('dueAt'),
+        column('recordedAt'),
       ],
     );
   }

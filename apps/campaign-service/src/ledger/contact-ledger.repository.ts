@@ -44,13 +44,17 @@ export class ContactLedgerRepository {
     const counts = (key: string, only = 'TRUE') =>
       `(SELECT coalesce(json_agg(json_build_object('key', key, 'count', n) ORDER BY n DESC, key), '[]')
           FROM (SELECT ${key} AS key, count(*)::int AS n FROM rows k WHERE ${only} GROUP BY 1) g)`;
+    // Subjects grouped by how many contacts each got; the figures come from that distribution.
     const perSubject = (subject: string) =>
       `(SELECT json_build_object(
-          'subjects', count(*)::int, 'max', coalesce(max(n), 0), 'mean', coalesce(round(avg(n), 2), 0)::text,
-          'distribution', coalesce((SELECT json_agg(json_build_object('key', n::text, 'count', c) ORDER BY n)
-                                      FROM (SELECT n, count(*)::int AS c FROM per GROUP BY n) d), '[]'))
-          FROM (SELECT ${subject}, count(*)::int AS n FROM rows k WHERE ${made} AND ${subject} IS NOT NULL
-                 GROUP BY ${subject}) per)`;
+          'subjects', coalesce(sum(c), 0)::int,
+          'max', coalesce(max(n), 0),
+          'mean', coalesce(round(sum(n * c)::numeric / nullif(sum(c), 0), 2), 0)::text,
+          'distribution', coalesce(json_agg(json_build_object('key', n::text, 'count', c) ORDER BY n), '[]'))
+          FROM (SELECT n, count(*)::int AS c
+                  FROM (SELECT count(*)::int AS n FROM rows k WHERE ${made} AND ${subject} IS NOT NULL
+                         GROUP BY ${subject}) per
+                 GROUP BY n) d)`;
     const [row]: { figures: LedgerFigures }[] = await this.dataSource.query(
       `WITH rows AS MATERIALIZED (SELECT * FROM "${schemaOf(this.dataSource)}".contact k WHERE ${where.join(' AND ')})
        SELECT json_build_object(

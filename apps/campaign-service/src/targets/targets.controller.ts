@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@crm/http';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
@@ -14,6 +14,7 @@ export class TargetsController {
   constructor(private readonly targets: TargetsService) {}
 
   @Post()
+  @HttpCode(200)
   @ApiOperation({
     summary:
       'Add uploaded customer ids to a draft or submitted campaign’s list; ids outside the owner’s subtree are reported, not added (audited)',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@crm/http';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
@@ -23,6 +23,7 @@ export class TasksController {
   }
 
   @Post(':taskId/outcome')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Record what came of a call or visit (a decline cools the offer off; audited)' })
   @ApiOkResponse({ type: TaskDto })
   @ApiProblems(404, 409)
