@@ -9,6 +9,7 @@ import type { Card, Customer, DepositAccount, Institution, Loan, Manager } from 
 import { buildOrganisation, outletsOf, relationshipManagersAt } from '../population/organisation.generator';
 import { personName } from '../population/people.util';
 import { PopulationGenerator } from '../population/population.generator';
+import { maturingDepositProduct } from '../population/product-catalogue';
 import { OTHER_BANKS } from '../population/zhejiang.data';
 import type { ExpectedAlert, ScenarioCustomer, ScenarioDefinition, ScenarioRun } from './scenario.types';
 
@@ -142,14 +143,11 @@ export class Story {
     termMonths: number,
     daysToMaturity: number,
   ): DepositAccount {
-    const rate = kind === AccountKind.TimeDeposit ? '0.0135' : '0.0285';
     return this.open(
       this.generator.maturingProduct(
         customer,
-        kind,
+        maturingDepositProduct(kind, termMonths),
         principal,
-        termMonths,
-        rate,
         daysToMaturity,
         this.manager.managerId,
       ),
