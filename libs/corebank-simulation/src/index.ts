@@ -1,6 +1,7 @@
 // A seeded, reproducible core bank: the corebank-simulator CLI runs it, and service tests use it
 // as their event source. Services never import it at run time.
 export * from './core/event-factory';
+export * from './lobby/opening-hours';
 export * from './population/organisation.generator';
 export * from './publishing/dry-run-sink';
 export * from './publishing/event-sink';
@@ -10,3 +11,4 @@ export * from './scenarios/scenario.registry';
 export * from './scenarios/scenario.types';
 export { tellScenario, type Story } from './scenarios/story';
 export * from './stream/bank-simulation';
+export * from './stream/merge-by-time';

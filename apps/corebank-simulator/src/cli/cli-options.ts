@@ -32,8 +32,8 @@ export interface SimulatorOptions {
 export const USAGE = `Usage: node -r ./tools/register.js apps/corebank-simulator/src/main.ts [options]
 
 Publishes a seeded, reproducible bank's core-banking events to Kafka: the organisation, customers and
-their holdings, then a stream of transactions, loan and card events. Or tells a named scenario that
-must raise known alerts.
+their holdings, then a stream of transactions, loan and card events, with the outlets' lobby queue
+tickets (09:00-17:00 bank time). Or tells a named scenario that must raise known alerts.
 
 Options:
   --seed <n>            generator seed (default SIM_SEED or 42); same seed and --start, same events

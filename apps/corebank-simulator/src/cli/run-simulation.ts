@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeProblems, validateEventPayload } from '@crm/contracts';
-import { buildScenario, type EventSink, populationEvents, type SimEvent } from '@crm/corebank-simulation';
+import {
+  buildScenario,
+  type EventSink,
+  mergeByTime,
+  populationEvents,
+  type SimEvent,
+} from '@crm/corebank-simulation';
 import type { SimulatorOptions } from './cli-options';
 import type { ProgressReporter } from './progress-reporter';
 import { RunSummary } from './run-summary';
@@ -23,14 +29,14 @@ export function eventSource(options: SimulatorOptions): { events: Iterable<SimEv
     );
     return { events, total: Math.min(events.length, options.count ?? Infinity) };
   }
-  const { initialLoad, stream } = populationEvents({
+  const { initialLoad, stream, lobby } = populationEvents({
     seed: options.seed,
     customers: options.customers,
     start: options.start,
   });
   function* all(): Generator<SimEvent> {
     yield* initialLoad;
-    yield* stream;
+    yield* mergeByTime(stream, lobby);
   }
   return {
     events: all(),
