@@ -11,7 +11,14 @@ import { personName } from '../population/people.util';
 import { PopulationGenerator } from '../population/population.generator';
 import { maturingDepositProduct } from '../population/product-catalogue';
 import { OTHER_BANKS } from '../population/zhejiang.data';
-import type { ExpectedAlert, ScenarioCustomer, ScenarioDefinition, ScenarioRun } from './scenario.types';
+import type { KnownCustomer } from '../campaigns/known-customer';
+import type {
+  ExpectedAlert,
+  ScenarioCustomer,
+  ScenarioDefinition,
+  ScenarioRun,
+  ScenarioSegment,
+} from './scenario.types';
 
 const SPACING_MS = 10;
 
@@ -27,6 +34,7 @@ export class Story {
   private readonly events: SimEvent[] = [];
   private readonly expected: ExpectedAlert[] = [];
   private readonly customers: ScenarioCustomer[] = [];
+  private segment?: ScenarioSegment;
   private clock: number;
   readonly outlet: Institution;
   readonly manager: Manager;
@@ -188,6 +196,11 @@ export class Story {
     this.customers.find((c) => c.customerId === customerId)?.holdings.push(holdingId);
   }
 
+  /** Marks the story's customers a campaign is to target: the run carries them with their current accounts. */
+  targetSegment(members: KnownCustomer[]): void {
+    this.segment = { outlet: this.outlet, manager: this.manager, members };
+  }
+
   /** Someone at another bank (a transfer's other side). */
   otherBankParty(name = personName(this.prng)): Counterparty {
     const bank = this.prng.pick(OTHER_BANKS);
@@ -241,6 +254,7 @@ export class Story {
       expectedAlerts: this.expected,
       customerIds: this.customers.map((c) => c.customerId),
       customers: this.customers,
+      ...(this.segment ? { segment: this.segment } : {}),
       startsAt: toTimestamp(this.start),
       endsAt: this.events[this.events.length - 1].time,
     };
