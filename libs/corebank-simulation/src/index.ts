@@ -7,6 +7,7 @@ export * from './campaigns/known-customer';
 export * from './campaigns/product-opening';
 export * from './core/event-factory';
 export * from './lobby/opening-hours';
+export type { Bank } from './population/bank.model';
 export * from './population/organisation.generator';
 export * from './population/product-catalogue';
 export * from './publishing/dry-run-sink';

@@ -91,7 +91,7 @@ export function describeUplift(run: ScenarioRun, settings: UpliftSettings, conta
       ` (manager ${manager.managerId}), ${run.startsAt} .. ${run.endsAt}, each with a current account` +
       ' (all the outlet has, unless the live population publishes to the same topics)',
     `  product: ${settings.productCode}${product ? ` ${product.name}` : ''}`,
-    `  listening to ${contactTopic}: the window opens at the dueAt of the first contact request for a segment customer`,
+    `  contact requests: read from ${contactTopic}; the window opens at the dueAt of the first one for a segment customer`,
     `  base: every segment customer opens ${settings.productCode} of their own accord with probability ` +
       `${settings.base} at a random moment within ${seconds(settings.windowMs)} after the window opens`,
     `  lift: a contacted segment customer opens the product offered (first product code) with probability ` +

@@ -14,6 +14,9 @@ export interface ResponseSettings {
   withinMs: number;
 }
 
+/** How the live population answers campaigns: one contacted customer in twenty, within a minute. */
+export const DEFAULT_LIVE_RESPONSE: ResponseSettings = { probability: 0.05, withinMs: 60_000 };
+
 /** What became of a contact request. */
 export const ContactOutcome = {
   Opens: 'opens',
