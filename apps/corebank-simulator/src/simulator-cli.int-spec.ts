@@ -168,6 +168,6 @@ describe('the simulator CLI answering a campaign (campaign-uplift)', () => {
       await exited;
     }
     expect(child.exitCode).toBe(0);
-    expect(stdout).toContain('Campaign responses: contact requests 1 opens; 1001 openings published');
+    expect(stdout).toContain('Campaign responses: 1 contact requests (1 opens); 1001 openings published');
   }, 120_000);
 });

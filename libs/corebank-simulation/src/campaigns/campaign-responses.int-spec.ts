@@ -133,7 +133,9 @@ describe('the simulator answering contact requests on the real broker', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(simulator.openingsFor(customer.customerId)).toHaveLength(1);
     } finally {
-      expect(await simulator.stop()).toMatch(/1 opens, 1 duplicate-contact; 1 openings published/);
+      expect(await simulator.stop()).toBe(
+        'Campaign responses: 2 contact requests (1 opens, 1 duplicate-contact); 1 openings published',
+      );
     }
   }, 90_000);
 
@@ -147,7 +149,9 @@ describe('the simulator answering contact requests on the real broker', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(simulator.openingsFor(customer.customerId)).toEqual([]);
     } finally {
-      expect(await simulator.stop()).toMatch(/1 declines; 0 openings published/);
+      expect(await simulator.stop()).toBe(
+        'Campaign responses: 1 contact requests (1 declines); 0 openings published',
+      );
     }
   }, 90_000);
 });

@@ -46,9 +46,12 @@ export class CampaignResponses {
   async stop(): Promise<string> {
     await this.consumer.stop();
     const dropped = await this.scheduler.stop();
-    const counts = [...this.options.responder.counts].map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+    const counts = [...this.options.responder.counts];
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    const outcomes = counts.map(([outcome, n]) => `${n} ${outcome}`).join(', ');
     return (
-      `Campaign responses: contact requests ${counts || 'none'}; ${this.scheduler.published} openings published` +
+      `Campaign responses: ${total} contact requests${total > 0 ? ` (${outcomes})` : ''}; ` +
+      `${this.scheduler.published} openings published` +
       (dropped > 0 ? `, ${dropped} not yet due dropped` : '')
     );
   }

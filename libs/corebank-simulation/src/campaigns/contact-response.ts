@@ -74,39 +74,39 @@ export class ContactResponder {
   private answer(contact: ContactRequestedPayload, correlationId?: string): ContactResponse {
     const { seed, directory, settings, opener, spontaneous } = this.options;
     const about = `contact ${contact.contactId} (campaign ${contact.campaignId}, ${contact.channel})`;
+    const due: DueEvent[] = [];
+    const reply = (outcome: ContactOutcome, line: string): ContactResponse => ({ outcome, line, due });
     if (this.contacts.has(contact.contactId))
-      return this.skip(ContactOutcome.DuplicateContact, `${about}: handled already, skipped`);
+      return reply(ContactOutcome.DuplicateContact, `${about}: handled already, skipped`);
     this.contacts.add(contact.contactId);
 
     const known = directory.get(contact.customerId);
     if (!known)
-      return this.skip(
+      return reply(
         ContactOutcome.UnknownCustomer,
         `${about}: customer ${contact.customerId} is not one of this simulator's, skipped`,
       );
-    const due: DueEvent[] = [];
     if (spontaneous && !this.windowOpened) {
       this.windowOpened = true;
       due.push(...spontaneous.within(Date.parse(contact.dueAt)));
     }
-    const skip = (outcome: ContactOutcome, line: string) => ({ outcome, line, due });
 
     const productCode = contact.productCodes[0];
     const product = productCode === undefined ? undefined : PRODUCT_CATALOGUE.get(productCode);
     if (!product)
-      return skip(
+      return reply(
         ContactOutcome.UnknownProduct,
         `${about}: offers ${productCode ?? 'no product'}, which the bank does not sell, skipped`,
       );
     const customer = known.customer.profile;
     if (product.holder !== customer.kind)
-      return skip(
+      return reply(
         ContactOutcome.NotForCustomer,
         `${about}: ${product.code} is for ${product.holder} customers, ${customer.customerId} is ${customer.kind}, skipped`,
       );
     const answer = `${contact.campaignId}|${customer.customerId}|${product.code}`;
     if (this.answered.has(answer))
-      return skip(
+      return reply(
         ContactOutcome.AlreadyAnswered,
         `${about}: customer ${customer.customerId} answered the campaign's offer of ${product.code} already`,
       );
@@ -114,21 +114,16 @@ export class ContactResponder {
 
     const prng = new Prng(seed, 'campaign-response', answer);
     if (!prng.chance(settings.probability))
-      return skip(
+      return reply(
         ContactOutcome.Declines,
         `${about}: customer ${customer.customerId} declines ${product.code}`,
       );
     const at = Date.parse(contact.dueAt) + Math.floor(prng.next() * settings.withinMs);
     const event = opener.open(known, product, at, `campaign-response|${answer}`, correlationId);
     due.push({ at, event });
-    return {
-      outcome: ContactOutcome.Opens,
-      line: `${about}: customer ${customer.customerId} opens ${product.code} at ${toTimestamp(at)}`,
-      due,
-    };
-  }
-
-  private skip(outcome: ContactOutcome, line: string): ContactResponse {
-    return { outcome, line, due: [] };
+    return reply(
+      ContactOutcome.Opens,
+      `${about}: customer ${customer.customerId} opens ${product.code} at ${toTimestamp(at)}`,
+    );
   }
 }
