@@ -9,6 +9,8 @@ cd "$ROOT"
 source deploy/local/procs.sh
 started=$SECONDS
 SIM_RATE="${SIM_RATE:-20}"
+# Share of customers contacted by a campaign who open the product offered (crm.campaign.contact).
+SIM_RESPONSE_RATE="${SIM_RESPONSE_RATE:-0.05}"
 
 bash deploy/local/ensure-deps.sh
 bash deploy/local/dev-env.sh
@@ -37,8 +39,9 @@ for name in "${services[@]}"; do
   wait_http "$name" "http://127.0.0.1:${SERVICE_PORTS[$name]}/health/ready" 90
 done
 
-echo "==> corebank-simulator: live traffic at $SIM_RATE events/s"
-proc_start corebank-simulator node -r ./tools/register.js apps/corebank-simulator/src/main.ts --rate "$SIM_RATE" --quiet
+echo "==> corebank-simulator: live traffic at $SIM_RATE events/s, lobby tickets, campaign responses at $SIM_RESPONSE_RATE"
+proc_start corebank-simulator node -r ./tools/register.js apps/corebank-simulator/src/main.ts \
+  --rate "$SIM_RATE" --response-rate "$SIM_RESPONSE_RATE" --quiet
 
 echo
 echo "The system is up in $((SECONDS - started)) s."
@@ -50,7 +53,7 @@ done
 cat <<MSG
   Kafka               127.0.0.1:9092      watch the stream:  npm run tail-topic -- corebank.transaction
   PostgreSQL          127.0.0.1:5432/crm  Redis 127.0.0.1:6379
-  Simulator           .local/logs/corebank-simulator.log
+  Simulator           .local/logs/corebank-simulator.log (with each campaign contact it answers)
   Dev token           npm run token -- --role head-office-admin --institution 800000
   Stop                npm run down        (add -- --wipe to delete Kafka's data too)
 MSG

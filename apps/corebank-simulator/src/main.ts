@@ -2,28 +2,36 @@ import { ConfigValidationError, loadConfig } from '@crm/config';
 import { CorebankSimulatorConfig } from './app.config';
 import { CliUsageError, USAGE, parseCliOptions, type SimulatorOptions } from './cli/cli-options';
 import { BarProgressReporter, silentProgress } from './cli/progress-reporter';
-import { runSimulation } from './cli/run-simulation';
+import { responderFor, segmentRunOf } from './cli/campaign-responder';
+import { eventSource, runSimulation } from './cli/run-simulation';
 import { describeScenarioCast } from './cli/scenario-cast';
+import { Topics } from '@crm/contracts';
 import {
   buildScenario,
+  CAMPAIGN_SCENARIOS,
+  CampaignResponses,
+  describeUplift,
   DryRunSink,
   type EventSink,
   JsonlFileSink,
   KafkaEventSink,
   SCENARIOS,
 } from '@crm/corebank-simulation';
+import { createKafka } from '@crm/messaging';
 
 const NAME = 'corebank-simulator';
 
 function listScenarios(options: SimulatorOptions): string {
-  return SCENARIOS.map((definition) => {
-    const run = buildScenario(definition.name, { seed: options.seed, start: options.start });
-    const alerts =
-      run.expectedAlerts.length === 0
-        ? ['no alert']
-        : run.expectedAlerts.map((a) => `${a.kind} (${a.because})`);
-    return `${definition.name}\n  ${definition.summary}\n  ${run.events.length} events; must raise: ${alerts.join('; ')}`;
-  }).join('\n\n');
+  return [...SCENARIOS, ...CAMPAIGN_SCENARIOS]
+    .map((definition) => {
+      const run = buildScenario(definition.name, { seed: options.seed, start: options.start });
+      const alerts =
+        run.expectedAlerts.length === 0
+          ? ['no alert']
+          : run.expectedAlerts.map((a) => `${a.kind} (${a.because})`);
+      return `${definition.name}\n  ${definition.summary}\n  ${run.events.length} events; must raise: ${alerts.join('; ')}`;
+    })
+    .join('\n\n');
 }
 
 function sinkFor(options: SimulatorOptions, config: CorebankSimulatorConfig): EventSink {
@@ -59,8 +67,13 @@ async function main(argv: string[]): Promise<number> {
     console.log(listScenarios(options));
     return 0;
   }
-  for (const name of options.scenarios ?? [])
-    console.log(describeScenarioCast(buildScenario(name, { seed: options.seed, start: options.start })));
+  const source = eventSource(options);
+  const contactTopic = `${config.KAFKA_TOPIC_PREFIX}${Topics.CrmCampaignContact}`;
+  for (const run of source.runs)
+    console.log(run.segment ? describeUplift(run, options.uplift, contactTopic) : describeScenarioCast(run));
+  const responder = responderFor(options, source);
+  if (!responder && segmentRunOf(source))
+    console.log('  (no contact request is read: --dry-run and --out do not use Kafka)');
 
   const stop = new AbortController();
   process.on('SIGINT', () => {
@@ -70,6 +83,8 @@ async function main(argv: string[]): Promise<number> {
   });
   process.on('SIGTERM', () => stop.abort());
 
+  const deadline =
+    options.durationSeconds === undefined ? Infinity : Date.now() + options.durationSeconds * 1000;
   let sink: EventSink;
   try {
     sink = sinkFor(options, config);
@@ -77,22 +92,62 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${NAME}: ${(error as Error).message}`);
     return 1;
   }
+  const responses =
+    responder &&
+    new CampaignResponses({
+      kafka: createKafka({ ...config, KAFKA_BROKERS: options.brokers.join(',') }, NAME),
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      sink,
+      responder,
+      log: (line) => console.log(line),
+    });
   try {
+    if (responses) {
+      await responses.start();
+      console.log(`Answering contact requests on ${responses.topic}`);
+    }
     const { summary, elapsedMs, interrupted } = await runSimulation(
+      source,
       options,
       sink,
       options.quiet ? silentProgress : new BarProgressReporter(),
       stop.signal,
     );
+    if (responses && segmentRunOf(source) && !stop.signal.aborted) {
+      console.log(
+        `Published the scenario; answering contact requests until ${deadline === Infinity ? 'Ctrl-C' : 'the --duration is up'}`,
+      );
+      await untilStopped(stop.signal, deadline);
+    }
+    const answered = await responses?.stop();
     await sink.close();
-    if (!options.quiet)
+    if (!options.quiet) {
       console.log(summary.format({ destination: sink.description, elapsedMs, interrupted }));
+      if (answered) console.log(answered);
+    }
     return 0;
   } catch (error) {
     console.error(`${NAME}: failed publishing to ${sink.description}: ${(error as Error).message}`);
+    await responses?.stop().catch(() => undefined);
     await sink.close().catch(() => undefined);
     return 1;
   }
+}
+
+/** Resolves when the run is stopped (Ctrl-C, SIGTERM) or its deadline passes. */
+function untilStopped(signal: AbortSignal, deadline: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = deadline === Infinity ? undefined : setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,6 @@
 import { loadConfig } from '@crm/config';
 import { CorebankSimulatorConfig } from '../app.config';
-import { scenarioNames } from '@crm/corebank-simulation';
+import { DEFAULT_LIVE_RESPONSE, DEFAULT_UPLIFT, SCENARIOS } from '@crm/corebank-simulation';
 import { CliUsageError, parseCliOptions } from './cli-options';
 
 const NOW = Date.parse('2025-03-01T01:00:00Z');
@@ -23,6 +23,8 @@ describe('parseCliOptions', () => {
       customers: 1000,
       rate: 100,
       start: NOW,
+      liveResponse: DEFAULT_LIVE_RESPONSE,
+      uplift: DEFAULT_UPLIFT,
       listScenarios: false,
       brokers: ['127.0.0.1:9092'],
       dryRun: false,
@@ -79,7 +81,37 @@ describe('parseCliOptions', () => {
       'large-inflow',
       'quiet-under-thresholds',
     ]);
-    expect(parse('--scenario', 'all').scenarios).toEqual(scenarioNames());
+    // "all" is every alert story; the campaign scenario waits for contact requests, so it is asked for by name.
+    expect(parse('--scenario', 'all').scenarios).toEqual(SCENARIOS.map((s) => s.name));
+    expect(parse('--scenario', 'all').scenarios).not.toContain('campaign-uplift');
+  });
+
+  it('reads how contacted customers answer, live and in the campaign-uplift scenario', () => {
+    expect(parse('--response-rate', '0.1', '--response-delay', '30').liveResponse).toEqual({
+      probability: 0.1,
+      withinMs: 30_000,
+    });
+    const uplift = parse(
+      '--scenario',
+      'campaign-uplift',
+      '--response-rate',
+      '1',
+      '--response-delay',
+      '0',
+      '--base-rate',
+      '0.25',
+      '--window',
+      '90',
+      '--product',
+      'CC-STD',
+    ).uplift;
+    expect(uplift).toEqual({
+      productCode: 'CC-STD',
+      base: 0.25,
+      lift: 1,
+      windowMs: 90_000,
+      responseWithinMs: 0,
+    });
   });
 
   it.each([
@@ -99,6 +131,15 @@ describe('parseCliOptions', () => {
     [['--scenario', 'large-inflow,nope'], '--scenario: unknown scenario "nope"'],
     [['--brokers', 'localhost'], '--brokers must be host:port'],
     [['--out', ' '], '--out needs a file path'],
+    [['--response-rate', '1.5'], '--response-rate must be a number from 0 to 1'],
+    [['--response-delay', '-1'], '--response-delay needs a value'],
+    [['--base-rate', '0.1'], '--base-rate applies to --scenario campaign-uplift only'],
+    [['--scenario', 'large-inflow', '--window', '60'], '--window applies to --scenario campaign-uplift only'],
+    [
+      ['--scenario', 'campaign-uplift', '--product', 'TD-3Y'],
+      '--product: TD-3Y is not in the product catalogue',
+    ],
+    [['--scenario', 'campaign-uplift', '--product', 'CL-WORKCAP'], '--product: CL-WORKCAP is for corporate'],
   ])('refuses %j with a message naming the flag', (argv, message) => {
     expect(failure(...(argv as string[]))).toContain(message);
   });

@@ -1,6 +1,16 @@
 import { parseArgs } from 'node:util';
 import { MAX_CUSTOMERS, MAX_RATE, type CorebankSimulatorConfig } from '../app.config';
-import { scenarioNames } from '@crm/corebank-simulation';
+import {
+  DEFAULT_LIVE_RESPONSE,
+  DEFAULT_UPLIFT,
+  SCENARIOS,
+  UPLIFT_SEGMENT_SIZE,
+  campaignUpliftScenario,
+  scenarioNames,
+  upliftProductProblem,
+  type ResponseSettings,
+  type UpliftSettings,
+} from '@crm/corebank-simulation';
 
 /** A mistake on the command line: one line naming the flag, shown with the usage hint, exit code 2. */
 export class CliUsageError extends Error {
@@ -21,6 +31,10 @@ export interface SimulatorOptions {
   /** Simulated time of the first event (epoch ms). */
   start: number;
   scenarios?: string[];
+  /** How the live population answers contact requests. */
+  liveResponse: ResponseSettings;
+  /** What the campaign-uplift scenario does, and how its segment answers contact requests. */
+  uplift: UpliftSettings;
   listScenarios: boolean;
   brokers: string[];
   out?: string;
@@ -32,8 +46,8 @@ export interface SimulatorOptions {
 export const USAGE = `Usage: node -r ./tools/register.js apps/corebank-simulator/src/main.ts [options]
 
 Publishes a seeded, reproducible bank's core-banking events to Kafka: the organisation, customers and
-their holdings, then a stream of transactions, loan and card events. Or tells a named scenario that
-must raise known alerts.
+their holdings, then a stream of transactions, loan and card events, with the outlets' lobby queue
+tickets (09:00-17:00 bank time). Or tells a named scenario that must raise known alerts.
 
 Options:
   --seed <n>            generator seed (default SIM_SEED or 42); same seed and --start, same events
@@ -44,14 +58,31 @@ Options:
   --duration <s>        stop after s seconds of wall time
                         (without --count or --duration the stream runs until Ctrl-C)
   --start <iso-time>    simulated time of the first event (default: now), e.g. 2025-03-01T09:00:00+08:00
-  --scenario <names>    tell these scenarios instead of running the population (comma-separated, or "all");
-                        prints each one's customers, their accounts, loans and cards, and their manager
+  --scenario <names>    tell these scenarios instead of running the population (comma-separated, or "all"
+                        for every alert scenario); prints each one's customers, their accounts, loans and
+                        cards, and their manager
   --list-scenarios      list the scenarios and the alerts each must raise, then exit
+
   --brokers <list>      Kafka bootstrap brokers host:port[,host:port] (default KAFKA_BROKERS or 127.0.0.1:9092)
   --out <file.jsonl>    write the envelopes as JSON lines to a file instead of Kafka
   --dry-run             publish nothing to Kafka: generate and validate only (with --out, write the file)
   --quiet               no progress bar and no summary
   --help                show this help
+
+Campaign responses (when publishing to Kafka): the simulator reads crm.campaign.contact, and a contacted
+customer it knows opens the first product offered (account opened, loan disbursed or card issued).
+  --response-rate <p>   probability that a contacted customer opens it, 0-1 (default ${DEFAULT_LIVE_RESPONSE.probability};
+                        in campaign-uplift this is the lift, default ${DEFAULT_UPLIFT.lift})
+  --response-delay <s>  it opens at a random moment within s seconds after the contact's dueAt
+                        (default ${DEFAULT_LIVE_RESPONSE.withinMs / 1000})
+
+--scenario ${campaignUpliftScenario.name} registers ${UPLIFT_SEGMENT_SIZE} customers at one outlet, prints the treatment and
+control conversion a campaign offering them a product should find, then answers contact requests until
+Ctrl-C or --duration:
+  --product <code>      the product they open of their own accord (default ${DEFAULT_UPLIFT.productCode})
+  --base-rate <p>       the probability each opens it of their own accord, 0-1 (default ${DEFAULT_UPLIFT.base}) ...
+  --window <s>          ... within s seconds after the dueAt of the first contact for one of them
+                        (default ${DEFAULT_UPLIFT.windowMs / 1000})
 
 Environment: SIM_SEED, SIM_CUSTOMERS, SIM_RATE, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX (put before every topic
 name), LOG_LEVEL (flags override them).`;
@@ -111,6 +142,11 @@ export function parseCliOptions(
         duration: { type: 'string' },
         start: { type: 'string' },
         scenario: { type: 'string' },
+        'response-rate': { type: 'string' },
+        'response-delay': { type: 'string' },
+        product: { type: 'string' },
+        'base-rate': { type: 'string' },
+        window: { type: 'string' },
         'list-scenarios': { type: 'boolean' },
         brokers: { type: 'string' },
         out: { type: 'string' },
@@ -143,12 +179,25 @@ export function parseCliOptions(
   const scenarioText = text('scenario');
   if (scenarioText !== undefined) {
     const known = scenarioNames();
-    scenarios = scenarioText === 'all' ? known : scenarioText.split(',').map((s) => s.trim());
+    scenarios =
+      scenarioText === 'all' ? SCENARIOS.map((s) => s.name) : scenarioText.split(',').map((s) => s.trim());
     const unknown = scenarios.filter((s) => !known.includes(s));
     if (unknown.length > 0 || scenarios.length === 0) {
       throw new CliUsageError(`--scenario: unknown scenario "${unknown.join(', ')}" (see --list-scenarios)`);
     }
   }
+
+  const upliftOnly = ['product', 'base-rate', 'window'].filter((flag) => text(flag) !== undefined);
+  if (upliftOnly.length > 0 && !scenarios?.includes(campaignUpliftScenario.name)) {
+    throw new CliUsageError(`--${upliftOnly[0]} applies to --scenario ${campaignUpliftScenario.name} only`);
+  }
+  const productCode = text('product') ?? DEFAULT_UPLIFT.productCode;
+  const productProblem = upliftProductProblem(productCode);
+  if (productProblem) throw new CliUsageError(`--product: ${productProblem}`);
+  const probability = (flag: string) => positiveNumber(flag, text(flag)!, 0, 1);
+  const seconds = (flag: string) => positiveNumber(flag, text(flag)!, 0, 30 * 86_400) * 1000;
+  const responseRate = text('response-rate') === undefined ? undefined : probability('response-rate');
+  const responseDelayMs = text('response-delay') === undefined ? undefined : seconds('response-delay');
 
   const brokersText = text('brokers') ?? config.KAFKA_BROKERS;
   const brokers = brokersText.split(',').map((b) => b.trim());
@@ -174,6 +223,17 @@ export function parseCliOptions(
           ? 0
           : config.SIM_RATE,
     start,
+    liveResponse: {
+      probability: responseRate ?? DEFAULT_LIVE_RESPONSE.probability,
+      withinMs: responseDelayMs ?? DEFAULT_LIVE_RESPONSE.withinMs,
+    },
+    uplift: {
+      productCode,
+      base: text('base-rate') === undefined ? DEFAULT_UPLIFT.base : probability('base-rate'),
+      lift: responseRate ?? DEFAULT_UPLIFT.lift,
+      windowMs: text('window') === undefined ? DEFAULT_UPLIFT.windowMs : seconds('window'),
+      responseWithinMs: responseDelayMs ?? DEFAULT_UPLIFT.responseWithinMs,
+    },
     listScenarios: values['list-scenarios'] === true,
     brokers,
     dryRun,

@@ -1,6 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeProblems, validateEventPayload } from '@crm/contracts';
-import { buildScenario, type EventSink, populationEvents, type SimEvent } from '@crm/corebank-simulation';
+import {
+  type Bank,
+  buildScenario,
+  type EventSink,
+  mergeByTime,
+  populationEvents,
+  type ScenarioRun,
+  type SimEvent,
+} from '@crm/corebank-simulation';
 import type { SimulatorOptions } from './cli-options';
 import type { ProgressReporter } from './progress-reporter';
 import { RunSummary } from './run-summary';
@@ -15,26 +23,38 @@ export class InvalidGeneratedEventError extends Error {
 
 const MAX_BATCH = 500;
 
-/** The events to publish and how many there will be (undefined: until stopped). */
-export function eventSource(options: SimulatorOptions): { events: Iterable<SimEvent>; total?: number } {
+/** What a run publishes: its events, how many (undefined: until stopped), and whom they are about. */
+export interface EventSource {
+  events: Iterable<SimEvent>;
+  total?: number;
+  /** The scenarios told, when the run tells scenarios. */
+  runs: ScenarioRun[];
+  /** The population's bank, when the run is the live population. */
+  bank?: Bank;
+}
+
+export function eventSource(options: SimulatorOptions): EventSource {
   if (options.scenarios) {
-    const events = options.scenarios.flatMap(
-      (name) => buildScenario(name, { seed: options.seed, start: options.start }).events,
+    const runs = options.scenarios.map((name) =>
+      buildScenario(name, { seed: options.seed, start: options.start }),
     );
-    return { events, total: Math.min(events.length, options.count ?? Infinity) };
+    const events = runs.flatMap((run) => run.events);
+    return { events, total: Math.min(events.length, options.count ?? Infinity), runs };
   }
-  const { initialLoad, stream } = populationEvents({
+  const { bank, initialLoad, stream, lobby } = populationEvents({
     seed: options.seed,
     customers: options.customers,
     start: options.start,
   });
   function* all(): Generator<SimEvent> {
     yield* initialLoad;
-    yield* stream;
+    yield* mergeByTime(stream, lobby);
   }
   return {
     events: all(),
     total: options.count === undefined ? undefined : initialLoad.length + options.count,
+    runs: [],
+    bank,
   };
 }
 
@@ -44,12 +64,12 @@ export function eventSource(options: SimulatorOptions): { events: Iterable<SimEv
  * batch in hand is published, so nothing generated is half-sent).
  */
 export async function runSimulation(
+  { events, total }: EventSource,
   options: SimulatorOptions,
   sink: EventSink,
   progress: ProgressReporter,
   signal: AbortSignal,
 ): Promise<{ summary: RunSummary; elapsedMs: number; interrupted: boolean }> {
-  const { events, total } = eventSource(options);
   const iterator = events[Symbol.iterator]();
   const summary = new RunSummary();
   const startedAt = Date.now();

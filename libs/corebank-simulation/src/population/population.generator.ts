@@ -24,6 +24,22 @@ import type {
 } from './bank.model';
 import { buildSchedule } from './loan-schedule.util';
 import {
+  BUSINESS_LOAN,
+  CONSUMER_LOAN,
+  CORPORATE_CURRENT_ACCOUNT,
+  CURRENT_ACCOUNT,
+  GOLD_CARD,
+  GOLD_CARD_MIN_LIMIT,
+  MORTGAGE,
+  SAVINGS_ACCOUNT,
+  STANDARD_CARD,
+  TIME_DEPOSITS,
+  WEALTH_PRODUCTS,
+  WORKING_CAPITAL_LOAN,
+  type DepositProduct,
+  type LoanProduct,
+} from './product-catalogue';
+import {
   buildOrganisation,
   outletsOf,
   privateBankersFor,
@@ -46,25 +62,23 @@ export interface PopulationOptions {
   asOf: string;
 }
 
-const TIME_DEPOSIT_TERMS: readonly (readonly [number, string])[] = [
-  [3, '0.0105'],
-  [6, '0.0125'],
-  [12, '0.0135'],
-  [24, '0.0145'],
-  [36, '0.0175'],
-];
-const WEALTH_TERMS: readonly (readonly [number, string])[] = [
-  [3, '0.0260'],
-  [6, '0.0285'],
-  [12, '0.0310'],
-];
-
 /** A random birth date giving an age within [minAge, maxAge] on `asOf`. */
 const birthDateFor = (prng: Prng, asOf: string, minAge: number, maxAge: number): string => {
   const latest = addMonths(asOf, -12 * minAge);
   const earliest = addDays(addMonths(asOf, -12 * (maxAge + 1)), 1);
   return addDays(earliest, prng.int(0, daysBetween(earliest, latest)));
 };
+
+export interface LoanTerms {
+  principal: string;
+  rate: string;
+  months: number;
+  method: RepaymentMethod;
+  productCode: string;
+  productName: string;
+  disbursedOn: string;
+  firstDueDate?: string;
+}
 
 const ageWeights: readonly (readonly [[number, number], number])[] = [
   [[18, 24], 10],
@@ -212,14 +226,15 @@ export class PopulationGenerator {
     balance: string,
     openedOn = this.dateSince(customer.registeredOn),
   ): DepositAccount {
-    const corporate = customer.profile.kind === CustomerKind.Corporate;
+    const product =
+      customer.profile.kind === CustomerKind.Corporate ? CORPORATE_CURRENT_ACCOUNT : CURRENT_ACCOUNT;
     return {
       accountId: this.ids.accountNumber(),
       customerId: customer.profile.customerId,
       institutionId: customer.profile.homeInstitutionId,
       kind: AccountKind.Current,
-      productCode: corporate ? 'CA-CORP' : 'CA-STD',
-      productName: corporate ? '单位基本存款账户' : '个人活期储蓄账户',
+      productCode: product.code,
+      productName: product.name,
       openedOn,
       balance: new Decimal(balance),
       status: AccountStatus.Active,
@@ -230,30 +245,30 @@ export class PopulationGenerator {
     return {
       ...this.currentAccount(customer, balance),
       kind: AccountKind.Savings,
-      productCode: 'SA-PLUS',
-      productName: '丰收活期宝储蓄账户',
+      productCode: SAVINGS_ACCOUNT.code,
+      productName: SAVINGS_ACCOUNT.name,
     };
   }
 
   /** A time deposit or wealth product still running on `asOf`, maturing `daysToMaturity` later. */
   maturingProduct(
     customer: Customer,
-    kind: typeof AccountKind.TimeDeposit | typeof AccountKind.WealthProduct,
+    product: DepositProduct,
     principal: string,
-    termMonths: number,
-    rate: string,
     daysToMaturity: number,
     managerId?: string,
   ): DepositAccount {
+    const { kind, termMonths, rate } = product;
+    if (termMonths === undefined || rate === undefined)
+      throw new RangeError(`${product.code} does not mature: it has no term and rate`);
     const maturityDate = addDays(this.options.asOf, daysToMaturity);
-    const timeDeposit = kind === AccountKind.TimeDeposit;
     const account: DepositAccount = {
-      accountId: timeDeposit ? this.ids.timeDepositId() : this.ids.wealthProductId(),
+      accountId: kind === AccountKind.TimeDeposit ? this.ids.timeDepositId() : this.ids.wealthProductId(),
       customerId: customer.profile.customerId,
       institutionId: customer.profile.homeInstitutionId,
       kind,
-      productCode: `${timeDeposit ? 'TD' : 'WM'}-${termMonths}M`,
-      productName: timeDeposit ? `整存整取${termMonths}个月` : `丰收稳盈理财${termMonths}个月`,
+      productCode: product.code,
+      productName: product.name,
       openedOn: addMonths(maturityDate, -termMonths),
       maturityDate,
       termMonths,
@@ -265,20 +280,21 @@ export class PopulationGenerator {
     return account;
   }
 
-  loan(
-    customer: Customer,
-    settlement: DepositAccount,
-    terms: {
-      principal: string;
-      rate: string;
-      months: number;
-      method: RepaymentMethod;
-      productCode: string;
-      productName: string;
-      disbursedOn: string;
-      firstDueDate?: string;
-    },
-  ): Loan {
+  /** A new loan of a product: the principal drawn from its spread, the term from those it offers. */
+  loanTerms(product: LoanProduct, disbursedOn: string): LoanTerms {
+    return {
+      principal: this.prng.amount(product.principal),
+      rate: product.rate,
+      // A product with one term costs no draw.
+      months: product.terms.length === 1 ? product.terms[0] : this.prng.pick(product.terms),
+      method: product.method,
+      productCode: product.code,
+      productName: product.name,
+      disbursedOn,
+    };
+  }
+
+  loan(customer: Customer, settlement: DepositAccount, terms: LoanTerms): Loan {
     const firstDueDate = terms.firstDueDate ?? addMonths(terms.disbursedOn, 1);
     const schedule = buildSchedule({
       principal: terms.principal,
@@ -316,13 +332,14 @@ export class PopulationGenerator {
     settlement: DepositAccount,
     terms: { creditLimit: string; statementDay: number; payer: CardPayer },
   ): Card {
+    const cardProduct = new Decimal(terms.creditLimit).gte(GOLD_CARD_MIN_LIMIT) ? GOLD_CARD : STANDARD_CARD;
     return {
       cardId: this.ids.cardId(),
       customerId: customer.profile.customerId,
       institutionId: customer.profile.homeInstitutionId,
       managerId: customer.managerId,
-      productCode: new Decimal(terms.creditLimit).gte(50000) ? 'CC-GOLD' : 'CC-STD',
-      productName: new Decimal(terms.creditLimit).gte(50000) ? '丰收金卡' : '丰收普卡',
+      productCode: cardProduct.code,
+      productName: cardProduct.name,
       maskedCardNumber: this.ids.maskedCardNumber(),
       issuedOn: this.dateSince(customer.registeredOn),
       creditLimit: terms.creditLimit,
@@ -369,7 +386,7 @@ export class PopulationGenerator {
     }
     const deposits = p.chance(corporate ? 0.2 : 0.25) ? (p.chance(0.3) ? 2 : 1) : 0;
     for (let i = 0; i < deposits; i++) {
-      const [months, rate] = p.pick(TIME_DEPOSIT_TERMS);
+      const product = p.pick(TIME_DEPOSITS);
       const principal = p.amount({
         median: corporate ? '500000' : '80000',
         sigma: 0.9,
@@ -380,17 +397,15 @@ export class PopulationGenerator {
       bank.accounts.push(
         this.maturingProduct(
           customer,
-          AccountKind.TimeDeposit,
+          product,
           principal,
-          months,
-          rate,
-          p.int(1, months * 30),
+          p.int(1, product.termMonths! * 30),
           customer.managerId,
         ),
       );
     }
     if (!corporate && p.chance(0.1)) {
-      const [months, rate] = p.pick(WEALTH_TERMS);
+      const product = p.pick(WEALTH_PRODUCTS);
       const principal = p.amount({
         median: '200000',
         sigma: 0.9,
@@ -402,90 +417,19 @@ export class PopulationGenerator {
         ? p.pick(privateBankersFor(this.organisation, outlet)).managerId
         : customer.managerId;
       bank.accounts.push(
-        this.maturingProduct(
-          customer,
-          AccountKind.WealthProduct,
-          principal,
-          months,
-          rate,
-          p.int(1, months * 30),
-          banker,
-        ),
+        this.maturingProduct(customer, product, principal, p.int(1, product.termMonths! * 30), banker),
       );
     }
     if (p.chance(corporate ? 0.5 : 0.12)) {
       const disbursedOn = addDays(this.options.asOf, -p.int(0, 25));
+      // Each individual product's terms are drawn before one is picked: the order a seed's bank was
+      // first generated in, so every seed keeps its bank.
       const terms = corporate
-        ? {
-            principal: p.amount({
-              median: '1000000',
-              sigma: 0.8,
-              min: '100000.00',
-              max: '20000000.00',
-              step: '10000',
-            }),
-            rate: '0.0385',
-            months: p.pick([6, 12]),
-            method: RepaymentMethod.InterestOnlyBullet,
-            productCode: 'CL-WORKCAP',
-            productName: '流动资金贷款',
-            disbursedOn,
-          }
+        ? this.loanTerms(WORKING_CAPITAL_LOAN, disbursedOn)
         : p.weighted([
-            [
-              {
-                principal: p.amount({
-                  median: '60000',
-                  sigma: 0.6,
-                  min: '5000.00',
-                  max: '300000.00',
-                  step: '1000',
-                }),
-                rate: '0.0435',
-                months: p.pick([12, 24, 36]),
-                method: RepaymentMethod.EqualInstalment,
-                productCode: 'PL-CONSUMER',
-                productName: '个人消费贷款',
-                disbursedOn,
-              },
-              5,
-            ],
-            [
-              {
-                principal: p.amount({
-                  median: '200000',
-                  sigma: 0.6,
-                  min: '30000.00',
-                  max: '1000000.00',
-                  step: '10000',
-                }),
-                rate: '0.0450',
-                months: 12,
-                method: RepaymentMethod.EqualPrincipal,
-                productCode: 'PL-BUSINESS',
-                productName: '个体工商户经营贷款',
-                disbursedOn,
-              },
-              3,
-            ],
-            [
-              {
-                principal: p.amount({
-                  median: '800000',
-                  sigma: 0.5,
-                  min: '200000.00',
-                  max: '3000000.00',
-                  step: '10000',
-                }),
-                rate: '0.0390',
-                months: 120,
-                method: RepaymentMethod.EqualInstalment,
-                productCode: 'PL-MORTGAGE',
-                productName: '个人住房按揭贷款',
-                disbursedOn,
-              },
-              2,
-            ],
+            [this.loanTerms(CONSUMER_LOAN, disbursedOn), 5],
+            [this.loanTerms(BUSINESS_LOAN, disbursedOn), 3],
+            [this.loanTerms(MORTGAGE, disbursedOn), 2],
           ] as const);
       const loan = this.loan(customer, current, terms);
       loan.troubled = p.chance(0.06);

@@ -1,5 +1,6 @@
 import { AlertKind, RepaymentMethod } from '@crm/contracts';
 import { addDays } from '../core/calendar';
+import { WORKING_CAPITAL_LOAN } from '../population/product-catalogue';
 import type { ScenarioDefinition } from './scenario.types';
 
 export const loanMaturingScenario: ScenarioDefinition = {
@@ -16,8 +17,8 @@ export const loanMaturingScenario: ScenarioDefinition = {
       rate: '0.0385',
       months: 1,
       method: RepaymentMethod.InterestOnlyBullet,
-      productCode: 'CL-WORKCAP',
-      productName: '流动资金贷款',
+      productCode: WORKING_CAPITAL_LOAN.code,
+      productName: WORKING_CAPITAL_LOAN.name,
       disbursedOn: addDays(maturity, -91),
       firstDueDate: maturity,
     });

@@ -1,5 +1,6 @@
 import { AlertKind, LoanClassification, RepaymentMethod } from '@crm/contracts';
 import { addDays, cstDateOf, monthOf } from '../core/calendar';
+import { BUSINESS_LOAN } from '../population/product-catalogue';
 import type { ScenarioDefinition } from './scenario.types';
 
 export const loanOverdueAndDowngradeScenario: ScenarioDefinition = {
@@ -16,8 +17,8 @@ export const loanOverdueAndDowngradeScenario: ScenarioDefinition = {
       rate: '0.0450',
       months: 12,
       method: RepaymentMethod.EqualPrincipal,
-      productCode: 'PL-BUSINESS',
-      productName: '个体工商户经营贷款',
+      productCode: BUSINESS_LOAN.code,
+      productName: BUSINESS_LOAN.name,
       disbursedOn: addDays(story.startDate, -29),
       firstDueDate,
     });

@@ -1,3 +1,4 @@
+import { campaignUpliftScenario } from './campaign-uplift.scenario';
 import { cardLargeSpendThenOverdueScenario } from './card-large-spend-then-overdue.scenario';
 import { depositAccountClosureScenario } from './deposit-account-closure.scenario';
 import { inflowAtThresholdScenario } from './inflow-at-threshold.scenario';
@@ -11,6 +12,7 @@ import { quietUnderThresholdsScenario } from './quiet-under-thresholds.scenario'
 import type { ScenarioDefinition, ScenarioRun } from './scenario.types';
 import { tellScenario } from './story';
 
+/** Stories that must raise known alerts. */
 export const SCENARIOS: readonly ScenarioDefinition[] = [
   largeInflowScenario,
   splitLargeInflowScenario,
@@ -25,10 +27,13 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
   quietUnderThresholdsScenario,
 ];
 
-export const scenarioNames = (): string[] => SCENARIOS.map((s) => s.name);
+/** Stories that set up customers for a campaign and tell how they answer it (with a segment). */
+export const CAMPAIGN_SCENARIOS: readonly ScenarioDefinition[] = [campaignUpliftScenario];
+
+export const scenarioNames = (): string[] => [...SCENARIOS, ...CAMPAIGN_SCENARIOS].map((s) => s.name);
 
 export const scenarioNamed = (name: string): ScenarioDefinition | undefined =>
-  SCENARIOS.find((s) => s.name === name);
+  [...SCENARIOS, ...CAMPAIGN_SCENARIOS].find((s) => s.name === name);
 
 /** A scenario's events and expected alerts for a seed and start (epoch ms); throws on an unknown name. */
 export function buildScenario(name: string, options: { seed: number; start: number }): ScenarioRun {

@@ -1,5 +1,7 @@
 import type { AlertKind } from '@crm/contracts';
+import type { KnownCustomer } from '../campaigns/known-customer';
 import type { SimEvent } from '../core/event-factory';
+import type { Institution, Manager } from '../population/bank.model';
 import type { Story } from './story';
 
 /**
@@ -26,6 +28,13 @@ export interface ScenarioCustomer {
   institutionId: string;
 }
 
+/** Customers a scenario sets up for a campaign to target, all of one outlet and one manager. */
+export interface ScenarioSegment {
+  outlet: Institution;
+  manager: Manager;
+  members: KnownCustomer[];
+}
+
 export interface ScenarioDefinition {
   /** Kebab-case name used on the command line. */
   name: string;
@@ -48,6 +57,8 @@ export interface ScenarioRun {
   expectedAlerts: ExpectedAlert[];
   customerIds: string[];
   customers: ScenarioCustomer[];
+  /** The campaign target segment, for a scenario that tells how customers answer campaigns. */
+  segment?: ScenarioSegment;
   startsAt: string;
   endsAt: string;
 }

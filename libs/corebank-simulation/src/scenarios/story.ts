@@ -9,8 +9,16 @@ import type { Card, Customer, DepositAccount, Institution, Loan, Manager } from 
 import { buildOrganisation, outletsOf, relationshipManagersAt } from '../population/organisation.generator';
 import { personName } from '../population/people.util';
 import { PopulationGenerator } from '../population/population.generator';
+import { maturingDepositProduct } from '../population/product-catalogue';
 import { OTHER_BANKS } from '../population/zhejiang.data';
-import type { ExpectedAlert, ScenarioCustomer, ScenarioDefinition, ScenarioRun } from './scenario.types';
+import type { KnownCustomer } from '../campaigns/known-customer';
+import type {
+  ExpectedAlert,
+  ScenarioCustomer,
+  ScenarioDefinition,
+  ScenarioRun,
+  ScenarioSegment,
+} from './scenario.types';
 
 const SPACING_MS = 10;
 
@@ -26,6 +34,7 @@ export class Story {
   private readonly events: SimEvent[] = [];
   private readonly expected: ExpectedAlert[] = [];
   private readonly customers: ScenarioCustomer[] = [];
+  private segment?: ScenarioSegment;
   private clock: number;
   readonly outlet: Institution;
   readonly manager: Manager;
@@ -142,14 +151,11 @@ export class Story {
     termMonths: number,
     daysToMaturity: number,
   ): DepositAccount {
-    const rate = kind === AccountKind.TimeDeposit ? '0.0135' : '0.0285';
     return this.open(
       this.generator.maturingProduct(
         customer,
-        kind,
+        maturingDepositProduct(kind, termMonths),
         principal,
-        termMonths,
-        rate,
         daysToMaturity,
         this.manager.managerId,
       ),
@@ -188,6 +194,11 @@ export class Story {
 
   private hold(customerId: string, holdingId: string): void {
     this.customers.find((c) => c.customerId === customerId)?.holdings.push(holdingId);
+  }
+
+  /** Marks the story's customers a campaign is to target: the run carries them with their current accounts. */
+  targetSegment(members: KnownCustomer[]): void {
+    this.segment = { outlet: this.outlet, manager: this.manager, members };
   }
 
   /** Someone at another bank (a transfer's other side). */
@@ -243,6 +254,7 @@ export class Story {
       expectedAlerts: this.expected,
       customerIds: this.customers.map((c) => c.customerId),
       customers: this.customers,
+      ...(this.segment ? { segment: this.segment } : {}),
       startsAt: toTimestamp(this.start),
       endsAt: this.events[this.events.length - 1].time,
     };

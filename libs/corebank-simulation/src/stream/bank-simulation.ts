@@ -3,6 +3,8 @@ import { cstDateOf } from '../core/calendar';
 import { EventFactory, type SimEvent } from '../core/event-factory';
 import { IdAllocator, runTagOf } from '../core/id-allocator';
 import { Prng } from '../core/prng';
+import { LobbyTraffic } from '../lobby/lobby-traffic';
+import type { Bank } from '../population/bank.model';
 import { generatePopulation } from '../population/population.generator';
 import { ActivityStream } from './activity-stream';
 import { INITIAL_LOAD_SPACING_MS, initialLoadEvents } from './initial-load';
@@ -14,14 +16,22 @@ export interface SimulationRun {
   start: number;
 }
 
+export interface PopulationEvents {
+  /** The bank the events are about (its state moves as the stream is consumed). */
+  bank: Bank;
+  initialLoad: SimEvent[];
+  /** Core banking's endless activity after the initial load. */
+  stream: Generator<SimEvent>;
+  /** The outlets' lobby queueing machines over the same days: another source system, merged by the caller. */
+  lobby: Generator<SimEvent>;
+}
+
 /**
  * The population's events for a run: the initial load (organisation, customers, their holdings), then
- * the endless activity stream. Same seed and start, same events; generated lazily.
+ * the endless activity stream, and the lobby tickets of the same customers. Same seed and start, same
+ * events; generated lazily.
  */
-export function populationEvents(run: SimulationRun): {
-  initialLoad: SimEvent[];
-  stream: Generator<SimEvent>;
-} {
+export function populationEvents(run: SimulationRun): PopulationEvents {
   const bank = generatePopulation({ seed: run.seed, customers: run.customers, asOf: cstDateOf(run.start) });
   const runPrng = new Prng(run.seed, run.start, 'run');
   const ids = new IdAllocator(runPrng, '1', runTagOf(runPrng));
@@ -32,5 +42,12 @@ export function populationEvents(run: SimulationRun): {
   const initialLoad = initialLoadEvents(bank, ops, run.start);
   const streamStart = run.start + initialLoad.length * INITIAL_LOAD_SPACING_MS;
   const stream = new ActivityStream(bank, ops, runPrng.fork('activity'), streamStart).events();
-  return { initialLoad, stream };
+  // Its own generator and ids, so the lobby's draws never shift core banking's events.
+  const lobby = new LobbyTraffic(
+    bank,
+    new EventFactory({ seed: run.seed, start: run.start, stream: 'lobby' }),
+    new Prng(run.seed, run.start, 'lobby'),
+    streamStart,
+  ).events();
+  return { bank, initialLoad, stream, lobby };
 }
