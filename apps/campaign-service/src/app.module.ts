@@ -12,6 +12,7 @@ import { CampaignRepository } from './campaigns/campaign.repository';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { CoverageConsumer } from './coverage/coverage.consumer';
+import { CampaignGrpcController } from './grpc/campaign-grpc.controller';
 import { CustomerFactsConsumer } from './customers/customer-facts.consumer';
 import { CustomerFactsRepository } from './customers/customer-facts.repository';
 import { CustomerFactsService } from './customers/customer-facts.service';
@@ -27,6 +28,9 @@ import { ContactCounterStore } from './policy/contact-counter.store';
 import { ContactPolicyController } from './policy/contact-policy.controller';
 import { ContactPolicyRepository } from './policy/contact-policy.repository';
 import { ContactPolicyService } from './policy/contact-policy.service';
+import { OffersController } from './offers/offers.controller';
+import { OffersRepository } from './offers/offers.repository';
+import { OffersService } from './offers/offers.service';
 import { CustomerScope } from './scope/customer-scope';
 import { AudienceMaterialiser } from './targets/audience-materialiser.service';
 import { CustomerDirectoryClient } from './targets/customer-directory.client';
@@ -65,6 +69,8 @@ export const SERVICE_NAME = 'campaign-service';
     DoNotContactController,
     TasksController,
     ContactLedgerController,
+    OffersController,
+    CampaignGrpcController,
   ],
   providers: [
     CoverageProjectionRepository,
@@ -87,6 +93,8 @@ export const SERVICE_NAME = 'campaign-service';
     TasksService,
     ContactLedgerRepository,
     ContactLedgerService,
+    OffersRepository,
+    OffersService,
   ],
 })
 export class AppModule {}

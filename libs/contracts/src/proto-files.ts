@@ -11,3 +11,7 @@ export const ASSIGNMENT_PROTO = {
   path: join(PROTO_DIR, 'assignment.proto'),
   package: 'crm.assignment.v1',
 } as const;
+export const CAMPAIGN_PROTO = {
+  path: join(PROTO_DIR, 'campaign.proto'),
+  package: 'crm.campaign.v1',
+} as const;

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { IS_OPTIONAL, ValidationTypes, getMetadataStorage } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { IS_OPTIONAL, ValidationTypes, getMetadataStorage, validate } from 'class-validator';
 import { inspectInputShape } from '@crm/contracts';
 import { FieldError } from './problem-details';
 
@@ -91,4 +92,19 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new RequestValidationException(flattenValidationErrors(errors)),
   });
+}
+
+/**
+ * Input that does not arrive through the HTTP pipe (a gRPC request) checked by the same DTO: the typed
+ * instance, or a RequestValidationException naming every field at fault.
+ */
+export async function validatedInput<T extends object>(cls: new () => T, plain: object): Promise<T> {
+  const instance = plainToInstance(cls, plain);
+  const errors = await validate(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+  });
+  if (errors.length > 0) throw new RequestValidationException(flattenValidationErrors(errors));
+  return instance;
 }

@@ -12,6 +12,8 @@ export enum CampaignExceptionCode {
   TaskAlreadyDone = 'TASK_ALREADY_DONE',
   AudienceMismatch = 'AUDIENCE_MISMATCH',
   CustomerNotFound = 'CUSTOMER_NOT_FOUND',
+  DecisionNotFound = 'DECISION_NOT_FOUND',
+  DecisionAnswered = 'DECISION_ANSWERED',
 }
 
 export class CampaignException extends DomainException<CampaignExceptionCode> {
@@ -27,6 +29,8 @@ export class CampaignException extends DomainException<CampaignExceptionCode> {
     [CampaignExceptionCode.TaskAlreadyDone]: DomainErrorKind.Conflict,
     [CampaignExceptionCode.AudienceMismatch]: DomainErrorKind.RuleViolation,
     [CampaignExceptionCode.CustomerNotFound]: DomainErrorKind.NotFound,
+    [CampaignExceptionCode.DecisionNotFound]: DomainErrorKind.NotFound,
+    [CampaignExceptionCode.DecisionAnswered]: DomainErrorKind.Conflict,
   };
 }
 

@@ -22,3 +22,9 @@ export class TaskIdParam {
   @IsUUID()
   taskId!: string;
 }
+
+export class DecisionIdParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  decisionId!: string;
+}

@@ -1,9 +1,11 @@
 import { changeTriggerMigration } from '@crm/persistence';
 import { CampaignTables1795900000000 } from './1795900000000-campaign-tables.migration';
+import { OfferDecisions1795900100000 } from './1795900100000-offer-decisions.migration';
 
 /** The service's migrations in order (the platform tables migration is prepended by libs/persistence). */
 export const CAMPAIGN_MIGRATIONS = [
   CampaignTables1795900000000,
   changeTriggerMigration('institution', 1795900000001),
   changeTriggerMigration('contact_policy', 1795900000002),
+  OfferDecisions1795900100000,
 ];

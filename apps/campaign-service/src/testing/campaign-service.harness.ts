@@ -4,14 +4,15 @@ import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { CLOUDEVENTS_SPEC_VERSION, EventEnvelope, eventDefinitionOf } from '@crm/contracts';
-import { createTestApp } from '@crm/http';
+import { CAMPAIGN_PROTO, CLOUDEVENTS_SPEC_VERSION, EventEnvelope, eventDefinitionOf } from '@crm/contracts';
+import { connectGrpcServer, createTestApp } from '@crm/http';
 import { EventPublisher, connectEventConsumer, ensureTopics } from '@crm/messaging';
 import { createServiceDataSource, migrate } from '@crm/persistence';
 import { AccessTokenClaims, signDevToken } from '@crm/security';
 import {
   TEST_SECRETS,
   deleteTopicsWithPrefix,
+  freePort,
   serviceTestEnv,
   testKafka,
   testStack,
@@ -33,6 +34,8 @@ export class CampaignServiceHarness {
   readonly kafka = testKafka();
   readonly redis = new Redis(testStack.redisUrl);
   readonly instances: INestApplication[] = [];
+  /** host:port of each instance's gRPC server, in start order. */
+  readonly grpcAddresses: string[] = [];
   private readonly publisher = new EventPublisher(this.kafka);
   private readonly ensured = new Set<string>();
   private readonly published = new Set<string>();
@@ -58,7 +61,15 @@ export class CampaignServiceHarness {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     const app = await createTestApp(moduleRef, { serviceName: SERVICE_NAME });
     connectEventConsumer(app);
+    const grpcPort = await freePort();
+    connectGrpcServer(app, {
+      package: CAMPAIGN_PROTO.package,
+      protoPath: CAMPAIGN_PROTO.path,
+      port: grpcPort,
+      host: '127.0.0.1',
+    });
     await app.startAllMicroservices();
+    this.grpcAddresses.push(`127.0.0.1:${grpcPort}`);
     await app.listen(0);
     this.dataSource ??= app.get<DataSource>(getDataSourceToken());
     this.instances.push(app);
@@ -134,7 +145,9 @@ export class CampaignServiceHarness {
 
   async stop(app: INestApplication): Promise<void> {
     await app.close();
-    this.instances.splice(this.instances.indexOf(app), 1);
+    const index = this.instances.indexOf(app);
+    this.instances.splice(index, 1);
+    this.grpcAddresses.splice(index, 1);
   }
 
   async destroy(): Promise<void> {

@@ -1,0 +1,204 @@
+import { Metadata, ServiceError, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import request from 'supertest';
+import { CAMPAIGN_PROTO } from '@crm/contracts';
+import { Role } from '@crm/security';
+import { CampaignServiceHarness } from './testing/campaign-service.harness';
+import { SmallBank, seedSmallBank } from './testing/small-bank.fixture';
+
+type Unary = (
+  req: object,
+  md: Metadata,
+  cb: (e: ServiceError | null, r: Record<string, unknown>) => void,
+) => void;
+
+/** The lobby, the counter and the app ask for the best offer over REST and gRPC, under the contact policy. */
+describe('next best offer on the real stack', () => {
+  const harness = new CampaignServiceHarness();
+  let bank: SmallBank;
+  let http: ReturnType<typeof request>;
+  let grpc: Record<string, Unary> & { close(): void };
+
+  const lobbyApp = () => harness.token({ roles: [Role.System], inst: bank.HO, sub: 'lobby-app' });
+  const admin = () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
+  const marketing = (sub: string) => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub });
+  const call = (method: string, body: object, token: string) =>
+    new Promise<{ code: status; body?: Record<string, unknown>; message?: string }>((resolve) => {
+      const metadata = new Metadata();
+      metadata.set('authorization', token);
+      grpc[method].call(grpc, body, metadata, (error, response) =>
+        resolve(error ? { code: error.code, message: error.details } : { code: status.OK, body: response }),
+      );
+    });
+
+  async function runningCampaign(
+    name: string,
+    priority: number,
+    product: string,
+    value: string,
+    customers: string[],
+  ) {
+    const now = Date.now();
+    const created = await http
+      .post('/api/v1/campaigns')
+      .set('authorization', marketing('alice'))
+      .send({
+        name,
+        objective: name,
+        ownerInstitutionId: bank.BR,
+        productCodes: [product],
+        channels: ['lobby', 'counter'],
+        templates: { lobby: `${name}: ask about ${product}`, counter: `${name} at the counter` },
+        costPerContact: { lobby: '0.00', counter: '0.00' },
+        conversionValue: { amount: value, currency: 'CNY' },
+        priority,
+        controlShare: 0,
+        startsAt: new Date(now - 60_000).toISOString(),
+        endsAt: new Date(now + 7 * 86_400_000).toISOString(),
+        audience: { kind: 'upload' },
+      })
+      .expect(201);
+    const id = created.body.campaignId as string;
+    await http
+      .post(`/api/v1/campaigns/${id}/targets`)
+      .set('authorization', marketing('alice'))
+      .send({ customerIds: customers })
+      .expect(200);
+    let version = created.body.version as number;
+    for (const [action, who] of [
+      ['submit', 'alice'],
+      ['approve', 'bob'],
+      ['launch', 'alice'],
+    ])
+      version = (
+        await http
+          .post(`/api/v1/campaigns/${id}/transitions`)
+          .set('authorization', marketing(who))
+          .send({ action, version })
+          .expect(200)
+      ).body.version;
+    return id;
+  }
+
+  beforeAll(async () => {
+    await harness.start();
+    http = request(harness.app.getHttpServer());
+    bank = await seedSmallBank(harness, 4);
+    const definition = loadSync(CAMPAIGN_PROTO.path, { keepCase: false, defaults: false, oneofs: true });
+    const pkg = loadPackageDefinition(definition) as unknown as {
+      crm: { campaign: { v1: { CampaignService: new (a: string, c: unknown) => typeof grpc } } };
+    };
+    grpc = new pkg.crm.campaign.v1.CampaignService(harness.grpcAddresses[0], credentials.createInsecure());
+    await http
+      .put('/api/v1/contact-policy')
+      .set('authorization', admin())
+      .send({
+        caps: [{ subject: 'customer', channel: 'lobby', period: 'day', max: 1 }],
+        quietHours: [],
+        declineCoolingDays: 30,
+        dailyCapacity: {},
+        managerDailyTasks: 10,
+      })
+      .expect(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    grpc?.close();
+    await harness.destroy();
+  });
+
+  it('offers the best campaign by priority × propensity × value, once a day in the lobby, and records it', async () => {
+    const [customer] = bank.out1Customers;
+    const modest = await runningCampaign('modest', 50, 'TD-36M', '100.00', [customer]);
+    const valuable = await runningCampaign('valuable', 10, 'WM-12M', '2000.00', [customer]);
+
+    const first = await http
+      .post('/api/v1/offers/decide')
+      .set('authorization', lobbyApp())
+      .send({
+        customerId: customer,
+        channel: 'lobby',
+        context: { institutionId: bank.OUT1, ticketId: 'A017' },
+      })
+      .expect(200);
+    expect(first.body.offer).toMatchObject({ campaignId: valuable, productCodes: ['WM-12M'] });
+
+    const again = await http
+      .post('/api/v1/offers/decide')
+      .set('authorization', lobbyApp())
+      .send({ customerId: customer, channel: 'lobby' })
+      .expect(200);
+    expect(again.body).toMatchObject({ offer: null, reason: 'cap:customer:lobby:day' });
+
+    // The counter is another channel with no cap of its own: the best offer still stands there.
+    const counter = await http
+      .post('/api/v1/offers/decide')
+      .set('authorization', lobbyApp())
+      .send({ customerId: customer, channel: 'counter' })
+      .expect(200);
+    expect(counter.body.offer).toMatchObject({ campaignId: valuable });
+    expect(modest).not.toBe(valuable);
+
+    const recorded = await harness.query<{ campaign_id: string | null; reason: string | null }>(
+      `SELECT campaign_id, reason FROM $schema.offer_decision WHERE customer_id = $1 ORDER BY decided_at`,
+      [customer],
+    );
+    expect(recorded).toEqual([
+      { campaign_id: valuable, reason: null },
+      { campaign_id: null, reason: 'cap:customer:lobby:day' },
+      { campaign_id: valuable, reason: null },
+    ]);
+    const ledger = await harness.query<{ channel: string }>(
+      `SELECT channel FROM $schema.contact WHERE customer_id = $1 AND outcome = 'sent' ORDER BY recorded_at`,
+      [customer],
+    );
+    expect(ledger.map((r) => r.channel)).toEqual(['lobby', 'counter']);
+  });
+
+  it('holds a declined product off for the cooling period, over gRPC as over REST', async () => {
+    const customer = bank.out1Customers[1];
+    await runningCampaign('cards', 30, 'CC-GOLD', '500.00', [customer]);
+    const decided = await call('Decide', { customerId: customer, channel: 'counter' }, lobbyApp());
+    expect(decided.code).toBe(status.OK);
+    const offer = decided.body!.offer as { productCodes: string[] };
+    expect(offer.productCodes).toEqual(['CC-GOLD']);
+
+    const declined = await call(
+      'RecordResponse',
+      { decisionId: decided.body!.decisionId, response: 'declined' },
+      lobbyApp(),
+    );
+    expect(declined.code).toBe(status.OK);
+    const twice = await call(
+      'RecordResponse',
+      { decisionId: decided.body!.decisionId, response: 'accepted' },
+      lobbyApp(),
+    );
+    expect(twice.code).toBe(status.ALREADY_EXISTS);
+
+    // A second campaign offering the same card: cooled off, so nothing.
+    await runningCampaign('cards again', 90, 'CC-GOLD', '900.00', [customer]);
+    const later = await call('Decide', { customerId: customer, channel: 'lobby' }, lobbyApp());
+    expect(later.body).toMatchObject({ reason: 'declined-recently' });
+    expect(later.body!.offer).toBeUndefined();
+  });
+
+  it('refuses a bad channel with the field named, and staff outside their scope as not found', async () => {
+    const bad = await call('Decide', { customerId: bank.out1Customers[0], channel: 'sms' }, lobbyApp());
+    expect(bad.code).toBe(status.INVALID_ARGUMENT);
+    expect(bad.message).toMatch(/channel/);
+    const outletHead = harness.token({ roles: [Role.InstitutionHead], inst: bank.OUT2 });
+    const refused = await http
+      .post('/api/v1/offers/decide')
+      .set('authorization', outletHead)
+      .send({ customerId: bank.out1Customers[0], channel: 'counter' })
+      .expect(404);
+    expect(refused.body.code).toBe('CUSTOMER_NOT_FOUND');
+    const unauthenticated = await call(
+      'Decide',
+      { customerId: bank.out1Customers[0], channel: 'lobby' },
+      'Bearer nope',
+    );
+    expect(unauthenticated.code).toBe(status.UNAUTHENTICATED);
+  });
+});
