@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TableChangeListener, schemaOf } from '@crm/persistence';
+import { ChannelListener, schemaOf, tableChangeChannel } from '@crm/persistence';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DataScope, institutionScopeOf, resolveDataScope } from './data-scope';
 import { InstitutionEdge, InstitutionTreeCache } from './institution-tree';
@@ -23,18 +23,18 @@ export const INSTITUTION_TABLE = Symbol('INSTITUTION_TABLE');
 export class DataScopeResolver implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DataScopeResolver.name);
   private readonly cache: InstitutionTreeCache;
-  private readonly listener: TableChangeListener;
+  private readonly listener: ChannelListener;
 
   constructor(dataSource: DataSource, @Inject(INSTITUTION_TABLE) options: InstitutionTableOptions) {
     const { table, idColumn, parentColumn } = options;
     const sql = `SELECT ${idColumn} AS id, ${parentColumn} AS "parentId" FROM "${schemaOf(dataSource)}".${table}`;
     this.cache = new InstitutionTreeCache(() => dataSource.query<InstitutionEdge[]>(sql));
-    this.listener = new TableChangeListener(
-      dataSource,
-      table,
-      () => this.cache.invalidate(),
-      (error) => this.logger.warn(`institution change listener reconnecting: ${error.message}`),
-    );
+    this.listener = new ChannelListener(dataSource, tableChangeChannel(schemaOf(dataSource), table), {
+      notified: () => this.cache.invalidate(),
+      // Changes made while the listener was away were not heard.
+      resumed: () => this.cache.invalidate(),
+      lost: (error) => this.logger.warn(`institution change listener reconnecting: ${error.message}`),
+    });
   }
 
   async onModuleInit(): Promise<void> {
