@@ -37,6 +37,7 @@ export class ChannelListener {
 
   /** Resolves once listening, or once the first attempt failed and a retry is scheduled. */
   async start(): Promise<void> {
+    this.closed = false;
     await this.connect();
   }
 
