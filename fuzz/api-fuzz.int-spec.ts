@@ -19,8 +19,9 @@ import {
 /**
  * The acceptance fuzz of issue 9: every operation of each service's OpenAPI document gets
  * malformed requests (tokens, types, NUL, nulls, sizes, depth, forged ids and cursors, content
- * types and encodings). None may answer 5xx; every 4xx is problem details; nothing answers 2xx
- * without a valid token; no body shows an unmasked ID or phone number to a caller without pii:read.
+ * types and encodings), and each path the methods it does not serve (405 with `Allow`). None may
+ * answer 5xx; every 4xx is problem details; nothing answers 2xx without a valid token; no body shows
+ * an unmasked ID or phone number to a caller without pii:read.
  * Deterministic: the choices are drawn from a seeded generator.
  */
 
@@ -28,8 +29,10 @@ type Server = Parameters<typeof request>[0];
 type Json = Record<string, unknown>;
 type Tokens = { sign(claims: AccessTokenClaims, ttlSeconds?: number): string; secret: string };
 
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
 interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  method: (typeof METHODS)[number];
   path: string;
   parameters: { name: string; in: 'path' | 'query'; schema?: Json }[];
   bodySchema?: Json;
@@ -45,6 +48,11 @@ interface Probe {
   headers?: Record<string, string>;
   /** A string or Buffer is sent as it is; anything else as JSON. */
   body?: unknown;
+}
+
+interface WrongMethodProbe extends Probe {
+  /** The `Allow` header the 405 must carry. */
+  allow: string;
 }
 
 interface Tally {
@@ -146,7 +154,7 @@ function operationsOf(doc: Json): Operation[] {
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
     if (!path.startsWith('/api/')) continue;
-    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    for (const method of METHODS) {
       const op = item[method] as Json | undefined;
       if (!op) continue;
       const content = (op.requestBody as Json | undefined)?.content as Json | undefined;
@@ -354,44 +362,90 @@ interface ServiceUnderFuzz {
   knownIds: string[];
 }
 
+/**
+ * Each method a documented path does not serve, sent to it with and without a token: a 405 whose
+ * `Allow` names the methods of every documented path the URL matches (`/customers/search` is also
+ * `/customers/{id}`), HEAD wherever GET is.
+ */
+function wrongMethodProbesOf(
+  operations: Operation[],
+  tokens: string[],
+  knownIds: string[],
+): WrongMethodProbe[] {
+  const templateOf = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+  const probes: WrongMethodProbe[] = [];
+  for (const path of new Set(operations.map((op) => op.path))) {
+    const op = operations.find((o) => o.path === path)!;
+    const url = urlOf(op, Object.fromEntries(op.parameters.map((p) => [p.name, knownIds[0]])), []);
+    const served = new Set(
+      operations.filter((o) => templateOf(o.path).test(url)).map((o) => o.method.toUpperCase()),
+    );
+    if (served.has('GET')) served.add('HEAD');
+    const allow = [...served].sort().join(', ');
+    for (const method of METHODS) {
+      if (served.has(method.toUpperCase())) continue;
+      probes.push({ label: 'wrong method, no token', method, url, authenticated: false, allow });
+      probes.push({
+        label: 'wrong method',
+        method,
+        url,
+        authorization: `Bearer ${tokens[0]}`,
+        authenticated: true,
+        allow,
+      });
+    }
+  }
+  return probes;
+}
+
 async function fuzz(service: ServiceUnderFuzz, failures: string[]): Promise<Tally> {
   const tally: Tally = { requests: 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
   const doc = (await request(service.server).get('/docs-json').expect(200)).body as Json;
   const random = seeded(SEED);
   const roleTokens = service.roleClaims.map((c) => service.tokens.sign(c));
-  for (const op of operationsOf(doc)) {
+  const check = async (probe: Probe, operation: string): Promise<request.Response | undefined> => {
+    const where = `${service.name} ${operation} [${probe.label}]`;
+    let response: request.Response;
+    try {
+      response = await send(service.server, probe);
+    } catch (error) {
+      failures.push(`${where}: no answer (${(error as Error).message})`);
+      return undefined;
+    }
+    tally.requests++;
+    const statusClass = `${Math.floor(response.status / 100)}xx` as keyof Tally;
+    if (statusClass in tally) tally[statusClass]++;
+    const contentType = String(response.headers['content-type'] ?? '');
+    const text = response.text ?? '';
+    if (response.status >= 500) failures.push(`${where}: ${response.status} ${text.slice(0, 200)}`);
+    else if (response.status >= 400 && !contentType.startsWith('application/problem+json'))
+      failures.push(`${where}: ${response.status} as ${contentType || 'no content type'}`);
+    if (!probe.authenticated && response.status < 300)
+      failures.push(`${where}: ${response.status} without a valid token`);
+    if (ID_NUMBER.test(text) || PHONE.test(text))
+      failures.push(`${where}: an unmasked ID or phone number without pii:read`);
+    return response;
+  };
+  const operations = operationsOf(doc);
+  for (const op of operations) {
+    const operation = `${op.method.toUpperCase()} ${op.path}`;
     const allowed: string[] = [];
-    const check = async (probe: Probe): Promise<number | undefined> => {
-      const where = `${service.name} ${op.method.toUpperCase()} ${op.path} [${probe.label}]`;
-      let response: request.Response;
-      try {
-        response = await send(service.server, probe);
-      } catch (error) {
-        failures.push(`${where}: no answer (${(error as Error).message})`);
-        return undefined;
-      }
-      tally.requests++;
-      const statusClass = `${Math.floor(response.status / 100)}xx` as keyof Tally;
-      if (statusClass in tally) tally[statusClass]++;
-      const contentType = String(response.headers['content-type'] ?? '');
-      const text = response.text ?? '';
-      if (response.status >= 500) failures.push(`${where}: ${response.status} ${text.slice(0, 200)}`);
-      else if (response.status >= 400 && !contentType.startsWith('application/problem+json'))
-        failures.push(`${where}: ${response.status} as ${contentType || 'no content type'}`);
-      if (!probe.authenticated && response.status < 300)
-        failures.push(`${where}: ${response.status} without a valid token`);
-      if (ID_NUMBER.test(text) || PHONE.test(text))
-        failures.push(`${where}: an unmasked ID or phone number without pii:read`);
-      return response.status;
-    };
     for (const probe of probesOf(op, doc, service.tokens, roleTokens, service.knownIds, random, 'roles')) {
-      const status = await check(probe);
+      const status = (await check(probe, operation))?.status;
       if (status !== undefined && status !== 401 && status !== 403)
         allowed.push(probe.authorization!.slice('Bearer '.length));
     }
     const tokens = allowed.length > 0 ? allowed : roleTokens;
     for (const probe of probesOf(op, doc, service.tokens, tokens, service.knownIds, random, 'malformed'))
-      await check(probe);
+      await check(probe, operation);
+  }
+  for (const probe of wrongMethodProbesOf(operations, roleTokens, service.knownIds)) {
+    const operation = `${probe.method.toUpperCase()} ${probe.url}`;
+    const response = await check(probe, operation);
+    if (response && (response.status !== 405 || response.headers.allow !== probe.allow))
+      failures.push(
+        `${service.name} ${operation} [${probe.label}]: ${response.status} Allow: ${String(response.headers.allow)}, not 405 Allow: ${probe.allow}`,
+      );
   }
   return tally;
 }
