@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { ChannelListener } from './channel-listener';
 import { assertSchemaName, schemaOf } from './schema.util';
 
 /**
@@ -36,6 +37,24 @@ export function dropChangeTriggerSql(schema: string, table: string): string[] {
     `DROP TRIGGER IF EXISTS ${table}_changed ON "${s}".${table}`,
     `DROP FUNCTION IF EXISTS "${s}".notify_${table}_changed()`,
   ];
+}
+
+/**
+ * Calls `changed` whenever `table` of the data source's schema changes (see changeTriggerSql), and
+ * after every reconnection, since changes made while the listener was away were not heard: what a
+ * cache of the table needs. `start()` the listener; `close()` releases its connection.
+ */
+export function tableChangeListener(
+  dataSource: DataSource,
+  table: string,
+  changed: () => void,
+  lost?: (error: Error) => void,
+): ChannelListener {
+  return new ChannelListener(dataSource, tableChangeChannel(schemaOf(dataSource), table), {
+    notified: changed,
+    resumed: changed,
+    lost,
+  });
 }
 
 /**

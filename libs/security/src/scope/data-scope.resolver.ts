@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ChannelListener, schemaOf, tableChangeChannel } from '@crm/persistence';
+import { ChannelListener, schemaOf, tableChangeListener } from '@crm/persistence';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DataScope, institutionScopeOf, resolveDataScope } from './data-scope';
 import { InstitutionEdge, InstitutionTreeCache } from './institution-tree';
@@ -29,12 +29,12 @@ export class DataScopeResolver implements OnModuleInit, OnApplicationShutdown {
     const { table, idColumn, parentColumn } = options;
     const sql = `SELECT ${idColumn} AS id, ${parentColumn} AS "parentId" FROM "${schemaOf(dataSource)}".${table}`;
     this.cache = new InstitutionTreeCache(() => dataSource.query<InstitutionEdge[]>(sql));
-    this.listener = new ChannelListener(dataSource, tableChangeChannel(schemaOf(dataSource), table), {
-      notified: () => this.cache.invalidate(),
-      // Changes made while the listener was away were not heard.
-      resumed: () => this.cache.invalidate(),
-      lost: (error) => this.logger.warn(`institution change listener reconnecting: ${error.message}`),
-    });
+    this.listener = tableChangeListener(
+      dataSource,
+      table,
+      () => this.cache.invalidate(),
+      (error) => this.logger.warn(`institution change listener reconnecting: ${error.message}`),
+    );
   }
 
   async onModuleInit(): Promise<void> {
