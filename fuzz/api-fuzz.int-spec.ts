@@ -1,35 +1,55 @@
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { EVENT_SAMPLES, EventTypes } from '@crm/contracts';
-import { KeysetCursor } from '@crm/http';
 import { ALL_ROLES, AccessTokenClaims, Role, signDevToken } from '@crm/security';
 import {
+  CorebankFeed,
+  MANAGERS,
   ORG,
   configureTestEnv,
+  corebank,
+  organisationEvents,
   startService as startAssignmentService,
   testPrefix,
 } from '../apps/assignment-service/src/testing/assignment-harness';
 import { AlertServiceHarness } from '../apps/alert-service/src/testing/alert-service.harness';
-import { TEST_SECRETS } from '@crm/testing';
+import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
+import { CUSTOMER_PROTO_PATH } from '../apps/customer-service/src/grpc/customer-grpc.controller';
+import { TEST_SECRETS, eventually } from '@crm/testing';
 import {
   envelope,
   startCustomerService,
 } from '../apps/customer-service/src/testing/customer-service.harness';
+import {
+  FORGED_CURSORS,
+  FORGED_IDS,
+  ID_NUMBER,
+  PHONE,
+  SEED,
+  Tokens,
+  WRONG_SCALARS,
+  forgedAuthorizations,
+  seeded,
+} from './fuzz-inputs';
+import { GrpcServiceUnderFuzz, fuzzGrpc } from './grpc-fuzz';
 
 /**
  * The acceptance fuzz of issue 9: every operation of each service's OpenAPI document gets
  * malformed requests (tokens, types, NUL, nulls, sizes, depth, forged ids and cursors, content
- * types and encodings). None may answer 5xx; every 4xx is problem details; nothing answers 2xx
- * without a valid token; no body shows an unmasked ID or phone number to a caller without pii:read.
+ * types and encodings), and each path the methods it does not serve (405 with `Allow`). None may
+ * answer 5xx; every 4xx is problem details; nothing answers 2xx without a valid token; no body shows
+ * an unmasked ID or phone number to a caller without pii:read. The services with a gRPC server get
+ * the same over every method of their proto (grpc-fuzz.ts): refusals only, never INTERNAL or UNKNOWN.
  * Deterministic: the choices are drawn from a seeded generator.
  */
 
 type Server = Parameters<typeof request>[0];
 type Json = Record<string, unknown>;
-type Tokens = { sign(claims: AccessTokenClaims, ttlSeconds?: number): string; secret: string };
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 interface Operation {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  method: (typeof METHODS)[number];
   path: string;
   parameters: { name: string; in: 'path' | 'query'; schema?: Json }[];
   bodySchema?: Json;
@@ -47,6 +67,11 @@ interface Probe {
   body?: unknown;
 }
 
+interface WrongMethodProbe extends Probe {
+  /** The `Allow` header the 405 must carry. */
+  allow: string;
+}
+
 interface Tally {
   requests: number;
   '2xx': number;
@@ -55,52 +80,12 @@ interface Tally {
   '5xx': number;
 }
 
-const SEED = 20_261_128;
 const MAX_DEPTH_PROBE = 5_000;
-const ID_NUMBER = /(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])/;
-// Bounded by non-alphanumerics, so that the hex of a correlation id is not taken for a number.
-const PHONE = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/;
+/** assignment-service's customer with coverage (an account at outlet 810100, manager RM-A1). */
+const COVERED_CUSTOMER = 'C100000000001';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** mulberry32: small, fast, and the same sequence on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const b64url = (text: string) => Buffer.from(text).toString('base64url');
 const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-
-const FORGED_IDS = [
-  'x'.repeat(300),
-  '-'.repeat(36),
-  '00000000-0000-0000-0000-000000000000',
-  "' OR 1=1 --",
-  'a%00b',
-  '%E4%B8%AD%E6%96%87',
-  '..%2F..%2Fetc',
-  '99999999999999999999999',
-];
-
-const FORGED_CURSORS = [
-  b64url('1'),
-  b64url('["1"]'),
-  b64url('["1","' + '-'.repeat(36) + '"]'),
-  b64url('2025-01-01|' + '-'.repeat(36)),
-  b64url(JSON.stringify({ v: 1e308, k: 'alerts', p: [] })),
-  b64url(JSON.stringify({ v: 1, k: 'alerts', p: ['1', '00000000-0000-0000-0000-000000000000'] })),
-  new KeysetCursor('foreign-list', ['key'] as const).encode(['C1']),
-  b64url('{"v":1,"k":"visits","p":["2026-01-01T00:00:00Z","a\u0000"]}'),
-  'A'.repeat(5_000),
-  '%%%',
-];
-
-const WRONG_SCALARS = ['abc', '-1', '1e309', '9'.repeat(30), '', 'null', 'true', '2026-02-30', 'a\u0000b'];
 
 function resolve(schema: Json | undefined, doc: Json): Json | undefined {
   let current = schema;
@@ -146,7 +131,7 @@ function operationsOf(doc: Json): Operation[] {
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths as Record<string, Json>)) {
     if (!path.startsWith('/api/')) continue;
-    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    for (const method of METHODS) {
       const op = item[method] as Json | undefined;
       if (!op) continue;
       const content = (op.requestBody as Json | undefined)?.content as Json | undefined;
@@ -220,24 +205,7 @@ function probesOf(
       body: sample,
     });
 
-  const admin: AccessTokenClaims = { sub: 'fuzz-admin', roles: [Role.HeadOfficeAdmin], inst: 'HO' };
-  const claims = b64url(
-    JSON.stringify({
-      ...admin,
-      iss: 'bank-crm-dev',
-      aud: 'bank-crm',
-      exp: Math.floor(Date.now() / 1000) + 600,
-    }),
-  );
-  unauthenticated('no token');
-  unauthenticated('garbage token', 'Bearer garbage');
-  unauthenticated('basic scheme', 'Basic dXNlcjpwYXNz');
-  unauthenticated('expired token', `Bearer ${tokens.sign(admin, -60)}`);
-  unauthenticated(
-    'wrong signature',
-    `Bearer ${signDevToken(admin, { JWT_SECRET: `${tokens.secret}-not`, JWT_ISSUER: 'bank-crm-dev', JWT_AUDIENCE: 'bank-crm' })}`,
-  );
-  unauthenticated('alg none', `Bearer ${b64url('{"alg":"none","typ":"JWT"}')}.${claims}.`);
+  for (const [label, authorization] of forgedAuthorizations(tokens)) unauthenticated(label, authorization);
   if (op.streams) return probes;
 
   const authed = (label: string, extra: Partial<Probe>) =>
@@ -352,6 +320,44 @@ interface ServiceUnderFuzz {
   /** Claims per role, none with pii:read. */
   roleClaims: AccessTokenClaims[];
   knownIds: string[];
+  /** Its gRPC server, where it has one. */
+  grpc?: Pick<GrpcServiceUnderFuzz, 'address' | 'protoPath' | 'samples'>;
+}
+
+/**
+ * Each method a documented path does not serve, sent to it with and without a token: a 405 whose
+ * `Allow` names the methods of every documented path the URL matches (`/customers/search` is also
+ * `/customers/{id}`), HEAD wherever GET is.
+ */
+function wrongMethodProbesOf(
+  operations: Operation[],
+  tokens: string[],
+  knownIds: string[],
+): WrongMethodProbe[] {
+  const templateOf = (path: string) => new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+  const probes: WrongMethodProbe[] = [];
+  for (const path of new Set(operations.map((op) => op.path))) {
+    const op = operations.find((o) => o.path === path)!;
+    const url = urlOf(op, Object.fromEntries(op.parameters.map((p) => [p.name, knownIds[0]])), []);
+    const served = new Set(
+      operations.filter((o) => templateOf(o.path).test(url)).map((o) => o.method.toUpperCase()),
+    );
+    if (served.has('GET')) served.add('HEAD');
+    const allow = [...served].sort().join(', ');
+    for (const method of METHODS) {
+      if (served.has(method.toUpperCase())) continue;
+      probes.push({ label: 'wrong method, no token', method, url, authenticated: false, allow });
+      probes.push({
+        label: 'wrong method',
+        method,
+        url,
+        authorization: `Bearer ${tokens[0]}`,
+        authenticated: true,
+        allow,
+      });
+    }
+  }
+  return probes;
 }
 
 async function fuzz(service: ServiceUnderFuzz, failures: string[]): Promise<Tally> {
@@ -359,44 +365,54 @@ async function fuzz(service: ServiceUnderFuzz, failures: string[]): Promise<Tall
   const doc = (await request(service.server).get('/docs-json').expect(200)).body as Json;
   const random = seeded(SEED);
   const roleTokens = service.roleClaims.map((c) => service.tokens.sign(c));
-  for (const op of operationsOf(doc)) {
+  const check = async (probe: Probe, operation: string): Promise<request.Response | undefined> => {
+    const where = `${service.name} ${operation} [${probe.label}]`;
+    let response: request.Response;
+    try {
+      response = await send(service.server, probe);
+    } catch (error) {
+      failures.push(`${where}: no answer (${(error as Error).message})`);
+      return undefined;
+    }
+    tally.requests++;
+    const statusClass = `${Math.floor(response.status / 100)}xx` as keyof Tally;
+    if (statusClass in tally) tally[statusClass]++;
+    const contentType = String(response.headers['content-type'] ?? '');
+    const text = response.text ?? '';
+    if (response.status >= 500) failures.push(`${where}: ${response.status} ${text.slice(0, 200)}`);
+    else if (response.status >= 400 && !contentType.startsWith('application/problem+json'))
+      failures.push(`${where}: ${response.status} as ${contentType || 'no content type'}`);
+    if (!probe.authenticated && response.status < 300)
+      failures.push(`${where}: ${response.status} without a valid token`);
+    if (ID_NUMBER.test(text) || PHONE.test(text))
+      failures.push(`${where}: an unmasked ID or phone number without pii:read`);
+    return response;
+  };
+  const operations = operationsOf(doc);
+  for (const op of operations) {
+    const operation = `${op.method.toUpperCase()} ${op.path}`;
     const allowed: string[] = [];
-    const check = async (probe: Probe): Promise<number | undefined> => {
-      const where = `${service.name} ${op.method.toUpperCase()} ${op.path} [${probe.label}]`;
-      let response: request.Response;
-      try {
-        response = await send(service.server, probe);
-      } catch (error) {
-        failures.push(`${where}: no answer (${(error as Error).message})`);
-        return undefined;
-      }
-      tally.requests++;
-      const statusClass = `${Math.floor(response.status / 100)}xx` as keyof Tally;
-      if (statusClass in tally) tally[statusClass]++;
-      const contentType = String(response.headers['content-type'] ?? '');
-      const text = response.text ?? '';
-      if (response.status >= 500) failures.push(`${where}: ${response.status} ${text.slice(0, 200)}`);
-      else if (response.status >= 400 && !contentType.startsWith('application/problem+json'))
-        failures.push(`${where}: ${response.status} as ${contentType || 'no content type'}`);
-      if (!probe.authenticated && response.status < 300)
-        failures.push(`${where}: ${response.status} without a valid token`);
-      if (ID_NUMBER.test(text) || PHONE.test(text))
-        failures.push(`${where}: an unmasked ID or phone number without pii:read`);
-      return response.status;
-    };
     for (const probe of probesOf(op, doc, service.tokens, roleTokens, service.knownIds, random, 'roles')) {
-      const status = await check(probe);
+      const status = (await check(probe, operation))?.status;
       if (status !== undefined && status !== 401 && status !== 403)
         allowed.push(probe.authorization!.slice('Bearer '.length));
     }
     const tokens = allowed.length > 0 ? allowed : roleTokens;
     for (const probe of probesOf(op, doc, service.tokens, tokens, service.knownIds, random, 'malformed'))
-      await check(probe);
+      await check(probe, operation);
+  }
+  for (const probe of wrongMethodProbesOf(operations, roleTokens, service.knownIds)) {
+    const operation = `${probe.method.toUpperCase()} ${probe.url}`;
+    const response = await check(probe, operation);
+    if (response && (response.status !== 405 || response.headers.allow !== probe.allow))
+      failures.push(
+        `${service.name} ${operation} [${probe.label}]: ${response.status} Allow: ${String(response.headers.allow)}, not 405 Allow: ${probe.allow}`,
+      );
   }
   return tally;
 }
 
-describe('API fuzz: malformed requests to every operation of the three services', () => {
+describe('API fuzz: malformed requests to every operation of the three services, REST and gRPC', () => {
   const services: ServiceUnderFuzz[] = [];
   const closers: (() => Promise<void>)[] = [];
 
@@ -429,11 +445,44 @@ describe('API fuzz: malformed requests to every operation of the three services'
       },
       roleClaims: roleClaims('11001'),
       knownIds: [registered.customerId, '11001', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
+      grpc: {
+        address: customer.grpcAddress,
+        protoPath: CUSTOMER_PROTO_PATH,
+        samples: {
+          GetCustomer: { customerId: registered.customerId },
+          BatchGetCustomers: { customerIds: [registered.customerId, 'C-unknown'] },
+          SearchCustomers: { pageSize: 10 },
+        },
+      },
     });
 
-    configureTestEnv(testPrefix('fuzz'));
+    const assignmentPrefix = testPrefix('fuzz');
+    configureTestEnv(assignmentPrefix);
     const assignment = await startAssignmentService('fuzz');
     closers.push(() => assignment.stop());
+    // The fixture bank and a covered customer, so that reads answer with data, not only refusals.
+    const feed = new CorebankFeed(assignmentPrefix);
+    closers.push(() => feed.close());
+    const count = async (table: string, where = 'true') =>
+      (
+        await assignment.dataSource.query(
+          `SELECT count(*)::int AS n FROM "${assignment.db.schema}".${table} WHERE ${where}`,
+        )
+      )[0].n as number;
+    await feed.publish(...organisationEvents(feed));
+    await eventually(async () => (await count('manager')) === Object.keys(MANAGERS).length);
+    await feed.publish(
+      corebank.accountOpened(feed, {
+        accountId: 'A-FUZZ-1',
+        customerId: COVERED_CUSTOMER,
+        institutionId: ORG.outletA1,
+        balance: '50000.00',
+        managerId: MANAGERS.a1.id,
+      }),
+    );
+    await eventually(
+      async () => (await count('customer_coverage', `customer_id = '${COVERED_CUSTOMER}'`)) === 1,
+    );
     const assignmentJwt = {
       JWT_SECRET: process.env.JWT_SECRET!,
       JWT_ISSUER: process.env.JWT_ISSUER!,
@@ -447,7 +496,15 @@ describe('API fuzz: malformed requests to every operation of the three services'
         secret: assignmentJwt.JWT_SECRET,
       },
       roleClaims: roleClaims(ORG.branchA),
-      knownIds: [ORG.headOffice, ORG.branchA, 'RM-A1', 'C100000000001'],
+      knownIds: [ORG.headOffice, ORG.branchA, MANAGERS.a1.id, COVERED_CUSTOMER],
+      grpc: {
+        address: assignment.grpcAddress,
+        protoPath: ASSIGNMENT_PROTO_PATH,
+        samples: {
+          GetCoverage: { customerId: COVERED_CUSTOMER },
+          ListCoveredCustomers: { institutionId: ORG.branchA, subtree: true, pageSize: 10 },
+        },
+      },
     });
 
     const alert = new AlertServiceHarness();
@@ -476,6 +533,21 @@ describe('API fuzz: malformed requests to every operation of the three services'
     console.log(`API fuzz (seed ${SEED}):\n${JSON.stringify(table, null, 2)}`);
     expect(failures).toEqual([]);
     for (const tally of tallies) expect(tally.requests).toBeGreaterThan(100);
+  }, 300_000);
+
+  it('answers malformed gRPC calls with refusals only: no INTERNAL or UNKNOWN, no unauthenticated OK, no unmasked PII', async () => {
+    const failures: string[] = [];
+    const withGrpc = services.filter((s) => s.grpc);
+    const tallies = await Promise.all(
+      withGrpc.map(({ name, tokens, roleClaims, grpc }) =>
+        fuzzGrpc({ name, tokens, roleClaims, ...grpc! }, failures),
+      ),
+    );
+    const table = Object.fromEntries(withGrpc.map((s, i) => [s.name, tallies[i]]));
+    console.log(`gRPC fuzz (seed ${SEED}):\n${JSON.stringify(table, null, 2)}`);
+    expect(failures).toEqual([]);
+    expect(withGrpc.map((s) => s.name)).toEqual(['customer-service', 'assignment-service']);
+    for (const tally of tallies) expect(tally.calls).toBeGreaterThan(100);
   }, 300_000);
 });
 

@@ -401,6 +401,94 @@ describe('alert inbox API on the real stack', () => {
     await request(server).get('/api/v1/alerts/counts').set('Authorization', manager2).expect(200);
   }, 30_000);
 
+  describe('when the alert listener’s database connection is cut', () => {
+    const listening = () => `LISTEN "${alertChannelOf(harness.schema)}"`;
+    const listeners = async () =>
+      (
+        await harness.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE query = $1`, [
+          listening(),
+        ])
+      ).map((row) => row.pid);
+    const cutListeners = async () => {
+      const [{ cut }] = await harness.query<{ cut: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS cut FROM pg_stat_activity WHERE query = $1`,
+        [listening()],
+      );
+      return cut;
+    };
+
+    /** Opens the alert stream as `authorization`; `received` waits for an event containing `fragment`. */
+    const openStream = async (authorization: string) => {
+      const { port } = server.address() as AddressInfo;
+      let text = '';
+      const req = httpRequest(
+        {
+          port,
+          agent: false,
+          path: '/api/v1/alerts/stream',
+          headers: { Authorization: authorization, Accept: 'text/event-stream' },
+        },
+        (res) => res.on('data', (chunk: Buffer) => (text += chunk.toString())),
+      );
+      req.on('error', () => undefined);
+      req.end();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // let the stream subscribe first
+      return {
+        received: async (fragment: string) =>
+          (
+            await harness.until(
+              async () => text,
+              (t) => t.includes(fragment),
+              20_000,
+            )
+          ).includes(fragment),
+        close: () => req.destroy(),
+      };
+    };
+
+    it('listens again and streams the next alert to an open stream', async () => {
+      const stream = await openStream(manager2);
+      try {
+        const before = await listeners();
+        expect(await cutListeners()).toBe(1);
+        const after = await harness.until(
+          listeners,
+          (pids) => pids.length === 1 && !before.includes(pids[0]),
+          10_000,
+        );
+        expect(after).toHaveLength(1);
+        clock += 3_600_000 * 30;
+        await credit(C1, OUT2, '910000.00', 'C');
+        expect(await stream.received('"amount":"910000.00"')).toBe(true);
+      } finally {
+        stream.close();
+      }
+    }, 45_000);
+
+    it('streams an alert committed while it was away, once it is back', async () => {
+      const customer = id('C3');
+      const stream = await openStream(manager2);
+      try {
+        await harness.dataSource.transaction(async (tx) => {
+          const [{ id: alertId }] = (await tx.query(
+            `INSERT INTO "${harness.schema}".alert (alert_key, kind, customer_id, subject_ref, period_key, severity,
+               amount, currency, institution_id, manager_id, routed_to, reason, occurred_at)
+             VALUES ($1, 'large-inflow', $2, 'A-C3', '2026-06-01', 'warning', 920000.00, 'CNY', $3, $4,
+               'primary-manager', 'raised while the listener was away', now())
+             RETURNING id`,
+            [`replay-${customer}`, customer, OUT2, M2],
+          )) as { id: string }[];
+          await tx.query(`SELECT pg_notify($1, $2)`, [alertChannelOf(harness.schema), alertId]);
+          // Committed right after the cut: before the listener is back, so its notification is lost.
+          expect(await cutListeners()).toBe(1);
+        });
+        expect(await stream.received(`"customerId":"${customer}"`)).toBe(true);
+      } finally {
+        stream.close();
+      }
+    }, 45_000);
+  });
+
   it('exposes alerts raised per kind, events per type, handler latency and consumer lag on /metrics', async () => {
     const text = (await request(server).get('/metrics').expect(200)).text;
     expect(text).toMatch(/crm_alerts_raised_total\{kind="large-inflow"\} [1-9]/);

@@ -43,7 +43,7 @@ export class ProblemDetailsDto {
   correlationId?: string;
 }
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429 | 503;
 
 const DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'Bad input: `errors` names each field at fault',
@@ -53,6 +53,7 @@ const DESCRIPTIONS: Record<ProblemStatus, string> = {
   409: 'Conflicts with the current state',
   422: 'Well-formed, but a business rule forbids it',
   429: 'Over the caller’s rate limit: retry after the Retry-After header’s seconds',
+  503: 'Temporarily unable, e.g. a query ran past its time limit: retry later',
 };
 
 /**

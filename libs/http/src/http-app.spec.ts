@@ -357,6 +357,22 @@ describe('an HTTP service configured by the http lib', () => {
     expect(JSON.stringify(response.body)).not.toContain('13812345678');
   });
 
+  it('answers 405 with an Allow header for a method a route does not serve, before authentication', async () => {
+    const get = await api().delete('/api/v1/probe/items/7?phone=13812345678');
+    expectProblem(get, 405);
+    expect(get.headers.allow).toBe('GET, HEAD');
+    expect(get.body).toMatchObject({
+      code: 'METHOD_NOT_ALLOWED',
+      instance: '/api/v1/probe/items/7',
+      detail: 'DELETE is not allowed on /api/v1/probe/items/7; allowed: GET, HEAD',
+    });
+    const post = await api().put('/api/v1/probe/search').set('Authorization', `Bearer ${token}`);
+    expectProblem(post, 405);
+    expect(post.headers.allow).toBe('POST');
+    // A handler's own 404 stays a 404.
+    expectProblem(await api().get('/api/v1/probe/customers/C1').set('Authorization', `Bearer ${token}`), 404);
+  });
+
   it('answers 401 without a token', async () => {
     const response = await api().get('/api/v1/probe/logged');
     expectProblem(response, 401);

@@ -13,6 +13,7 @@ import {
   metricsForProcess,
 } from '@crm/observability';
 import { AuthErrorCode, AuthenticationService, authenticationFailed } from '@crm/security';
+import { allowedMethodsOf } from './allowed-methods';
 import { bodyParserErrorMiddleware } from './body-parser-error.middleware';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { requestInputGuard } from './request-input.guard';
@@ -48,7 +49,7 @@ export function configureHttpApp(app: NestExpressApplication, options: HttpAppOp
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(bodyParserErrorMiddleware);
   app.use(requestInputGuard);
-  app.useGlobalFilters(new ProblemDetailsFilter(options.logger));
+  app.useGlobalFilters(new ProblemDetailsFilter(options.logger, allowedMethodsOf(app)));
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

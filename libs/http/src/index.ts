@@ -1,3 +1,4 @@
+export * from './allowed-methods';
 export * from './api-problems';
 export * from './body-parser-error.middleware';
 export * from './bootstrap-http-service';

@@ -7,6 +7,7 @@ import {
   LoggerService,
 } from '@nestjs/common';
 import { currentContext, errorClassOf } from '@crm/observability';
+import { AllowedMethods } from './allowed-methods';
 import { DomainErrorKind, DomainException } from './domain.exception';
 import {
   FieldError,
@@ -28,6 +29,7 @@ export const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, HttpStatus>> = {
 };
 
 export const ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND';
+export const METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED';
 const INTERNAL_ERROR = 'INTERNAL_ERROR';
 
 interface HttpRequestLike {
@@ -50,6 +52,8 @@ interface Outcome {
   detail: string;
   code?: string;
   errors?: FieldError[];
+  /** For a 405: the methods the path serves. */
+  allow?: string[];
 }
 
 /** Reads `{ code, message }` from an HttpException's response body, as security and this lib raise them. */
@@ -70,7 +74,10 @@ function bodyOf(exception: HttpException): Pick<Outcome, 'code' | 'detail'> {
 /** Every error an HTTP request can end in becomes RFC 9457 problem details (`application/problem+json`). */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: LoggerService) {}
+  constructor(
+    private readonly logger: LoggerService,
+    private readonly allowedMethods: AllowedMethods = () => [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -97,6 +104,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (outcome.status === HttpStatus.UNAUTHORIZED && !response.getHeader('WWW-Authenticate')) {
       response.setHeader('WWW-Authenticate', 'Bearer');
     }
+    if (outcome.allow) response.setHeader('Allow', outcome.allow.join(', '));
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     response.status(outcome.status).send(JSON.stringify(problem));
   }
@@ -119,6 +127,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         exception.getStatus() === HttpStatus.NOT_FOUND &&
         detail === `Cannot ${request.method} ${request.originalUrl ?? request.url}`
       ) {
+        const allow = this.allowedMethods(path);
+        if (allow.length > 0)
+          return {
+            status: HttpStatus.METHOD_NOT_ALLOWED,
+            code: METHOD_NOT_ALLOWED,
+            detail: `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}`,
+            allow,
+          };
         return {
           status: HttpStatus.NOT_FOUND,
           code: ROUTE_NOT_FOUND,

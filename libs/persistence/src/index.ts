@@ -1,3 +1,4 @@
+export * from './channel-listener';
 export * from './data-source';
 export * from './entities/audit-log-entry.entity';
 export * from './entities/outbox-message.entity';

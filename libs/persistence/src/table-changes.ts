@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { ChannelListener } from './channel-listener';
 import { assertSchemaName, schemaOf } from './schema.util';
 
 /**
@@ -39,78 +39,22 @@ export function dropChangeTriggerSql(schema: string, table: string): string[] {
   ];
 }
 
-const RECONNECT_DELAY_MS = { first: 100, max: 5_000 };
-
 /**
- * Calls `onChange` whenever `table` of the data source's schema changes (see changeTriggerSql), and
- * also after every (re)connection, since changes made while the listener was away were not heard.
- * Holds one dedicated connection; `close()` releases it.
+ * Calls `changed` whenever `table` of the data source's schema changes (see changeTriggerSql), and
+ * after every reconnection, since changes made while the listener was away were not heard: what a
+ * cache of the table needs. `start()` the listener; `close()` releases its connection.
  */
-export class TableChangeListener {
-  private client: Client | null = null;
-  private closed = false;
-  private delay = RECONNECT_DELAY_MS.first;
-  private retry: NodeJS.Timeout | null = null;
-  private readonly channel: string;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    table: string,
-    private readonly onChange: () => void,
-    private readonly onError: (error: Error) => void = () => undefined,
-  ) {
-    this.channel = tableChangeChannel(schemaOf(dataSource), table);
-  }
-
-  async start(): Promise<void> {
-    await this.connect();
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
-    const options = this.dataSource.options as { url?: string; applicationName?: string };
-    const client = new Client({
-      connectionString: options.url,
-      application_name: `${options.applicationName ?? 'crm'}:listen`,
-    });
-    client.on('notification', () => this.onChange());
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, new Error('listener connection ended')));
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${this.channel}"`);
-    } catch (error) {
-      this.lost(client, error as Error);
-      return;
-    }
-    if (this.closed) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    this.client = client;
-    this.delay = RECONNECT_DELAY_MS.first;
-    this.onChange();
-  }
-
-  private lost(client: Client, error: Error): void {
-    if (this.closed || (this.client !== null && this.client !== client) || this.retry) return;
-    this.client = null;
-    this.onError(error);
-    client.end().catch(() => undefined);
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      void this.connect();
-    }, this.delay);
-    this.retry.unref();
-    this.delay = Math.min(this.delay * 2, RECONNECT_DELAY_MS.max);
-  }
+export function tableChangeListener(
+  dataSource: DataSource,
+  table: string,
+  changed: () => void,
+  lost?: (error: Error) => void,
+): ChannelListener {
+  return new ChannelListener(dataSource, tableChangeChannel(schemaOf(dataSource), table), {
+    notified: changed,
+    resumed: changed,
+    lost,
+  });
 }
 
 /**

@@ -167,6 +167,18 @@ export class AlertRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The ids of alerts raised since `since`, oldest first: ids only, which a live stream re-reads
+   * through each subscriber's scope (findOne).
+   */
+  async idsRaisedSince(since: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM ${this.table} WHERE raised_at >= $1 ORDER BY raised_at, id LIMIT $2`,
+      [since, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async acknowledge(tx: EntityManager, scope: DataScope, id: string, by: string): Promise<AlertRow | null> {
     const p = new SqlParams();
     const [rows]: [AlertRow[]] = await tx.query(

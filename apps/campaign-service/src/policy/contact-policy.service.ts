@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RequestValidationException } from '@crm/http';
-import { TableChangeListener } from '@crm/persistence';
+import { ChannelListener, tableChangeListener } from '@crm/persistence';
 import {
   AuditLogWriter,
   AuthenticatedUser,
@@ -27,7 +27,7 @@ interface PolicyLevels {
 @Injectable()
 export class ContactPolicyService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ContactPolicyService.name);
-  private readonly listener: TableChangeListener;
+  private readonly listener: ChannelListener;
   private levels: Promise<PolicyLevels> | null = null;
 
   constructor(
@@ -36,7 +36,7 @@ export class ContactPolicyService implements OnModuleInit, OnApplicationShutdown
     private readonly scopes: DataScopeResolver,
     private readonly audit: AuditLogWriter,
   ) {
-    this.listener = new TableChangeListener(
+    this.listener = tableChangeListener(
       dataSource,
       'contact_policy',
       () => (this.levels = null),

@@ -8,6 +8,7 @@ export enum CustomerExceptionCode {
   PiiReadRequired = 'PII_READ_REQUIRED',
   PiiWriteRequired = 'PII_WRITE_REQUIRED',
   ExportTooLarge = 'EXPORT_TOO_LARGE',
+  ExportTimedOut = 'EXPORT_TIMED_OUT',
 }
 
 export class CustomerException extends DomainException<CustomerExceptionCode> {
@@ -19,6 +20,7 @@ export class CustomerException extends DomainException<CustomerExceptionCode> {
     [CustomerExceptionCode.PiiReadRequired]: DomainErrorKind.Forbidden,
     [CustomerExceptionCode.PiiWriteRequired]: DomainErrorKind.Forbidden,
     [CustomerExceptionCode.ExportTooLarge]: DomainErrorKind.RuleViolation,
+    [CustomerExceptionCode.ExportTimedOut]: DomainErrorKind.Unavailable,
   };
 }
 

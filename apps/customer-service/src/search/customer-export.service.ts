@@ -57,6 +57,8 @@ class ExportAbortedError extends Error {
 }
 
 const EXPORT_ACTION = 'customer.export';
+/** SQLSTATE of a statement cancelled, here by the export's statement_timeout. */
+const QUERY_CANCELED = '57014';
 
 /**
  * The CSV export of a search. It runs in one read-only REPEATABLE READ transaction with a
@@ -98,6 +100,17 @@ export class CustomerExportService {
       customerIds = rows.map((r) => r.id);
     } catch (error) {
       client.release(error as Error);
+      if ((error as { code?: string }).code === QUERY_CANCELED) {
+        this.logger.warn({
+          msg: 'export query cancelled by its statement timeout',
+          timeoutSeconds: this.config.EXPORT_STATEMENT_TIMEOUT_SECONDS,
+        });
+        throw new CustomerException(
+          CustomerExceptionCode.ExportTimedOut,
+          `The export's query ran past EXPORT_STATEMENT_TIMEOUT_SECONDS (${this.config.EXPORT_STATEMENT_TIMEOUT_SECONDS} s) ` +
+            'and was cancelled; narrow the filter or try again later',
+        );
+      }
       throw error;
     }
     if (customerIds.length > max) {

@@ -44,7 +44,8 @@ export class SearchController {
     summary: 'Export the whole result of a search as CSV (streamed, PII masked)',
     description:
       'Audited (caller, filter, row count). A filter matching more than EXPORT_MAX_ROWS customers is refused ' +
-      '(422) before any row is sent. Filtering by idNumber or phone needs pii:read. A stream that fails ' +
+      '(422) before any row is sent; a query held up past EXPORT_STATEMENT_TIMEOUT_SECONDS is cancelled ' +
+      '(503). Filtering by idNumber or phone needs pii:read. A stream that fails ' +
       'midway (or outlives EXPORT_MAX_SECONDS) is cut off: a CSV without its final line break is incomplete.',
   })
   @ApiProduces('text/csv')
@@ -52,7 +53,7 @@ export class SearchController {
     description: 'CSV with a header row (a file download)',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiProblems(400, 422, 429)
+  @ApiProblems(400, 422, 429, 503)
   async export(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CustomerExportRequestDto,

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Metadata, status } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/proto-loader';
 import { ServiceUnavailableException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
@@ -8,7 +12,7 @@ import {
   SharedSecretTokenVerifier,
   signDevToken,
 } from '@crm/security';
-import { GrpcCallRunner, toRpcException } from './grpc-call';
+import { GrpcCallRunner, UndecodableGrpcRequest, loadGrpcContract, toRpcException } from './grpc-call';
 
 describe('toRpcException', () => {
   it("maps the identity provider's keys being unavailable to UNAVAILABLE, which callers retry", () => {
@@ -58,5 +62,25 @@ describe('GrpcCallRunner', () => {
     expect(await codeOf({ ids: ['C1', '\u0000'] })).toBe(status.INVALID_ARGUMENT);
     expect(await codeOf(deep)).toBe(status.INVALID_ARGUMENT);
     expect(await codeOf({ customerId: 'C1' })).toBe(status.OK);
+  });
+
+  it('answers INVALID_ARGUMENT, not INTERNAL, for a message that does not decode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grpc-call-'));
+    try {
+      const proto = join(dir, 'lookup.proto');
+      writeFileSync(
+        proto,
+        'syntax = "proto3";\npackage test.lookup.v1;\n' +
+          'service Lookup { rpc Get(GetRequest) returns (GetRequest); }\nmessage GetRequest { string id = 1; }\n',
+      );
+      const { Get } = loadGrpcContract(proto)['test.lookup.v1.Lookup'] as ServiceDefinition;
+      expect(Get.requestDeserialize(Buffer.from([0x0a, 0x02, 0x43, 0x31]))).toEqual({ id: 'C1' });
+      // Field 1, then a length whose varint goes on past the end.
+      const undecodable = Get.requestDeserialize(Buffer.from([0x0a, 0xff]));
+      expect(undecodable).toBeInstanceOf(UndecodableGrpcRequest);
+      expect(await codeOf(undecodable)).toBe(status.INVALID_ARGUMENT);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

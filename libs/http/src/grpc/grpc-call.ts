@@ -9,6 +9,7 @@ import {
 import { MicroserviceOptions, RpcException, Transport } from '@nestjs/microservices';
 import { readFileSync } from 'node:fs';
 import { Metadata, ServerCredentials, status } from '@grpc/grpc-js';
+import { AnyDefinition, PackageDefinition, ServiceDefinition, loadSync } from '@grpc/proto-loader';
 import { GrpcServiceConfig } from '@crm/config';
 import { AuthenticatedUser, AuthenticationService, Role, hasRole } from '@crm/security';
 import { DomainErrorKind, DomainException } from '../domain.exception';
@@ -58,6 +59,11 @@ function messageOf(error: HttpException): string {
     : error.message;
 }
 
+/** A request message that did not decode (a wrong wire type, truncated or random bytes). */
+export class UndecodableGrpcRequest {
+  constructor(readonly reason: string) {}
+}
+
 /**
  * Runs one gRPC call as its caller: the HTTP guards cannot read gRPC metadata, so each call
  * authenticates its bearer token here, checks the roles, and maps any error to a gRPC status.
@@ -70,7 +76,10 @@ export class GrpcCallRunner {
     private readonly roles: readonly Role[],
   ) {}
 
-  /** `request` is checked as HTTP input is (nesting depth, NUL characters) before `handle` sees it. */
+  /**
+   * `request` is checked as HTTP input is (nesting depth, NUL characters), and refused if it did not
+   * decode, before `handle` sees it.
+   */
   async run<T>(
     request: object,
     metadata: Metadata,
@@ -89,6 +98,11 @@ export class GrpcCallRunner {
         throw new RpcException({
           code: status.PERMISSION_DENIED,
           message: `This operation needs one of the roles: ${this.roles.join(', ')}`,
+        });
+      if (request instanceof UndecodableGrpcRequest)
+        throw new RpcException({
+          code: status.INVALID_ARGUMENT,
+          message: `The request message does not decode: ${request.reason}`,
         });
       rejectHostileInput(request);
       return await handle(user);
@@ -128,6 +142,45 @@ export function grpcServerCredentials(settings: GrpcTlsSettings): ServerCredenti
   );
 }
 
+const isService = (definition: AnyDefinition): definition is ServiceDefinition => !('format' in definition);
+
+/**
+ * The contract's definitions, with every request decoder made total. grpc-js answers a message that
+ * fails to decode with INTERNAL, as if the server had failed, before any handler runs; decoded into
+ * an UndecodableGrpcRequest instead, it reaches GrpcCallRunner, which answers INVALID_ARGUMENT.
+ */
+export function loadGrpcContract(protoPath: string): PackageDefinition {
+  const definitions = loadSync(protoPath, {
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+  });
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, definition]) => [
+      name,
+      isService(definition)
+        ? Object.fromEntries(
+            Object.entries(definition).map(([method, { requestDeserialize: decode, ...rest }]) => [
+              method,
+              {
+                ...rest,
+                requestDeserialize: (bytes: Buffer) => {
+                  try {
+                    return decode(bytes);
+                  } catch (error) {
+                    return new UndecodableGrpcRequest((error as Error).message);
+                  }
+                },
+              },
+            ]),
+          )
+        : definition,
+    ]),
+  );
+}
+
 /**
  * Serves a gRPC contract (libs/contracts/proto) beside HTTP and the Kafka consumer, over TLS as
  * the app's GrpcServiceConfig says.
@@ -138,10 +191,9 @@ export function connectGrpcServer(app: INestApplication, options: GrpcServerOpti
       transport: Transport.GRPC,
       options: {
         package: options.package,
-        protoPath: options.protoPath,
+        packageDefinition: loadGrpcContract(options.protoPath),
         url: `${options.host ?? '0.0.0.0'}:${options.port}`,
         credentials: grpcServerCredentials(app.get(GrpcServiceConfig)),
-        loader: { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true },
       },
     },
     { inheritAppConfig: false },

@@ -8,6 +8,7 @@ import {
   TestTopic,
   createTestSchema,
   createTestTopic,
+  eventually,
   testKafka,
   testStack,
 } from '@crm/testing';
@@ -123,6 +124,39 @@ describe('transactional outbox on the real database and broker', () => {
 
     expect(probe.messages.filter((m) => m.headers[EventHeaders.Id] === envelope.id)).toHaveLength(1);
     expect(probe.messages.filter((m) => m.headers[EventHeaders.Id] === after.id)).toHaveLength(1);
+  });
+
+  it('is woken by commits again, not only by its poll, after its listener connection was cut', async () => {
+    const publisher = new EventPublisher(kafka);
+    // A poll this slow cannot be what publishes within the test's wait.
+    const relay = new OutboxRelay(db.dataSource, publisher, { pollIntervalMs: 120_000 });
+    await relay.start();
+    try {
+      const listening = `LISTEN "outbox_${db.schema}"`;
+      const cut = async () =>
+        (
+          await db.dataSource.query(
+            `SELECT count(pg_terminate_backend(pid))::int AS cut FROM pg_stat_activity WHERE query = $1`,
+            [listening],
+          )
+        )[0].cut as number;
+      expect(await cut()).toBe(1);
+      const back = await eventually(
+        async () =>
+          (
+            await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1`, [
+              listening,
+            ])
+          )[0].n === 1,
+        10_000,
+      );
+      expect(back).toBe(true);
+      const envelope = await changeStateWithEvent('C-after-cut');
+      await probe.waitFor((m) => m.headers[EventHeaders.Id] === envelope.id, 10_000);
+    } finally {
+      await relay.stop();
+      await publisher.disconnect();
+    }
   });
 
   it('publishes in commit order per key', async () => {

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { schemaOf } from '@crm/persistence';
+import { ChannelListener, schemaOf } from '@crm/persistence';
 import { EventPublisher } from '../producer/event-publisher';
 
 export interface OutboxRelayOptions {
@@ -32,7 +31,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retentionHours: number;
-  private listener?: Client;
+  private readonly listener: ChannelListener;
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private wakeAgain = false;
@@ -48,18 +47,18 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.retentionHours = options.retentionHours ?? 72;
+    this.listener = new ChannelListener(dataSource, `outbox_${this.schema}`, {
+      notified: () => this.wake(),
+      // Commits made while the listener was away woke nobody.
+      resumed: () => this.wake(),
+      lost: (error) =>
+        this.logger.warn({ msg: 'outbox listener lost; polling continues', error: String(error) }),
+    });
   }
 
   async start(): Promise<void> {
     this.stopped = false;
-    const { url } = this.dataSource.options as { url?: string };
-    this.listener = new Client({ connectionString: url, application_name: `${this.schema}-outbox-relay` });
-    this.listener.on('notification', () => this.wake());
-    this.listener.on('error', (error) =>
-      this.logger.warn({ msg: 'outbox listener lost; polling continues', error: String(error) }),
-    );
-    await this.listener.connect();
-    await this.listener.query(`LISTEN "outbox_${this.schema}"`);
+    await this.listener.start();
     this.schedule();
     this.wake();
   }
@@ -68,8 +67,7 @@ export class OutboxRelay {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.draining;
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
+    await this.listener.close();
   }
 
   /** Publishes everything pending now; returns how many events went out. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TableChangeListener, schemaOf } from '@crm/persistence';
+import { ChannelListener, schemaOf, tableChangeListener } from '@crm/persistence';
 import { AuthenticatedUser } from '../auth/authenticated-user';
 import { DataScope, institutionScopeOf, resolveDataScope } from './data-scope';
 import { InstitutionEdge, InstitutionTreeCache } from './institution-tree';
@@ -23,13 +23,13 @@ export const INSTITUTION_TABLE = Symbol('INSTITUTION_TABLE');
 export class DataScopeResolver implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DataScopeResolver.name);
   private readonly cache: InstitutionTreeCache;
-  private readonly listener: TableChangeListener;
+  private readonly listener: ChannelListener;
 
   constructor(dataSource: DataSource, @Inject(INSTITUTION_TABLE) options: InstitutionTableOptions) {
     const { table, idColumn, parentColumn } = options;
     const sql = `SELECT ${idColumn} AS id, ${parentColumn} AS "parentId" FROM "${schemaOf(dataSource)}".${table}`;
     this.cache = new InstitutionTreeCache(() => dataSource.query<InstitutionEdge[]>(sql));
-    this.listener = new TableChangeListener(
+    this.listener = tableChangeListener(
       dataSource,
       table,
       () => this.cache.invalidate(),
