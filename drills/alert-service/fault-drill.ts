@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -11,15 +10,8 @@ import {
   SCENARIOS,
   type SimEvent,
 } from '@crm/corebank-simulation';
-import {
-  answers,
-  deleteTopicsWithPrefix,
-  freePort,
-  serviceTestEnv,
-  testKafka,
-  testStack,
-  uniqueSuffix,
-} from '@crm/testing';
+import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import { ServiceProcess } from '../lib/service-process';
 
 /**
  * Fault drills for the alert service: the same deterministic stream goes once through a fault-free
@@ -34,7 +26,6 @@ export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'redis', 'postgres'];
 /** How Postgres is disrupted: a restart of the whole cluster, or only the drilled instance's connections. */
 export type PostgresFaultMode = 'restart-cluster' | 'terminate-backends';
 
-const REPO_ROOT = resolve(__dirname, '..', '..');
 const ENTRY = 'apps/alert-service/src/main.ts';
 const DAY_MS = 86_400_000;
 
@@ -106,9 +97,7 @@ export class DrillInstance {
   readonly topicPrefix: string;
   readonly redisPrefix: string;
   readonly groupId: string;
-  private child?: ChildProcess;
-  private exited?: Promise<void>;
-  private readonly tail: string[] = [];
+  private readonly service: ServiceProcess;
   private readonly db: Pool = new Pool({
     connectionString: testStack.databaseUrl,
     application_name: 'alert-fault-drill',
@@ -124,6 +113,12 @@ export class DrillInstance {
     this.topicPrefix = `test.alert-fault-${suffix}-${name}.`;
     this.redisPrefix = `test:alert-fault-${suffix}-${name}:`;
     this.groupId = `${this.topicPrefix}alert-service`;
+    // Not production: that refuses the published test secrets.
+    this.service = new ServiceProcess(name, ENTRY, () => ({
+      ...serviceTestEnv(this),
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+    }));
     // An idle connection cut by a Postgres restart must not crash the drill; the next query reconnects.
     this.db.on('error', () => undefined);
   }
@@ -150,83 +145,29 @@ export class DrillInstance {
     }
   }
 
-  /**
-   * Starts the service and waits until it is live. A start that fails while the broker is still applying
-   * a topic created at the same moment (another instance's) is retried: that is the start-up failing,
-   * not the fault under test. How many retries it took is in `startRetries`.
-   */
   async start(): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.startOnce();
-      } catch (error) {
-        if (attempt >= 3 || !/host this topic-partition|leader for that topic-partition/.test(String(error)))
-          throw error;
-        this.startRetries += 1;
-        await sleep(1_000);
-      }
-    }
+    await this.service.start();
   }
 
-  startRetries = 0;
-
-  /** `node -r ./tools/register.js apps/alert-service/src/main.ts`, as the service runs everywhere. */
-  private async startOnce(): Promise<void> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['-r', './tools/register.js', ENTRY], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        ...serviceTestEnv(this),
-        // Not production: that refuses the published test secrets.
-        NODE_ENV: 'test',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    // A drill that ends or dies must not leave a consuming service behind.
-    const orphanGuard = () => child.kill('SIGKILL');
-    process.once('exit', orphanGuard);
-    child.once('exit', () => process.removeListener('exit', orphanGuard));
-    this.exited = new Promise((done) => child.once('exit', () => done()));
-    const keep = (chunk: Buffer) => {
-      this.tail.push(...chunk.toString().split('\n').filter(Boolean));
-      this.tail.splice(0, Math.max(0, this.tail.length - 40));
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    const deadline = Date.now() + 90_000;
-    while (!(await answers(`http://127.0.0.1:${port}/health/live`))) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`${this.name}: alert-service exited before it was live:\n${this.tail.join('\n')}`);
-      if (Date.now() > deadline) throw new Error(`${this.name}: alert-service not live in 90 s`);
-      await sleep(200);
-    }
+  get startRetries(): number {
+    return this.service.startRetries;
   }
 
   get running(): boolean {
-    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+    return this.service.running;
   }
 
   /** The output of the last instance, to explain a failure. */
   get outputTail(): string {
-    return this.tail.join('\n');
+    return this.service.outputTail;
   }
 
-  /** kill -9: no shutdown hook runs, offsets and transactions in flight are lost. */
   async kill9(): Promise<void> {
-    this.child?.kill('SIGKILL');
-    await this.exited;
+    await this.service.kill9();
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.child?.kill('SIGTERM');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
+    await this.service.stop();
   }
 
   /** Deletes this instance's Redis keys only (windows, reminder marks, BullMQ queue); Redis is shared. */

@@ -5,7 +5,7 @@ import { Role } from '@crm/security';
 import { EventProbe } from '@crm/testing';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
 import { CampaignServiceHarness } from './testing/campaign-service.harness';
-import { SmallBank, seedSmallBank } from './testing/small-bank.fixture';
+import { SmallBank, seedSmallBank } from '@crm/testing';
 
 const calendar = new BusinessCalendar('Asia/Shanghai');
 

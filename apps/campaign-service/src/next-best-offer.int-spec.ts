@@ -4,7 +4,7 @@ import request from 'supertest';
 import { CAMPAIGN_PROTO } from '@crm/contracts';
 import { Role } from '@crm/security';
 import { CampaignServiceHarness } from './testing/campaign-service.harness';
-import { SmallBank, seedSmallBank } from './testing/small-bank.fixture';
+import { SmallBank, seedSmallBank } from '@crm/testing';
 
 type Unary = (
   req: object,

@@ -6,3 +6,4 @@ export * from './swagger-console';
 export * from './eventually';
 export * from './openapi-query';
 export * from './service-env';
+export * from './small-bank.fixture';

@@ -25,10 +25,22 @@ export interface DispatchReport {
   deferred: number;
 }
 
+/** A preferred channel passed over for the next one, and why: recorded, so the ledger shows the policy at work. */
+interface Skipped {
+  channel: MarketingChannel;
+  reason: string;
+}
+
 /** What happens to one target in a pass. */
 type Decision =
-  | { kind: 'send'; channel: MarketingChannel; contact: CountedContact; managerId: string | null }
-  | { kind: 'defer'; channel: MarketingChannel; until: number; reason: string }
+  | {
+      kind: 'send';
+      channel: MarketingChannel;
+      contact: CountedContact;
+      managerId: string | null;
+      skipped: Skipped[];
+    }
+  | { kind: 'defer'; channel: MarketingChannel; until: number; reason: string; skipped: Skipped[] }
   | { kind: 'suppress'; channel: MarketingChannel; reason: string; final: boolean };
 
 /**
@@ -153,6 +165,16 @@ export class ContactDispatcher {
               policy,
               now,
             );
+            if (decision.kind !== 'suppress')
+              for (const { channel, reason } of decision.skipped)
+                ledger.push({
+                  ...base,
+                  contactId: randomUUID(),
+                  channel,
+                  outcome: 'suppressed',
+                  reason,
+                  managerId: null,
+                });
             if (decision.kind === 'send') {
               reserved.push(decision.contact);
               winner = campaign.campaign_id;
@@ -246,7 +268,8 @@ export class ContactDispatcher {
   /**
    * The campaign's channels in its order of preference: the first one the customer may be contacted on
    * now is reserved. Quiet hours defer the contact to the channel's next allowed time; a channel the
-   * customer cannot be reached on is skipped; when every channel is blocked the first reason is given.
+   * customer cannot be reached on is skipped (and said why); when every channel is blocked the first
+   * reason is given.
    */
   private async decide(
     campaign: CampaignRow,
@@ -257,19 +280,25 @@ export class ContactDispatcher {
     now: number,
   ): Promise<Decision> {
     let blocked: Decision | null = null;
+    const skipped: Skipped[] = [];
+    const skip = (channel: MarketingChannel, reason: string, final = false) => {
+      skipped.push({ channel, reason });
+      blocked ??= { kind: 'suppress', channel, reason, final };
+    };
     for (const channel of campaign.channels) {
       const reason = ineligibility(facts, channel, campaign.product_codes, policy, now);
       if (reason) {
-        blocked ??= { kind: 'suppress', channel, reason, final: reason === SuppressionReason.AlreadyHolds };
+        skip(channel, reason, reason === SuppressionReason.AlreadyHolds);
         continue;
       }
       const managerId = MANAGER_CHANNELS.has(channel) ? (coverage?.primaryManagerId ?? null) : null;
       if (MANAGER_CHANNELS.has(channel) && !managerId) {
-        blocked ??= { kind: 'suppress', channel, reason: SuppressionReason.NoManager, final: false };
+        skip(channel, SuppressionReason.NoManager);
         continue;
       }
       const allowedAt = nextAllowedTime(this.calendar, policy.quietHours, channel, now);
-      if (allowedAt > now) return { kind: 'defer', channel, until: allowedAt, reason: 'quiet-hours' };
+      if (allowedAt > now)
+        return { kind: 'defer', channel, until: allowedAt, reason: 'quiet-hours', skipped };
       const contact: CountedContact = {
         contactId: contactIdOf(campaign.campaign_id, customerId),
         customerId,
@@ -285,8 +314,8 @@ export class ContactDispatcher {
         now,
         () => this.dispatch.madeSince(Date.now()),
       );
-      if (result.reserved) return { kind: 'send', channel, contact, managerId };
-      blocked ??= { kind: 'suppress', channel, reason: result.blockedBy.reason, final: false };
+      if (result.reserved) return { kind: 'send', channel, contact, managerId, skipped };
+      skip(channel, result.blockedBy.reason);
     }
     return blocked!;
   }

@@ -1,9 +1,17 @@
 import { EVENT_SAMPLES, EventTypes, InstitutionLevel, ManagerRole } from '@crm/contracts';
-import { CampaignServiceHarness } from './campaign-service.harness';
+/** Where the fixture publishes: a harness, or a drill's own publisher for services in child processes. */
+export interface EventFeed {
+  /** Makes the fixture's ids unique to one test file or drill. */
+  suffix: string;
+  publish(type: string, subject: string, data: object): Promise<unknown>;
+  /** Resolves once the service has handled everything published. */
+  drained(): Promise<void>;
+}
 
 /**
- * A head office, one branch with two outlets, a manager at each outlet, and customers covered by them:
- * what campaign-service learns from corebank.organisation, crm.assignment and corebank.customer.
+ * A head office, one branch with two outlets, a manager at each outlet, and customers covered by them, as
+ * corebank.organisation, crm.assignment and corebank.customer state them: for a service that keeps
+ * copies of the organisation, coverage and customers (campaign-service, alert-service).
  */
 export interface SmallBank {
   HO: string;
@@ -15,18 +23,20 @@ export interface SmallBank {
   /** Customers of OUT1 (covered by M1), then of OUT2 (covered by M2). */
   out1Customers: string[];
   out2Customers: string[];
-  /** Mobile number of a customer (two customers of OUT1 share one). */
+  /** Mobile number of each customer; some share one (see sharedPhoneEvery). */
   phoneOf: Map<string, string>;
 }
 
+/** `sharedPhoneEvery`: each run of that many customers of an outlet shares one mobile number. */
 export async function seedSmallBank(
-  harness: CampaignServiceHarness,
+  feed: EventFeed,
   customersPerOutlet: number,
+  options: { sharedPhoneEvery?: number } = {},
 ): Promise<SmallBank> {
-  const id = (name: string) => `${name}-${harness.suffix}`;
+  const id = (name: string) => `${name}-${feed.suffix}`;
   const [HO, BR, OUT1, OUT2, M1, M2] = ['HO', 'BR', 'OUT1', 'OUT2', 'M1', 'M2'].map(id);
   const institution = (institutionId: string, parentId: string | null, level: string) =>
-    harness.publish(EventTypes.InstitutionUpserted, institutionId, {
+    feed.publish(EventTypes.InstitutionUpserted, institutionId, {
       institutionId,
       parentId,
       level,
@@ -42,7 +52,7 @@ export async function seedSmallBank(
     [M1, OUT1],
     [M2, OUT2],
   ])
-    await harness.publish(EventTypes.ManagerUpserted, managerId, {
+    await feed.publish(EventTypes.ManagerUpserted, managerId, {
       managerId,
       name: managerId,
       institutionId,
@@ -59,17 +69,22 @@ export async function seedSmallBank(
     [out2Customers, OUT2, M2],
   ] as const)
     for (const [i, customerId] of customers.entries()) {
-      // The first two customers of OUT1 share a phone number (a family, a company's switchboard).
+      // Shared numbers: a family, a company's switchboard. By default the first two customers of OUT1.
+      const group = options.sharedPhoneEvery ? Math.floor(i / options.sharedPhoneEvery) : null;
       const phone =
-        institutionId === OUT1 && i < 2 ? '13900000000' : `139${String(phoneOf.size).padStart(8, '0')}`;
+        group !== null
+          ? `13${institutionId === OUT1 ? 7 : 8}${String(group).padStart(8, '0')}`
+          : institutionId === OUT1 && i < 2
+            ? '13900000000'
+            : `139${String(phoneOf.size).padStart(8, '0')}`;
       phoneOf.set(customerId, phone);
-      await harness.publish(EventTypes.CustomerRegistered, customerId, {
+      await feed.publish(EventTypes.CustomerRegistered, customerId, {
         ...EVENT_SAMPLES[EventTypes.CustomerRegistered],
         customerId,
         phone,
         homeInstitutionId: institutionId,
       });
-      await harness.publish(EventTypes.CoverageChanged, customerId, {
+      await feed.publish(EventTypes.CoverageChanged, customerId, {
         customerId,
         version: (version += 1),
         primary: { institutionId, managerId, reason: 'largest-deposit', basis: 'automatic' },
@@ -81,6 +96,6 @@ export async function seedSmallBank(
         note: 'seeded',
       });
     }
-  await harness.drained();
+  await feed.drained();
   return { HO, BR, OUT1, OUT2, M1, M2, out1Customers, out2Customers, phoneOf };
 }
