@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ConsentChannel, ConsentSource, ConsentStatus } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 
 export interface ConsentRow {
-  channel: string;
-  status: string;
+  channel: ConsentChannel;
+  status: ConsentStatus;
   changed_at: Date;
   changed_by: string;
-  source: string;
+  source: ConsentSource;
 }
 
 export interface ConsentHistoryRow extends ConsentRow {
@@ -37,9 +38,9 @@ export class ConsentRepository {
     manager: EntityManager,
     change: {
       customerId: string;
-      channel: string;
-      status: string;
-      source: string;
+      channel: ConsentChannel;
+      status: ConsentStatus;
+      source: ConsentSource;
       userId: string;
       note?: string;
     },

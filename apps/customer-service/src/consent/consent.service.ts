@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConsentChannel } from '@crm/contracts';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
 import { CustomerService } from '../customers/customer.service';
 import { ConsentHistoryEntryDto, SetConsentDto } from './consent.dto';
@@ -18,7 +19,7 @@ export class ConsentService {
   async setConsent(
     user: AuthenticatedUser,
     customerId: string,
-    channel: string,
+    channel: ConsentChannel,
     dto: SetConsentDto,
   ): Promise<void> {
     await this.customers.requireInScope(user, customerId);
