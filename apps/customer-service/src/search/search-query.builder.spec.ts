@@ -126,6 +126,13 @@ describe('buildSearchQuery', () => {
     expect(values).toEqual(['C9', 51]);
   });
 
+  it('bounds the coverage join by the cursor too, so a deep page does not read coverage from its start', () => {
+    const { text } = build({}, bank, { limit: 50, afterCustomerId: 'C9' });
+    expect(text).toContain(
+      'LEFT JOIN "customer".coverage cv ON cv.customer_id = c.id AND cv.customer_id > $1',
+    );
+  });
+
   it('has no LIMIT for an export', () => {
     expect(build({}).text).not.toContain('LIMIT');
   });

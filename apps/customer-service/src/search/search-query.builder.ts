@@ -156,7 +156,11 @@ export function buildSearchQuery(
     where.push(`c.id_number_hash = ${params.add(blindIndex(filter.idNumber, 'id-number'))}`);
   if (filter.phone) where.push(`c.phone_hash = ${params.add(blindIndex(filter.phone, 'phone'))}`);
 
-  if (page?.afterCustomerId !== undefined) where.push(`c.id > ${params.add(page.afterCustomerId)}`);
+  const after = page?.afterCustomerId === undefined ? undefined : params.add(page.afterCustomerId);
+  if (after) where.push(`c.id > ${after}`);
+  // The bound on the coverage side too: a merge join would otherwise read coverage from its first row
+  // on every page, which makes deep pages (a long stream of target ids) slower and slower.
+  const coverageJoin = `LEFT JOIN ${t('coverage')} cv ON cv.customer_id = c.id${after ? ` AND cv.customer_id > ${after}` : ''}`;
   const limit = page ? ` LIMIT ${params.add(page.limit + 1)}` : '';
 
   const totals = totalsUsed
@@ -172,7 +176,7 @@ CROSS JOIN LATERAL (
     (ctes.length ? `WITH RECURSIVE ${ctes.join(', ')} ` : '') +
     `SELECT ${columns === 'row' ? SELECT_COLUMNS : ID_COLUMNS}
 FROM ${t('customer')} c
-LEFT JOIN ${t('coverage')} cv ON cv.customer_id = c.id${totals}
+${coverageJoin}${totals}
 WHERE ${where.join('\n  AND ')}
 ORDER BY c.id${limit}`;
   return { text, values: params.values };
