@@ -452,6 +452,7 @@ describe('API fuzz: malformed requests to every operation of the three services,
           GetCustomer: { customerId: registered.customerId },
           BatchGetCustomers: { customerIds: [registered.customerId, 'C-unknown'] },
           SearchCustomers: { pageSize: 10 },
+          StreamCustomerIds: { batchSize: 10 },
         },
       },
     });

@@ -61,6 +61,8 @@ interface Field {
 interface Method {
   name: string;
   path: string;
+  /** A server-streaming method: its answers are every message it sent, then its status. */
+  responseStream: boolean;
   fields: Field[];
   serialize(request: object): Buffer;
   deserialize(bytes: Buffer): object;
@@ -80,6 +82,7 @@ type MessageDescriptor = {
 
 type MethodDefinition = {
   path: string;
+  responseStream: boolean;
   requestSerialize(request: object): Buffer;
   responseDeserialize(bytes: Buffer): object;
   requestType: { type: MessageDescriptor };
@@ -112,6 +115,7 @@ function methodsOf(protoPath: string): Method[] {
       methods.push({
         name,
         path: method.path,
+        responseStream: method.responseStream,
         fields: fieldsOf(method.requestType.type, 0),
         serialize: (request) => method.requestSerialize(request),
         deserialize: (bytes) => method.responseDeserialize(bytes),
@@ -250,28 +254,50 @@ interface Answer {
   response?: object;
 }
 
+/** The answer of a call that ended with `code`, its messages decoded (an undecodable one is DATA_LOSS). */
+function answerOf(probe: GrpcProbe, code: status, details: string, messages: Buffer[]): Answer {
+  try {
+    const decoded = messages.map((bytes) => probe.method.deserialize(bytes));
+    return { code, details, response: probe.method.responseStream ? { messages: decoded } : decoded[0] };
+  } catch (decodeError) {
+    return { code: status.DATA_LOSS, details: `answer not decodable: ${(decodeError as Error).message}` };
+  }
+}
+
 function call(client: Client, probe: GrpcProbe): Promise<Answer> {
   const metadata = new Metadata();
   if (probe.authorization !== undefined) metadata.set('authorization', probe.authorization);
+  const options = { deadline: Date.now() + CALL_DEADLINE_MS };
+  const raw = (bytes: Buffer) => bytes;
   return new Promise((resolve) => {
-    client.makeUnaryRequest<Buffer, Buffer>(
+    if (probe.method.responseStream) {
+      const messages: Buffer[] = [];
+      const stream = client.makeServerStreamRequest(
+        probe.method.path,
+        raw,
+        raw,
+        probe.body,
+        metadata,
+        options,
+      );
+      stream.on('data', (bytes: Buffer) => messages.push(bytes));
+      stream.on('error', () => undefined); // the status event carries it
+      stream.on('status', ({ code, details }: { code: status; details: string }) =>
+        resolve(answerOf(probe, code, details, messages)),
+      );
+      return;
+    }
+    client.makeUnaryRequest(
       probe.method.path,
-      (bytes) => bytes,
-      (bytes) => bytes,
+      raw,
+      raw,
       probe.body,
       metadata,
-      { deadline: Date.now() + CALL_DEADLINE_MS },
-      (error: ServiceError | null, bytes?: Buffer) => {
-        if (error) return resolve({ code: error.code, details: error.details });
-        try {
-          resolve({ code: status.OK, details: '', response: probe.method.deserialize(bytes!) });
-        } catch (decodeError) {
-          resolve({
-            code: status.DATA_LOSS,
-            details: `answer not decodable: ${(decodeError as Error).message}`,
-          });
-        }
-      },
+      options,
+      (error: ServiceError | null, bytes?: Buffer) =>
+        resolve(
+          error ? { code: error.code, details: error.details } : answerOf(probe, status.OK, '', [bytes!]),
+        ),
     );
   });
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
+import { Topics } from '@crm/contracts';
 import { RateLimitModule } from '@crm/http';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
@@ -34,7 +35,7 @@ export const SERVICE_NAME = 'customer-service';
   imports: [
     ConfigModule.forRoot(CustomerServiceConfig),
     PersistenceModule.forRoot({ migrations: CUSTOMER_MIGRATIONS, applicationName: SERVICE_NAME }),
-    MessagingModule.forRoot({ service: SERVICE_NAME }),
+    MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmCustomer] }),
     SecurityModule.forRoot(),
     DataScopeModule.forRoot({ table: 'institution', idColumn: 'id', parentColumn: 'parent_id' }),
     RateLimitModule.forRoot({ keyPrefix: `${SERVICE_NAME}:rate-limit:` }),

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { IsEntityId } from '@crm/contracts';
-import { CONSENT_CHANNELS } from '../consent/consent.dto';
+import { CONSENT_CHANNELS, ConsentChannel, IsEntityId } from '@crm/contracts';
 import { TAG_NAME } from '../tags/tag.dto';
 
 export class CustomerIdParam {
@@ -13,7 +12,7 @@ export class CustomerIdParam {
 export class ConsentParams extends CustomerIdParam {
   @ApiProperty({ enum: CONSENT_CHANNELS })
   @IsIn(CONSENT_CHANNELS)
-  channel!: string;
+  channel!: ConsentChannel;
 }
 
 export class TagParams extends CustomerIdParam {

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CONSENT_CHANNELS } from '@crm/contracts';
 import { ApiProblems } from '@crm/http';
 import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
 import { CUSTOMER_EDITORS, CUSTOMER_READERS } from '../common/customer-roles';
 import { ConsentParams, CustomerIdParam } from '../common/route-params.dto';
-import { CONSENT_CHANNELS, ConsentChannel, ConsentHistoryEntryDto, SetConsentDto } from './consent.dto';
+import { ConsentHistoryEntryDto, SetConsentDto } from './consent.dto';
 import { ConsentService } from './consent.service';
 
 @ApiTags('customers')
@@ -24,7 +25,7 @@ export class ConsentController {
     @Param() params: ConsentParams,
     @Body() body: SetConsentDto,
   ): Promise<void> {
-    return this.consent.setConsent(user, params.customerId, params.channel as ConsentChannel, body);
+    return this.consent.setConsent(user, params.customerId, params.channel, body);
   }
 
   @Get(':customerId/consent/history')

@@ -1,27 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { CONSENT_CHANNELS, ConsentChannel, ConsentSource, ConsentStatus } from '@crm/contracts';
 
-export const CONSENT_CHANNELS = ['sms', 'phone', 'app-push', 'email'] as const;
-export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const CONSENT_STATUSES = ['opted-in', 'opted-out'] as const;
-/** Where the customer expressed the choice. */
-export const CONSENT_SOURCES = [
-  'branch',
-  'phone-call',
-  'mobile-app',
-  'sms-reply',
-  'online-banking',
-  'system',
-] as const;
+const CONSENT_STATUSES = Object.values(ConsentStatus);
+const CONSENT_SOURCES = Object.values(ConsentSource);
 
 export class SetConsentDto {
   @ApiProperty({ enum: CONSENT_STATUSES })
   @IsIn(CONSENT_STATUSES)
-  status!: (typeof CONSENT_STATUSES)[number];
+  status!: ConsentStatus;
 
   @ApiProperty({ enum: CONSENT_SOURCES, description: 'Where the customer expressed the choice' })
   @IsIn(CONSENT_SOURCES)
-  source!: (typeof CONSENT_SOURCES)[number];
+  source!: ConsentSource;
 
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
@@ -30,11 +21,14 @@ export class SetConsentDto {
   note?: string;
 }
 
-export class ConsentHistoryEntryDto {
-  @ApiProperty({ enum: CONSENT_CHANNELS }) channel!: string;
-  @ApiProperty({ enum: CONSENT_STATUSES }) status!: string;
+export class ConsentDto {
+  @ApiProperty({ enum: CONSENT_CHANNELS }) channel!: ConsentChannel;
+  @ApiProperty({ enum: CONSENT_STATUSES }) status!: ConsentStatus;
   @ApiProperty() changedAt!: string;
   @ApiProperty({ description: 'User id of whoever recorded it' }) changedBy!: string;
-  @ApiProperty({ enum: CONSENT_SOURCES }) source!: string;
+  @ApiProperty({ enum: CONSENT_SOURCES }) source!: ConsentSource;
+}
+
+export class ConsentHistoryEntryDto extends ConsentDto {
   @ApiProperty({ nullable: true }) note!: string | null;
 }

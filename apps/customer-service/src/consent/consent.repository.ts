@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ConsentChannel, ConsentSource, ConsentStatus } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 
 export interface ConsentRow {
-  channel: string;
-  status: string;
+  channel: ConsentChannel;
+  status: ConsentStatus;
   changed_at: Date;
   changed_by: string;
-  source: string;
+  source: ConsentSource;
 }
 
 export interface ConsentHistoryRow extends ConsentRow {
@@ -33,30 +34,36 @@ export class ConsentRepository {
     );
   }
 
+  /**
+   * Records a change and returns when it took effect. The current state keeps the latest `changed_at`,
+   * the rule consumers of the consent event follow too, so two concurrent changes end alike in both.
+   */
   async set(
     manager: EntityManager,
     change: {
       customerId: string;
-      channel: string;
-      status: string;
-      source: string;
+      channel: ConsentChannel;
+      status: ConsentStatus;
+      source: ConsentSource;
       userId: string;
       note?: string;
     },
-  ): Promise<void> {
+  ): Promise<Date> {
     const s = schemaOf(manager.connection);
     const values = [change.customerId, change.channel, change.status, change.userId, change.source];
     await manager.query(
       `INSERT INTO "${s}".consent (customer_id, channel, status, changed_at, changed_by, source)
        VALUES ($1, $2, $3, now(), $4, $5)
        ON CONFLICT (customer_id, channel) DO UPDATE SET status = EXCLUDED.status, changed_at = EXCLUDED.changed_at,
-         changed_by = EXCLUDED.changed_by, source = EXCLUDED.source`,
+         changed_by = EXCLUDED.changed_by, source = EXCLUDED.source
+       WHERE consent.changed_at <= EXCLUDED.changed_at`,
       values,
     );
-    await manager.query(
+    const [{ changed_at }] = await manager.query<{ changed_at: Date }[]>(
       `INSERT INTO "${s}".consent_history (customer_id, channel, status, changed_at, changed_by, source, note)
-       VALUES ($1, $2, $3, now(), $4, $5, $6)`,
+       VALUES ($1, $2, $3, now(), $4, $5, $6) RETURNING changed_at`,
       [...values, change.note ?? null],
     );
+    return changed_at;
   }
 }

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConsentChangedPayload, ConsentChannel, EventTypes, Topics } from '@crm/contracts';
+import { OutboxWriter } from '@crm/messaging';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
 import { CustomerService } from '../customers/customer.service';
 import { ConsentHistoryEntryDto, SetConsentDto } from './consent.dto';
 import { ConsentRepository } from './consent.repository';
 
-/** Marketing consent and opt-outs per channel, with their history; every change audited. */
+/**
+ * Marketing consent and opt-outs per channel, with their history; every change audited and published
+ * (crm.customer, through the outbox) in the transaction that records it.
+ */
 @Injectable()
 export class ConsentService {
   constructor(
@@ -13,17 +18,18 @@ export class ConsentService {
     private readonly customers: CustomerService,
     private readonly consent: ConsentRepository,
     private readonly audit: AuditLogWriter,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async setConsent(
     user: AuthenticatedUser,
     customerId: string,
-    channel: string,
+    channel: ConsentChannel,
     dto: SetConsentDto,
   ): Promise<void> {
     await this.customers.requireInScope(user, customerId);
     await this.dataSource.transaction(async (manager) => {
-      await this.consent.set(manager, { customerId, channel, ...dto, userId: user.userId });
+      const changedAt = await this.consent.set(manager, { customerId, channel, ...dto, userId: user.userId });
       await this.audit.record(
         {
           actor: user,
@@ -36,6 +42,19 @@ export class ConsentService {
         },
         manager,
       );
+      await this.outbox.add<ConsentChangedPayload>(manager, {
+        topic: Topics.CrmCustomer,
+        type: EventTypes.ConsentChanged,
+        subject: customerId,
+        data: {
+          customerId,
+          channel,
+          status: dto.status,
+          source: dto.source,
+          changedAt: changedAt.toISOString(),
+        },
+        time: changedAt,
+      });
     });
   }
 

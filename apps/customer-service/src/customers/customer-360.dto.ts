@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ConsentDto } from '../consent/consent.dto';
 
 export class CustomerProfileDto {
   @ApiProperty({ example: 'C0000001' }) id!: string;
@@ -136,14 +137,6 @@ export class TagDto {
   @ApiProperty({ nullable: true, example: '0.8700' }) score!: string | null;
   @ApiProperty({ nullable: true }) validUntil!: string | null;
   @ApiProperty() createdAt!: string;
-}
-
-export class ConsentDto {
-  @ApiProperty({ enum: ['sms', 'phone', 'app-push', 'email'] }) channel!: string;
-  @ApiProperty({ enum: ['opted-in', 'opted-out'] }) status!: string;
-  @ApiProperty() changedAt!: string;
-  @ApiProperty() changedBy!: string;
-  @ApiProperty() source!: string;
 }
 
 export class Customer360Dto {

@@ -1,21 +1,23 @@
 import { join } from 'node:path';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
-import { Metadata, status } from '@grpc/grpc-js';
+import { Metadata, ServerWritableStream, status } from '@grpc/grpc-js';
 import { RpcException } from '@nestjs/microservices';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import {
   GrpcCallRunner,
   RateLimitName,
   RateLimiter,
   RequestValidationException,
-  flattenValidationErrors,
+  validatedInput,
 } from '@crm/http';
 import { AuthenticatedUser, AuthenticationService, Permission, Public, hasPermission } from '@crm/security';
 import { Customer360Dto, CustomerProfileDto } from '../customers/customer-360.dto';
 import { CustomerService } from '../customers/customer.service';
-import { CustomerSearchRequestDto } from '../search/search-filter.dto';
+import {
+  CustomerIdStreamRequestDto,
+  CustomerSearchRequestDto,
+  DEFAULT_ID_BATCH,
+} from '../search/search-filter.dto';
 import { SearchService } from '../search/search.service';
 import { CUSTOMER_READERS } from '../common/customer-roles';
 
@@ -39,7 +41,8 @@ interface AmountRange {
   max?: string;
 }
 
-export interface SearchCustomersRequest {
+/** The proto's CustomerFilter, and the same fields of SearchCustomersRequest. */
+export interface CustomerFilterMessage {
   kind?: string;
   regionCodes?: string[];
   aum?: AmountRange;
@@ -51,8 +54,21 @@ export interface SearchCustomersRequest {
   managerId?: string;
   idNumber?: string;
   phone?: string;
+}
+
+export interface SearchCustomersRequest extends CustomerFilterMessage {
   pageSize?: number;
   cursor?: string;
+}
+
+export interface StreamCustomerIdsRequest {
+  filter?: CustomerFilterMessage;
+  scopeInstitutionId?: string;
+  batchSize?: number;
+}
+
+export interface CustomerIdBatch {
+  customers: { id: string; primaryInstitutionId?: string }[];
 }
 
 /**
@@ -115,27 +131,11 @@ export class CustomerGrpcController {
   @GrpcMethod('CustomerService', 'SearchCustomers')
   searchCustomers(request: SearchCustomersRequest, metadata: Metadata) {
     return this.grpc.run(request, metadata, async (user) => {
-      const body = plainToInstance(CustomerSearchRequestDto, {
-        filter: {
-          kind: request.kind,
-          regionCodes: nonEmpty(request.regionCodes),
-          aum: request.aum,
-          depositBalance: request.depositBalance,
-          loanBalance: request.loanBalance,
-          holds: nonEmpty(request.holdsProductKinds) && { productKinds: request.holdsProductKinds },
-          tags: nonEmpty(request.tags),
-          coverage:
-            request.institutionId !== undefined || request.managerId !== undefined
-              ? { institutionId: request.institutionId, managerId: request.managerId }
-              : undefined,
-          idNumber: request.idNumber,
-          phone: request.phone,
-        },
+      const body = await validatedInput(CustomerSearchRequestDto, {
+        filter: searchFilterOf(request),
         pageSize: request.pageSize,
         cursor: request.cursor,
       });
-      const errors = await validate(body, { whitelist: true, forbidUnknownValues: false });
-      if (errors.length > 0) throw new RequestValidationException(flattenValidationErrors(errors));
       await this.limit('search', user);
       const page = await this.search.search(user, body.filter ?? {}, body.pageSize, body.cursor, 'grpc');
       return {
@@ -157,7 +157,62 @@ export class CustomerGrpcController {
       };
     });
   }
+
+  @GrpcMethod('CustomerService', 'StreamCustomerIds')
+  streamCustomerIds(
+    request: StreamCustomerIdsRequest,
+    metadata: Metadata,
+    call: ServerWritableStream<StreamCustomerIdsRequest, CustomerIdBatch>,
+  ) {
+    return this.grpc.stream(request, metadata, call, (user) => this.customerIds(user, request));
+  }
+
+  private async *customerIds(
+    user: AuthenticatedUser,
+    request: StreamCustomerIdsRequest,
+  ): AsyncGenerator<CustomerIdBatch> {
+    const body = await validatedInput(CustomerIdStreamRequestDto, {
+      filter: searchFilterOf(request.filter ?? {}),
+      batchSize: request.batchSize,
+      scopeInstitutionId: request.scopeInstitutionId,
+    });
+    await this.limit('search', user);
+    const batches = this.search.streamIds(user, body.filter ?? {}, {
+      batchSize: body.batchSize ?? DEFAULT_ID_BATCH,
+      scopeInstitutionId: body.scopeInstitutionId,
+    });
+    for await (const rows of batches) {
+      yield {
+        customers: rows.map((row) => ({
+          id: row.id,
+          primaryInstitutionId: row.primary_institution_id ?? undefined,
+        })),
+      };
+    }
+  }
 }
+
+/** The proto filter in the REST filter's shape, so both are validated and searched alike. */
+function searchFilterOf(message: CustomerFilterMessage) {
+  return {
+    kind: message.kind,
+    regionCodes: nonEmpty(message.regionCodes),
+    aum: rangeOf(message.aum),
+    depositBalance: rangeOf(message.depositBalance),
+    loanBalance: rangeOf(message.loanBalance),
+    holds: nonEmpty(message.holdsProductKinds) && { productKinds: message.holdsProductKinds },
+    tags: nonEmpty(message.tags),
+    coverage:
+      message.institutionId !== undefined || message.managerId !== undefined
+        ? { institutionId: message.institutionId, managerId: message.managerId }
+        : undefined,
+    idNumber: message.idNumber,
+    phone: message.phone,
+  };
+}
+
+/** The bounds alone: a decoded message also carries its optional fields' synthetic oneofs (`_min`). */
+const rangeOf = (range: AmountRange | undefined) => range && { min: range.min, max: range.max };
 
 const invalid = (field: string, message: string) => new RequestValidationException([{ field, message }]);
 

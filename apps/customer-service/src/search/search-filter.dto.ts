@@ -334,3 +334,25 @@ export class CustomerExportRequestDto {
   @Type(() => CustomerSearchFilterDto)
   filter?: CustomerSearchFilterDto;
 }
+
+export const DEFAULT_ID_BATCH = 1_000;
+export const MAX_ID_BATCH = 10_000;
+
+/** gRPC StreamCustomerIds: every customer a filter matches, as ids in batches (campaign target lists). */
+export class CustomerIdStreamRequestDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CustomerSearchFilterDto)
+  filter?: CustomerSearchFilterDto;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ID_BATCH)
+  batchSize?: number;
+
+  /** A bank system searching for this institution's subtree instead of its own scope. */
+  @IsOptional()
+  @IsEntityId()
+  scopeInstitutionId?: string;
+}

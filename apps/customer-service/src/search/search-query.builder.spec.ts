@@ -126,8 +126,45 @@ describe('buildSearchQuery', () => {
     expect(values).toEqual(['C9', 51]);
   });
 
+  it('bounds the coverage join by the cursor too, so a deep page does not read coverage from its start', () => {
+    const { text } = build({}, bank, { limit: 50, afterCustomerId: 'C9' });
+    expect(text).toContain(
+      'LEFT JOIN "customer".coverage cv ON cv.customer_id = c.id AND cv.customer_id > $1',
+    );
+  });
+
   it('has no LIMIT for an export', () => {
     expect(build({}).text).not.toContain('LIMIT');
+  });
+
+  describe('ids only (target lists)', () => {
+    const ids = (filter: Partial<CustomerSearchFilterDto>, scope: DataScope = heads) =>
+      buildSearchQuery(
+        'customer',
+        filter as CustomerSearchFilterDto,
+        scope,
+        hash,
+        '2026-06-15',
+        undefined,
+        'ids',
+      );
+
+    it('selects the id and primary institution alone, and skips the holdings sums no condition needs', () => {
+      const { text, values } = ids({ kind: 'individual', tags: ['payroll'] });
+      expect(text).toMatch(/^SELECT c\.id, cv\.primary_institution_id\nFROM/);
+      expect(text).not.toContain('LATERAL');
+      expect(text).not.toContain('phone_enc');
+      expect(values).toEqual([['B1', 'O11'], 'individual', ['payroll']]);
+    });
+
+    it.each([
+      ['an amount', { loanBalance: { max: '0.00' } }],
+      ['the last transaction', { activity: { lastTransactionAfter: '2026-01-01T00:00:00Z' } }],
+    ])('computes the sums, in the scope’s view of holdings, for a condition on %s', (_what, filter) => {
+      const { text } = ids(filter);
+      const lateral = text.slice(text.indexOf('CROSS JOIN LATERAL'), text.indexOf(') v'));
+      expect(lateral).toContain('h.institution_id = ANY(');
+    });
   });
 });
 

@@ -14,6 +14,12 @@ export interface SearchPage {
   afterCustomerId?: string;
 }
 
+/**
+ * What each row carries: everything a result page or the CSV export shows, or the customer id and its
+ * primary institution alone (a target list), which spares the holdings sums unless a filter needs them.
+ */
+export type SearchColumns = 'row' | 'ids';
+
 /** Keyed hash of an exact-match value (FieldCipher.blindIndex). */
 export type BlindIndex = (value: string, kind: 'id-number' | 'phone') => string;
 
@@ -23,6 +29,7 @@ const SELECT_COLUMNS = `c.id, c.kind, c.name, c.gender, c.birth_date::text AS bi
   cv.primary_institution_id, cv.primary_manager_id, COALESCE(cv.key_customer, false) AS key_customer,
   v.deposits::text AS deposits, v.wealth::text AS wealth, v.loans::text AS loans, v.cards::text AS cards,
   v.last_transaction_at`;
+const ID_COLUMNS = 'c.id, cv.primary_institution_id';
 
 /**
  * One SQL statement for one page of a customer search: the caller's data scope is part of the
@@ -36,6 +43,7 @@ export function buildSearchQuery(
   /** The bank's business date, for ages and maturities. */
   today: string,
   page?: SearchPage,
+  columns: SearchColumns = 'row',
 ): SqlStatement {
   const params = new SqlParams();
   let todaySql: string | undefined;
@@ -44,7 +52,12 @@ export function buildSearchQuery(
   const where: string[] = [scopePredicate(scope, customerScopeColumns(schema), params)];
   const ctes: string[] = [];
   const visible = (column: string) => holdingVisibleSql(schema, scope, params, column);
-  const lateralVisibility = visible('h.institution_id');
+  let totalsUsed = columns === 'row';
+  /** A condition on the holdings sums (`v`), which then must be computed. */
+  const onTotals = (condition: string) => {
+    totalsUsed = true;
+    where.push(condition);
+  };
 
   if (filter.kind) where.push(`c.kind = ${params.add(filter.kind)}`);
   if (filter.gender) where.push(`c.gender = ${params.add(filter.gender)}`);
@@ -62,8 +75,8 @@ export function buildSearchQuery(
     where.push(`c.region_code = ANY(${params.add(filter.regionCodes)}::text[])`);
 
   const range = (expression: string, bounds?: { min?: string; max?: string }) => {
-    if (bounds?.min !== undefined) where.push(`${expression} >= ${params.add(bounds.min)}::numeric`);
-    if (bounds?.max !== undefined) where.push(`${expression} <= ${params.add(bounds.max)}::numeric`);
+    if (bounds?.min !== undefined) onTotals(`${expression} >= ${params.add(bounds.min)}::numeric`);
+    if (bounds?.max !== undefined) onTotals(`${expression} <= ${params.add(bounds.max)}::numeric`);
   };
   range('(v.deposits + v.wealth)', filter.aum);
   range('v.deposits', filter.depositBalance);
@@ -119,10 +132,10 @@ export function buildSearchQuery(
 
   const activity = filter.activity;
   if (activity?.lastTransactionAfter) {
-    where.push(`v.last_transaction_at >= ${params.add(activity.lastTransactionAfter)}::timestamptz`);
+    onTotals(`v.last_transaction_at >= ${params.add(activity.lastTransactionAfter)}::timestamptz`);
   }
   if (activity?.lastTransactionBefore) {
-    where.push(
+    onTotals(
       `(v.last_transaction_at IS NULL OR v.last_transaction_at < ${params.add(activity.lastTransactionBefore)}::timestamptz)`,
     );
   }
@@ -143,23 +156,36 @@ export function buildSearchQuery(
     where.push(`c.id_number_hash = ${params.add(blindIndex(filter.idNumber, 'id-number'))}`);
   if (filter.phone) where.push(`c.phone_hash = ${params.add(blindIndex(filter.phone, 'phone'))}`);
 
-  if (page?.afterCustomerId !== undefined) where.push(`c.id > ${params.add(page.afterCustomerId)}`);
+  const after = page?.afterCustomerId === undefined ? undefined : params.add(page.afterCustomerId);
+  if (after) where.push(`c.id > ${after}`);
+  // The bound on the coverage side too: a merge join would otherwise read coverage from its first row
+  // on every page, which makes deep pages (a long stream of target ids) slower and slower.
+  const coverageJoin = `LEFT JOIN ${t('coverage')} cv ON cv.customer_id = c.id${after ? ` AND cv.customer_id > ${after}` : ''}`;
   const limit = page ? ` LIMIT ${params.add(page.limit + 1)}` : '';
 
-  const text =
-    (ctes.length ? `WITH RECURSIVE ${ctes.join(', ')} ` : '') +
-    `SELECT ${SELECT_COLUMNS}
-FROM ${t('customer')} c
-LEFT JOIN ${t('coverage')} cv ON cv.customer_id = c.id
+  const totals = totalsUsed
+    ? `
 CROSS JOIN LATERAL (
   SELECT COALESCE(sum(h.deposits), 0) AS deposits, COALESCE(sum(h.wealth), 0) AS wealth,
          COALESCE(sum(h.loans), 0) AS loans, COALESCE(sum(h.cards), 0) AS cards,
          max(h.last_transaction_at) AS last_transaction_at
-  FROM ${t('holding_summary')} h WHERE h.customer_id = c.id AND ${lateralVisibility}
-) v
+  FROM ${t('holding_summary')} h WHERE h.customer_id = c.id AND ${visible('h.institution_id')}
+) v`
+    : '';
+  const text =
+    (ctes.length ? `WITH RECURSIVE ${ctes.join(', ')} ` : '') +
+    `SELECT ${columns === 'row' ? SELECT_COLUMNS : ID_COLUMNS}
+FROM ${t('customer')} c
+${coverageJoin}${totals}
 WHERE ${where.join('\n  AND ')}
 ORDER BY c.id${limit}`;
   return { text, values: params.values };
+}
+
+/** One row of the search statement in `ids` columns. */
+export interface SearchIdRow {
+  id: string;
+  primary_institution_id: string | null;
 }
 
 /** One row of the search statement. */

@@ -16,7 +16,13 @@ import {
 } from '@crm/security';
 import { CustomerException, CustomerExceptionCode } from '../common/customer.exception';
 import { CustomerSearchFilterDto } from './search-filter.dto';
-import { SearchRow, SqlStatement, buildSearchQuery } from './search-query.builder';
+import {
+  SearchColumns,
+  SearchIdRow,
+  SearchRow,
+  SqlStatement,
+  buildSearchQuery,
+} from './search-query.builder';
 import { CustomerSearchItemDto, CustomerSearchPageDto } from './search-result.dto';
 
 const SEARCH_CURSOR = new KeysetCursor('customer-search', ['key'] as const);
@@ -80,6 +86,45 @@ export class SearchService {
     };
   }
 
+  /**
+   * Every customer the filter matches, in batches of `batchSize` in id order. Each batch is one short
+   * keyset query and no connection is held between batches, so a stream of any length costs one batch
+   * of memory, and a consumer that stops asking stops the search. `scopeInstitutionId`: a bank system
+   * searching in that institution's subtree (the campaign owner's scope) rather than its own.
+   */
+  async *streamIds(
+    user: AuthenticatedUser,
+    filter: CustomerSearchFilterDto,
+    options: { batchSize: number; scopeInstitutionId?: string },
+  ): AsyncGenerator<SearchIdRow[]> {
+    this.requireExactMatchPermission(user, filter);
+    const { batchSize, scopeInstitutionId } = options;
+    const scope =
+      scopeInstitutionId === undefined
+        ? await this.scopes.resolve(user)
+        : await this.scopes.resolveForInstitution(user, scopeInstitutionId);
+    let found = 0;
+    let after: string | undefined;
+    for (;;) {
+      const page = { limit: batchSize, afterCustomerId: after };
+      const statement = this.statement(filter, scope, page, 'ids');
+      const rows = (await this.dataSource.query(statement.text, statement.values)) as SearchIdRow[];
+      const batch = rows.slice(0, batchSize);
+      if (batch.length === 0) break;
+      found += batch.length;
+      await this.auditExactMatch(
+        user,
+        filter,
+        batch.map((row) => row.id),
+        'grpc',
+      );
+      yield batch;
+      if (rows.length <= batchSize) break;
+      after = batch[batch.length - 1].id;
+    }
+    if (found === 0) await this.auditExactMatch(user, filter, [], 'grpc');
+  }
+
   /** The statement of a whole search (no page), for the export; checks the exact-match permission first. */
   async exportStatement(user: AuthenticatedUser, filter: CustomerSearchFilterDto): Promise<SqlStatement> {
     this.requireExactMatchPermission(user, filter);
@@ -134,6 +179,7 @@ export class SearchService {
     filter: CustomerSearchFilterDto,
     scope: DataScope,
     page?: { limit: number; afterCustomerId?: string },
+    columns?: SearchColumns,
   ) {
     return buildSearchQuery(
       schemaOf(this.dataSource),
@@ -142,6 +188,7 @@ export class SearchService {
       (value, kind) => this.cipher.blindIndex(value, kind),
       this.calendar.today(),
       page,
+      columns,
     );
   }
 

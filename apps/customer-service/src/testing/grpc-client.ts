@@ -1,4 +1,11 @@
-import { ServiceError, credentials, loadPackageDefinition, Metadata, status } from '@grpc/grpc-js';
+import {
+  ClientReadableStream,
+  Metadata,
+  ServiceError,
+  credentials,
+  loadPackageDefinition,
+  status,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { CUSTOMER_PROTO_PATH } from '../grpc/customer-grpc.controller';
 
@@ -7,6 +14,11 @@ type Unary = (
   metadata: Metadata,
   callback: (error: ServiceError | null, response: unknown) => void,
 ) => void;
+type ServerStreaming = (
+  request: object,
+  metadata: Metadata,
+  options: { deadline?: Date },
+) => ClientReadableStream<unknown>;
 
 export interface GrpcResult<T = Record<string, unknown>> {
   code: status;
@@ -16,7 +28,7 @@ export interface GrpcResult<T = Record<string, unknown>> {
 
 /** A client of the customer.proto contract, as another bank system would build it. */
 export class CustomerGrpcClient {
-  private readonly client: Record<string, Unary> & { close(): void };
+  private readonly client: Record<string, Unary | ServerStreaming> & { close(): void };
 
   constructor(address: string) {
     const definition = loadSync(CUSTOMER_PROTO_PATH, {
@@ -40,7 +52,7 @@ export class CustomerGrpcClient {
     const metadata = new Metadata();
     if (token) metadata.set('authorization', `Bearer ${token}`);
     return new Promise((resolve) => {
-      this.client[method].call(
+      (this.client[method] as Unary).call(
         this.client,
         request,
         metadata,
@@ -53,6 +65,26 @@ export class CustomerGrpcClient {
         },
       );
     });
+  }
+
+  /** A server-streaming call, to read, pause or cancel. */
+  stream<T>(method: string, request: object, token?: string, deadline?: Date): ClientReadableStream<T> {
+    const metadata = new Metadata();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+    return (this.client[method] as ServerStreaming).call(this.client, request, metadata, {
+      deadline,
+    }) as ClientReadableStream<T>;
+  }
+
+  /** Reads a server-streaming call to its end: the messages, and the status it ended with. */
+  async collect<T>(method: string, request: object, token?: string): Promise<GrpcResult<T[]>> {
+    const messages: T[] = [];
+    try {
+      for await (const message of this.stream<T>(method, request, token)) messages.push(message);
+      return { code: status.OK, response: messages };
+    } catch (error) {
+      return { code: (error as ServiceError).code, message: (error as ServiceError).details };
+    }
   }
 
   close(): void {

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Metadata, status } from '@grpc/grpc-js';
+import { Writable } from 'node:stream';
+import { Observable } from 'rxjs';
+import { Metadata, ServerWritableStream, status } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '@grpc/proto-loader';
-import { ServiceUnavailableException } from '@nestjs/common';
+import { ForbiddenException, ServiceUnavailableException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import {
   AuthErrorCode,
@@ -82,5 +84,109 @@ describe('GrpcCallRunner', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('GrpcCallRunner.stream', () => {
+  const runner = new GrpcCallRunner(new AuthenticationService(verifier), [Role.System]);
+  const metadata = new Metadata();
+  metadata.set(
+    'authorization',
+    `Bearer ${signDevToken({ sub: 'svc', roles: [Role.System], inst: 'HO' }, JWT)}`,
+  );
+
+  /** A producer that counts what it was asked for and notes when it was stopped. */
+  const counted = (total: number, failAt?: number) => {
+    const state = { pulled: 0, stopped: false };
+    async function* produce() {
+      try {
+        for (let i = 0; i < total; i++) {
+          if (i === failAt) throw new ForbiddenException('no longer in scope');
+          state.pulled++;
+          yield { n: i };
+        }
+      } finally {
+        state.stopped = true;
+      }
+    }
+    return { state, produce };
+  };
+
+  /** A call whose client reads nothing until `read()`; it then takes every item at once. */
+  const slowCall = () => {
+    const received: unknown[] = [];
+    const held: (() => void)[] = [];
+    let reading = false;
+    const call = new Writable({
+      objectMode: true,
+      highWaterMark: 2,
+      write(item, _encoding, done) {
+        received.push(item);
+        if (reading) done();
+        else held.push(done);
+      },
+    });
+    const read = () => {
+      reading = true;
+      held.splice(0).forEach((done) => done());
+    };
+    return { call: call as unknown as ServerWritableStream<unknown, object>, received, read };
+  };
+
+  /** Subscribes as Nest does: every item written to the call. */
+  const subscribeLikeNest = (stream: Observable<object>, call: ServerWritableStream<unknown, object>) => {
+    const result = { error: undefined as RpcException | undefined, completed: false };
+    const subscription = stream.subscribe({
+      next: (item) => call.write(item),
+      error: (error: RpcException) => (result.error = error),
+      complete: () => (result.completed = true),
+    });
+    return { result, subscription };
+  };
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('asks for the next item only when the call has room for it, then runs to the end', async () => {
+    const { call, received, read } = slowCall();
+    const { state, produce } = counted(100);
+    const { result } = subscribeLikeNest(runner.stream({}, metadata, call, produce), call);
+    await settle();
+    expect(state.pulled).toBe(2);
+    read();
+    await settle();
+    expect(received).toHaveLength(100);
+    expect(result).toEqual({ error: undefined, completed: true });
+    expect(state.stopped).toBe(true);
+  });
+
+  it('stops the producer when the call is cancelled mid-stream', async () => {
+    const { call, read } = slowCall();
+    const { state, produce } = counted(100);
+    const { result, subscription } = subscribeLikeNest(runner.stream({}, metadata, call, produce), call);
+    await settle();
+    subscription.unsubscribe();
+    read();
+    await settle();
+    expect(state).toEqual({ pulled: 2, stopped: true });
+    expect(result.completed).toBe(false);
+  });
+
+  it('ends with the status of an error, before or during the stream', async () => {
+    const { call, read } = slowCall();
+    read();
+    const failing = counted(10, 3);
+    const during = subscribeLikeNest(runner.stream({}, metadata, call, failing.produce), call);
+    const before = subscribeLikeNest(runner.stream({}, new Metadata(), call, counted(10).produce), call);
+    const undecodable = subscribeLikeNest(
+      runner.stream(new UndecodableGrpcRequest('truncated'), metadata, call, counted(10).produce),
+      call,
+    );
+    await settle();
+    expect(failing.state).toEqual({ pulled: 3, stopped: true });
+    expect(during.result.error?.getError()).toEqual({
+      code: status.PERMISSION_DENIED,
+      message: 'no longer in scope',
+    });
+    expect((before.result.error?.getError() as { code: number }).code).toBe(status.UNAUTHENTICATED);
+    expect((undecodable.result.error?.getError() as { code: number }).code).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -7,8 +7,10 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { MicroserviceOptions, RpcException, Transport } from '@nestjs/microservices';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Metadata, ServerCredentials, status } from '@grpc/grpc-js';
+import { Observable } from 'rxjs';
+import { Metadata, ServerCredentials, ServerWritableStream, status } from '@grpc/grpc-js';
 import { AnyDefinition, PackageDefinition, ServiceDefinition, loadSync } from '@grpc/proto-loader';
 import { GrpcServiceConfig } from '@crm/config';
 import { AuthenticatedUser, AuthenticationService, Role, hasRole } from '@crm/security';
@@ -86,32 +88,76 @@ export class GrpcCallRunner {
     handle: (user: AuthenticatedUser) => Promise<T>,
   ): Promise<T> {
     try {
-      const [header] = metadata.get('authorization');
-      const token = BEARER.exec(typeof header === 'string' ? header : '')?.[1];
-      if (!token)
-        throw new RpcException({
-          code: status.UNAUTHENTICATED,
-          message: 'authorization: Bearer <token> is required',
-        });
-      const user = await this.authentication.authenticateToken(token);
-      if (!hasRole(user, ...this.roles))
-        throw new RpcException({
-          code: status.PERMISSION_DENIED,
-          message: `This operation needs one of the roles: ${this.roles.join(', ')}`,
-        });
-      if (request instanceof UndecodableGrpcRequest)
-        throw new RpcException({
-          code: status.INVALID_ARGUMENT,
-          message: `The request message does not decode: ${request.reason}`,
-        });
-      rejectHostileInput(request);
-      return await handle(user);
+      return await handle(await this.admit(request, metadata));
     } catch (error) {
-      const rpc = toRpcException(error);
-      if ((rpc.getError() as { code?: number }).code === status.INTERNAL)
-        this.logger.error({ msg: 'gRPC call failed', err: error });
-      throw rpc;
+      throw this.failure(error);
     }
+  }
+
+  /**
+   * Runs one server-streaming call as its caller, as `run` does a unary one, writing each item
+   * `produce` yields. The next item is asked for only once the call has room for it, so the
+   * client's flow control reaches the producer and memory stays flat whatever the stream's length;
+   * when the client cancels or the deadline passes, the producer is stopped (its `finally` runs).
+   * Errors, before or during the stream, end it with a status as `run` maps them.
+   */
+  stream<T>(
+    request: object,
+    metadata: Metadata,
+    call: ServerWritableStream<unknown, T>,
+    produce: (user: AuthenticatedUser) => AsyncIterable<T>,
+  ): Observable<T> {
+    return new Observable<T>((subscriber) => {
+      const ended = new AbortController();
+      const write = async () => {
+        const items = produce(await this.admit(request, metadata))[Symbol.asyncIterator]();
+        try {
+          for (let next = await items.next(); !next.done; next = await items.next()) {
+            if (ended.signal.aborted) return;
+            subscriber.next(next.value);
+            if (call.writableNeedDrain) await once(call, 'drain', { signal: ended.signal });
+          }
+        } finally {
+          await items.return?.();
+        }
+        subscriber.complete();
+      };
+      write().catch((error) => {
+        if (!ended.signal.aborted) subscriber.error(this.failure(error));
+      });
+      // Unsubscribed when the call is cancelled (by the client or its deadline) or has ended.
+      return () => ended.abort();
+    });
+  }
+
+  private async admit(request: object, metadata: Metadata): Promise<AuthenticatedUser> {
+    const [header] = metadata.get('authorization');
+    const token = BEARER.exec(typeof header === 'string' ? header : '')?.[1];
+    if (!token)
+      throw new RpcException({
+        code: status.UNAUTHENTICATED,
+        message: 'authorization: Bearer <token> is required',
+      });
+    const user = await this.authentication.authenticateToken(token);
+    if (!hasRole(user, ...this.roles))
+      throw new RpcException({
+        code: status.PERMISSION_DENIED,
+        message: `This operation needs one of the roles: ${this.roles.join(', ')}`,
+      });
+    if (request instanceof UndecodableGrpcRequest)
+      throw new RpcException({
+        code: status.INVALID_ARGUMENT,
+        message: `The request message does not decode: ${request.reason}`,
+      });
+    rejectHostileInput(request);
+    return user;
+  }
+
+  private failure(error: unknown): RpcException {
+    const rpc = toRpcException(error);
+    if ((rpc.getError() as { code?: number }).code === status.INTERNAL)
+      this.logger.error({ msg: 'gRPC call failed', err: error });
+    return rpc;
   }
 }
 

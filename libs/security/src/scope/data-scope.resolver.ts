@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { DataSource } from 'typeorm';
 import { ChannelListener, schemaOf, tableChangeListener } from '@crm/persistence';
 import { AuthenticatedUser } from '../auth/authenticated-user';
-import { DataScope, institutionScopeOf, resolveDataScope } from './data-scope';
+import { DataScope, institutionScopeOf, resolveDataScope, resolveScopeOfInstitution } from './data-scope';
 import { InstitutionEdge, InstitutionTreeCache } from './institution-tree';
 
 /** Where a service keeps its copy of the institution tree (from corebank.organisation). */
@@ -57,6 +57,11 @@ export class DataScopeResolver implements OnModuleInit, OnApplicationShutdown {
   /** The institution's ancestors from head office down, then the institution; empty when unknown. */
   pathTo(institutionId: string): Promise<readonly string[]> {
     return this.cache.pathTo(institutionId);
+  }
+
+  /** The subtree of `institutionId`, for a system caller acting for it (resolveScopeOfInstitution). */
+  resolveForInstitution(user: AuthenticatedUser, institutionId: string): Promise<DataScope> {
+    return resolveScopeOfInstitution(user, institutionId, (id) => this.cache.subtreeOf(id));
   }
 
   /** The institution and its descendants; empty when unknown. */

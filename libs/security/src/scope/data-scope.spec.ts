@@ -6,6 +6,7 @@ import {
   holdingsVisibility,
   managerScopeOf,
   resolveDataScope,
+  resolveScopeOfInstitution,
 } from './data-scope';
 
 const user = (roles: Role[], extra: Partial<AuthenticatedUser> = {}): AuthenticatedUser => ({
@@ -28,6 +29,32 @@ const coverage: CustomerCoverage = {
   ],
   privateBankerId: 'PB-9',
 };
+
+describe('resolveScopeOfInstitution', () => {
+  it('gives a system the subtree of the institution it acts for', async () => {
+    await expect(resolveScopeOfInstitution(user([Role.System]), 'BR-01', subtreeOf)).resolves.toEqual({
+      kind: 'institutions',
+      institutionIds: ['BR-01', 'OUT-011', 'OUT-012'],
+    });
+  });
+
+  it.each([[Role.HeadOfficeAdmin], [Role.InstitutionHead], [Role.Marketing]])(
+    'refuses a %s: only a system acts for an institution',
+    async (role) => {
+      await expect(resolveScopeOfInstitution(user([role]), 'OUT-011', subtreeOf)).rejects.toMatchObject({
+        status: 403,
+        response: { code: 'AUTH_ROLE_FORBIDDEN' },
+      });
+    },
+  );
+
+  it('refuses an unknown institution rather than answer with an empty scope', async () => {
+    await expect(resolveScopeOfInstitution(user([Role.System]), 'NOPE', subtreeOf)).rejects.toMatchObject({
+      status: 403,
+      response: { code: 'OUTSIDE_DATA_SCOPE' },
+    });
+  });
+});
 
 describe('resolveDataScope', () => {
   it('gives admins and systems the bank', async () => {

@@ -1,4 +1,4 @@
-import { outsideDataScope } from '../auth/auth-error';
+import { accessDenied, outsideDataScope } from '../auth/auth-error';
 import { AuthenticatedUser, hasRole } from '../auth/authenticated-user';
 import { Role } from '../auth/roles';
 
@@ -41,6 +41,21 @@ export async function resolveDataScope(
   const asManager = managerScopeOf(user);
   if (asManager) return asManager;
   throw outsideDataScope('no role of the caller grants access to customer data');
+}
+
+/**
+ * The scope of one institution's subtree for a caller acting for that institution: a bank system only
+ * (campaign-service reading a campaign's targets in the scope of the institution that owns it). Anyone
+ * else gets a 403, as does an unknown institution.
+ */
+export async function resolveScopeOfInstitution(
+  user: AuthenticatedUser,
+  institutionId: string,
+  subtreeOf: (institutionId: string) => Promise<readonly string[]>,
+): Promise<DataScope> {
+  if (!hasRole(user, Role.System))
+    throw accessDenied(`only a bank system (role ${Role.System}) may act for institution ${institutionId}`);
+  return institutionScopeOf(institutionId, await subtreeOf(institutionId));
 }
 
 /**
