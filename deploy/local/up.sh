@@ -25,9 +25,9 @@ source .local/dev.env
 set +a
 
 # HTTP ports of the services (their config defaults); a service whose app is not in apps/ yet is skipped.
-declare -A SERVICE_PORTS=([customer-service]=3001 [assignment-service]=3002 [alert-service]=3003)
+declare -A SERVICE_PORTS=([customer-service]=3001 [assignment-service]=3002 [alert-service]=3003 [campaign-service]=3004)
 services=()
-for name in customer-service assignment-service alert-service; do
+for name in customer-service assignment-service alert-service campaign-service; do
   [[ -f "apps/$name/src/main.ts" ]] && services+=("$name")
 done
 
@@ -42,6 +42,9 @@ done
 echo "==> corebank-simulator: live traffic at $SIM_RATE events/s, lobby tickets, campaign responses at $SIM_RESPONSE_RATE"
 proc_start corebank-simulator node -r ./tools/register.js apps/corebank-simulator/src/main.ts \
   --rate "$SIM_RATE" --response-rate "$SIM_RESPONSE_RATE" --quiet
+
+echo "==> demo campaign"
+node -r ./tools/register.js deploy/local/demo-campaign.ts --base-url "http://127.0.0.1:${SERVICE_PORTS[campaign-service]}"
 
 echo
 echo "The system is up in $((SECONDS - started)) s."

@@ -15,7 +15,7 @@ export * from './auth/roles.guard';
 export * from './auth/token-verifier';
 export * from './auth/service-token';
 export type { DevTokenConfig } from './cli/dev-token';
-export { signDevToken } from './cli/dev-token';
+export { DEV_ENV_FILE, loadDevTokenConfig, signDevToken } from './cli/dev-token';
 export * from './crypto/field-cipher';
 export * from './crypto/pii-normalise.util';
 export * from './masking/masking.util';
