@@ -12,6 +12,8 @@ export interface LoadTarget {
   body?: string;
   /** Paths on `url`'s host taken in turn, one per request (e.g. a spread of customer ids); default `url`'s own. */
   paths?: readonly string[];
+  /** Bodies taken in turn, one per request (e.g. a decision for each of many customers); default `body`. */
+  bodies?: readonly string[];
 }
 
 export interface LoadOptions {
@@ -63,18 +65,22 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     ? setInterval(() => options.onProgress?.(responses, (Date.now() - started) / 1000), 250)
     : undefined;
   const paths = target.paths ?? [];
+  const bodies = target.bodies ?? [];
   let nextPath = 0;
-  // One request template whose path autocannon rebuilds before every send, shared by all slices.
-  const rotating = paths.length
-    ? [
-        {
-          setupRequest: (request: { path?: string }) => ({
-            ...request,
-            path: paths[nextPath++ % paths.length],
-          }),
-        },
-      ]
-    : undefined;
+  let nextBody = 0;
+  // One request template whose path or body autocannon rebuilds before every send, shared by all slices.
+  const rotating =
+    paths.length || bodies.length
+      ? [
+          {
+            setupRequest: (request: { path?: string; body?: string }) => ({
+              ...request,
+              ...(paths.length ? { path: paths[nextPath++ % paths.length] } : {}),
+              ...(bodies.length ? { body: bodies[nextBody++ % bodies.length] } : {}),
+            }),
+          },
+        ]
+      : undefined;
   const runSlice = async (index: number): Promise<AutocannonResultPart> => {
     await new Promise((done) => setTimeout(done, (index * 1000) / slices));
     const instance = autocannon({

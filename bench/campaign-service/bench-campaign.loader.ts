@@ -1,0 +1,98 @@
+import { Client } from 'pg';
+import { createServiceDataSource, migrate } from '@crm/persistence';
+import { CAMPAIGN_MIGRATIONS } from '../../apps/campaign-service/src/migrations';
+
+export const BENCH_HEAD_OFFICE = 'HO';
+const BRANCHES = 4;
+const OUTLETS_PER_BRANCH = 5;
+/** Customers sharing one mobile number (a family): the per-number caps have something to do. */
+const CUSTOMERS_PER_PHONE = 3;
+
+export const outletOf = (i: number): string => {
+  const outlets = BRANCHES * OUTLETS_PER_BRANCH;
+  const outlet = i % outlets;
+  return `OUT-${Math.floor(outlet / OUTLETS_PER_BRANCH)}-${outlet % OUTLETS_PER_BRANCH}`;
+};
+
+export const customerIdOf = (i: number): string => `C${String(100_000_000_000 + i)}`;
+
+export interface BenchBank {
+  customers: number;
+  /** Rows per table, for the report. */
+  counts: Record<string, number>;
+}
+
+/**
+ * campaign-service's projections for `customers` customers straight into its schema (migrated first):
+ * the institution tree (a head office, 4 branches, 20 outlets), a manager per outlet, coverage, contact
+ * points (three customers to a number) and holdings (a third hold a 12-month time deposit). Kept between
+ * runs: loaded again only when the schema holds another size or `reload`.
+ */
+export async function loadBenchCampaignBank(options: {
+  databaseUrl: string;
+  schema: string;
+  customers: number;
+  reload: boolean;
+  log: (line: string) => void;
+}): Promise<BenchBank> {
+  const { schema: s, customers } = options;
+  await migrate(createServiceDataSource({ schema: s, migrations: CAMPAIGN_MIGRATIONS, url: options.databaseUrl }));
+  const client = new Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    const count = async (table: string) =>
+      Number((await client.query(`SELECT count(*) AS n FROM "${s}".${table}`)).rows[0].n);
+    if (!options.reload && (await count('coverage')) === customers) {
+      options.log(`bench bank of ${customers} customers already loaded in ${s}`);
+    } else {
+      const started = Date.now();
+      for (const table of ['conversion', 'contact', 'offer_decision', 'target', 'campaign_transition', 'campaign'])
+        await client.query(`TRUNCATE "${s}".${table} CASCADE`);
+      for (const table of ['holding', 'contact_point', 'coverage', 'manager', 'institution', 'contact_policy'])
+        await client.query(`TRUNCATE "${s}".${table}`);
+      await client.query(`INSERT INTO "${s}".institution VALUES ($1, NULL, 'head-office', 'head office', true)`, [
+        BENCH_HEAD_OFFICE,
+      ]);
+      for (let b = 0; b < BRANCHES; b += 1) {
+        await client.query(`INSERT INTO "${s}".institution VALUES ($1, $2, 'branch', $1, true)`, [`BR-${b}`, BENCH_HEAD_OFFICE]);
+        for (let o = 0; o < OUTLETS_PER_BRANCH; o += 1) {
+          const outlet = `OUT-${b}-${o}`;
+          await client.query(`INSERT INTO "${s}".institution VALUES ($1, $2, 'outlet', $1, true)`, [outlet, `BR-${b}`]);
+          await client.query(`INSERT INTO "${s}".manager VALUES ($1, $2, '{relationship-manager}', true)`, [
+            `M-${outlet}`,
+            outlet,
+          ]);
+        }
+      }
+      const chunk = 100_000;
+      const outlets = BRANCHES * OUTLETS_PER_BRANCH;
+      for (let from = 0; from < customers; from += chunk) {
+        const to = Math.min(customers, from + chunk);
+        const id = `'C' || (100000000000 + i)::text`;
+        const outlet = `'OUT-' || ((i % ${outlets}) / ${OUTLETS_PER_BRANCH})::text || '-' || ((i % ${outlets}) % ${OUTLETS_PER_BRANCH})::text`;
+        await client.query(
+          `INSERT INTO "${s}".coverage (customer_id, version, primary_institution_id, primary_manager_id, changed_at)
+           SELECT ${id}, 1, ${outlet}, 'M-' || ${outlet}, now() FROM generate_series($1::int, $2::int - 1) AS i`,
+          [from, to],
+        );
+        await client.query(
+          `INSERT INTO "${s}".contact_point (customer_id, phone_hash, updated_at)
+           SELECT ${id}, md5('phone' || (i / ${CUSTOMERS_PER_PHONE})::text), now() FROM generate_series($1::int, $2::int - 1) AS i`,
+          [from, to],
+        );
+        await client.query(
+          `INSERT INTO "${s}".holding (customer_id, product_code, opened_at)
+           SELECT ${id}, 'TD-12M', now() - interval '400 days' FROM generate_series($1::int, $2::int - 1) AS i WHERE i % 3 = 0`,
+          [from, to],
+        );
+        options.log(`  projections: ${to}/${customers} customers (${Math.round(to / ((Date.now() - started) / 1000))}/s)`);
+      }
+      await client.query(`ANALYZE "${s}".coverage; ANALYZE "${s}".contact_point; ANALYZE "${s}".holding`);
+    }
+    const counts: Record<string, number> = {};
+    for (const table of ['institution', 'manager', 'coverage', 'contact_point', 'holding']) counts[table] = await count(table);
+    return { customers, counts };
+  } finally {
+    await client.end();
+  }
+}
