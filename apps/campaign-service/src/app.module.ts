@@ -45,6 +45,8 @@ import { TargetsService } from './targets/targets.service';
 import { TaskRepository } from './tasks/task.repository';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
+import { EventTriggersConsumer } from './triggers/event-triggers.consumer';
+import { EventTriggersService } from './triggers/event-triggers.service';
 
 export const SERVICE_NAME = 'campaign-service';
 
@@ -69,6 +71,7 @@ export const SERVICE_NAME = 'campaign-service';
     CoverageConsumer,
     CustomerFactsConsumer,
     LobbyConsumer,
+    EventTriggersConsumer,
     CampaignsController,
     TargetsController,
     ContactPolicyController,
@@ -105,6 +108,7 @@ export const SERVICE_NAME = 'campaign-service';
     LobbyTicketRepository,
     LobbyService,
     LobbyStreamService,
+    EventTriggersService,
   ],
 })
 export class AppModule {}
