@@ -32,6 +32,15 @@ export class CampaignServiceConfig extends GrpcServiceConfig {
   @Max(120_000)
   POLICY_REBUILD_GRACE_MS: number = 5_000;
 
+  /**
+   * How long after the alert that triggers it a campaign's contact is due: within minutes, yet late enough
+   * that campaigns triggered by alerts arriving moments apart are judged together by arbitration.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  TRIGGERED_CONTACT_DELAY_MS: number = 60_000;
+
   /** customer-service's gRPC address (host:port): audiences written as a search are materialised there. */
   @IsString()
   @IsNotEmpty()

@@ -23,6 +23,11 @@ import { DispatchRepository } from './dispatch/dispatch.repository';
 import { ContactLedgerController } from './ledger/contact-ledger.controller';
 import { ContactLedgerRepository } from './ledger/contact-ledger.repository';
 import { ContactLedgerService } from './ledger/contact-ledger.service';
+import { LobbyConsumer } from './lobby/lobby.consumer';
+import { LobbyController } from './lobby/lobby.controller';
+import { LobbyService } from './lobby/lobby.service';
+import { LobbyStreamService } from './lobby/lobby-stream.service';
+import { LobbyTicketRepository } from './lobby/lobby-ticket.repository';
 import { CAMPAIGN_MIGRATIONS } from './migrations';
 import { ContactCounterStore } from './policy/contact-counter.store';
 import { ContactPolicyController } from './policy/contact-policy.controller';
@@ -40,6 +45,8 @@ import { TargetsService } from './targets/targets.service';
 import { TaskRepository } from './tasks/task.repository';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
+import { EventTriggersConsumer } from './triggers/event-triggers.consumer';
+import { EventTriggersService } from './triggers/event-triggers.service';
 
 export const SERVICE_NAME = 'campaign-service';
 
@@ -63,6 +70,8 @@ export const SERVICE_NAME = 'campaign-service';
   controllers: [
     CoverageConsumer,
     CustomerFactsConsumer,
+    LobbyConsumer,
+    EventTriggersConsumer,
     CampaignsController,
     TargetsController,
     ContactPolicyController,
@@ -70,6 +79,7 @@ export const SERVICE_NAME = 'campaign-service';
     TasksController,
     ContactLedgerController,
     OffersController,
+    LobbyController,
     CampaignGrpcController,
   ],
   providers: [
@@ -95,6 +105,10 @@ export const SERVICE_NAME = 'campaign-service';
     ContactLedgerService,
     OffersRepository,
     OffersService,
+    LobbyTicketRepository,
+    LobbyService,
+    LobbyStreamService,
+    EventTriggersService,
   ],
 })
 export class AppModule {}

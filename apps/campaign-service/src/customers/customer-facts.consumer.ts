@@ -10,6 +10,7 @@ import {
   LoanDisbursedPayload,
 } from '@crm/contracts';
 import { EventContext } from '@crm/messaging';
+import { HoldingKind } from './customer-facts.repository';
 import { CustomerFactsService } from './customer-facts.service';
 
 /** Consent, contact points and products held: what the contact policy and the evaluation need to know. */
@@ -45,11 +46,19 @@ export class CustomerFactsConsumer {
 
   @EventPattern(EventTypes.LoanDisbursed)
   async onLoanDisbursed(@Payload() payload: LoanDisbursedPayload, @Ctx() ctx: EventContext): Promise<void> {
-    await this.facts.productOpened(ctx.tx, ctx.envelope, { ...payload, openedOn: payload.disbursedOn });
+    await this.facts.productOpened(ctx.tx, ctx.envelope, {
+      ...payload,
+      openedOn: payload.disbursedOn,
+      kind: HoldingKind.Loan,
+    });
   }
 
   @EventPattern(EventTypes.CardIssued)
   async onCardIssued(@Payload() payload: CardIssuedPayload, @Ctx() ctx: EventContext): Promise<void> {
-    await this.facts.productOpened(ctx.tx, ctx.envelope, { ...payload, openedOn: payload.issuedOn });
+    await this.facts.productOpened(ctx.tx, ctx.envelope, {
+      ...payload,
+      openedOn: payload.issuedOn,
+      kind: HoldingKind.Card,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ConsentChannel, ConsentStatus } from '@crm/contracts';
+import { AccountKind, ConsentChannel, ConsentStatus } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 
 /** What the contact policy knows about one customer, read in one query per batch of customers. */
@@ -15,10 +15,21 @@ export interface CustomerFacts {
   declinedAt: Map<string, number>;
 }
 
+/** What kind of product a holding is: a deposit or wealth account's kind, a loan or a credit card. */
+export const HoldingKind = { ...AccountKind, Loan: 'loan', Card: 'card' } as const;
+export type HoldingKind = (typeof HoldingKind)[keyof typeof HoldingKind];
+
+/** What a customer holds: product codes, and how many products of each kind. */
+export interface Holdings {
+  productCodes: string[];
+  byKind: Partial<Record<HoldingKind, number>>;
+}
+
 /** A product the customer now holds, and the campaigns whose contact it may be the conversion of. */
 export interface ProductOpened {
   customerId: string;
   productCode: string;
+  kind: HoldingKind;
   openedAt: string;
   sourceEventId: string;
 }
@@ -69,9 +80,10 @@ export class CustomerFactsRepository {
   async recordProductOpened(tx: EntityManager, p: ProductOpened): Promise<number> {
     const s = this.s(tx);
     await tx.query(
-      `INSERT INTO ${s}.holding (customer_id, product_code, opened_at) VALUES ($1, $2, $3)
-       ON CONFLICT (customer_id, product_code) DO UPDATE SET opened_at = least(${s}.holding.opened_at, EXCLUDED.opened_at)`,
-      [p.customerId, p.productCode, p.openedAt],
+      `INSERT INTO ${s}.holding (customer_id, product_code, opened_at, kind) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (customer_id, product_code)
+       DO UPDATE SET opened_at = least(${s}.holding.opened_at, EXCLUDED.opened_at), kind = EXCLUDED.kind`,
+      [p.customerId, p.productCode, p.openedAt, p.kind],
     );
     const rows: unknown[] = await tx.query(
       `INSERT INTO ${s}.conversion (campaign_id, customer_id, product_code, arm, converted_at, source_event_id)
@@ -92,6 +104,24 @@ export class CustomerFactsRepository {
       [p.customerId, p.productCode, p.openedAt, p.sourceEventId],
     );
     return rows.length;
+  }
+
+  /** Everything each customer holds (those holding nothing are left out). */
+  async holdingsOf(tx: EntityManager, customerIds: readonly string[]): Promise<Map<string, Holdings>> {
+    const rows: { customer_id: string; product_code: string; kind: HoldingKind | null }[] = await tx.query(
+      `SELECT customer_id, product_code, kind FROM ${this.s(tx)}.holding
+        WHERE customer_id = ANY($1) ORDER BY customer_id, opened_at, product_code`,
+      [customerIds],
+    );
+    const holdings = new Map<string, Holdings>();
+    for (const row of rows) {
+      const held = holdings.get(row.customer_id) ?? { productCodes: [], byKind: {} };
+      held.productCodes.push(row.product_code);
+      // Holdings recorded before kinds were kept have none until their product is seen again.
+      if (row.kind) held.byKind[row.kind] = (held.byKind[row.kind] ?? 0) + 1;
+      holdings.set(row.customer_id, held);
+    }
+    return holdings;
   }
 
   async setDoNotContact(

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BusinessCalendar, addDays } from '@crm/calendar';
 import { ConsentChangedPayload, CustomerProfile, EventEnvelope } from '@crm/contracts';
 import { AuditLogWriter, AuthenticatedUser, FieldCipher } from '@crm/security';
-import { CustomerFactsRepository } from './customer-facts.repository';
+import { CustomerFactsRepository, HoldingKind } from './customer-facts.repository';
 import { DoNotContactDto } from './do-not-contact.dto';
 import { CustomerScope } from '../scope/customer-scope';
 
@@ -41,12 +41,13 @@ export class CustomerFactsService {
   async productOpened(
     tx: EntityManager,
     envelope: EventEnvelope<object>,
-    opened: { customerId: string; productCode: string; openedOn: string },
+    opened: { customerId: string; productCode: string; openedOn: string; kind: HoldingKind },
   ): Promise<void> {
     const isReplay = opened.openedOn < addDays(this.calendar.dateOf(envelope.time), -1);
     await this.facts.recordProductOpened(tx, {
       customerId: opened.customerId,
       productCode: opened.productCode,
+      kind: opened.kind,
       openedAt: isReplay ? new Date(this.calendar.startOf(opened.openedOn)).toISOString() : envelope.time,
       sourceEventId: envelope.id,
     });

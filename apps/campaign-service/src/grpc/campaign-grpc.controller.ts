@@ -2,12 +2,11 @@ import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Metadata } from '@grpc/grpc-js';
 import { GrpcCallRunner, validatedInput } from '@crm/http';
-import { AuthenticationService, Public, Role } from '@crm/security';
+import { AuthenticationService, Public } from '@crm/security';
+import { OFFER_DECIDERS } from '../common/campaign-roles';
 import { DecisionIdParam } from '../common/route-params.dto';
 import { DecideRequestDto, OfferResponseDto } from '../offers/offer.dto';
 import { OffersService } from '../offers/offers.service';
-
-const DECIDERS = [Role.System, Role.RelationshipManager, Role.InstitutionHead, Role.HeadOfficeAdmin];
 
 /**
  * Next best offer over gRPC for the lobby app, the counter and mobile banking. Public to the HTTP guards
@@ -22,7 +21,7 @@ export class CampaignGrpcController {
     authentication: AuthenticationService,
     private readonly offers: OffersService,
   ) {
-    this.grpc = new GrpcCallRunner(authentication, DECIDERS);
+    this.grpc = new GrpcCallRunner(authentication, OFFER_DECIDERS);
   }
 
   @GrpcMethod('CampaignService', 'Decide')

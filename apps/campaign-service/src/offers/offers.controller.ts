@@ -1,14 +1,15 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@crm/http';
-import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
+import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
+import { OFFER_DECIDERS } from '../common/campaign-roles';
 import { DecisionIdParam } from '../common/route-params.dto';
 import { DecideRequestDto, DecisionDto, OfferResponseDto } from './offer.dto';
 import { OffersService } from './offers.service';
 
 @ApiTags('next best offer (被动营销)')
 @Controller('offers')
-@Roles(Role.System, Role.RelationshipManager, Role.InstitutionHead, Role.HeadOfficeAdmin)
+@Roles(...OFFER_DECIDERS)
 export class OffersController {
   constructor(private readonly offers: OffersService) {}
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
+import { MarketingChannel } from '@crm/contracts';
 import { AuthenticatedUser, CoverageProjectionRepository, Role, hasRole } from '@crm/security';
 import { CampaignException, CampaignExceptionCode } from '../common/campaign.exception';
 import { CustomerFactsRepository } from '../customers/customer-facts.repository';
@@ -10,9 +11,28 @@ import { ContactCounterStore } from '../policy/contact-counter.store';
 import { CountedContact, counterChecks } from '../policy/contact-counters.rule';
 import { ContactPolicyService } from '../policy/contact-policy.service';
 import { CustomerScope } from '../scope/customer-scope';
-import { DecideRequestDto, DecisionDto, OfferResponse, OfferResponseDto } from './offer.dto';
+import { LobbyTicketRepository } from '../lobby/lobby-ticket.repository';
+import { DecideRequestDto, DecisionDto, OfferDto, OfferResponse, OfferResponseDto } from './offer.dto';
 import { OffersRepository } from './offers.repository';
-import { rankOffers } from './next-best-offer.rule';
+import { RankedOffer, rankOffers } from './next-best-offer.rule';
+
+/** The reason when the customer is the target of no running campaign on the channel. */
+const NO_CAMPAIGN = 'no-campaign';
+/** Offers a preview lists: the one decide would present, and the next ones should it be refused. */
+const PREVIEWED_OFFERS = 3;
+
+const offerOf = (offer: RankedOffer): OfferDto => ({
+  campaignId: offer.campaignId,
+  productCodes: offer.offeredProducts,
+  message: offer.message,
+  score: offer.score,
+});
+
+/** What decide would choose from, best first, or why there is nothing. */
+export interface OfferPreview {
+  offers: OfferDto[];
+  reason: string | null;
+}
 
 /**
  * Passive interception (被动拦截式营销): when a customer shows up at the lobby, the counter or in the app,
@@ -31,28 +51,20 @@ export class OffersService {
     private readonly counters: ContactCounterStore,
     private readonly dispatch: DispatchRepository,
     private readonly scope: CustomerScope,
+    private readonly lobby: LobbyTicketRepository,
     private readonly calendar: BusinessCalendar,
   ) {}
 
   async decide(user: AuthenticatedUser, dto: DecideRequestDto, now = Date.now()): Promise<DecisionDto> {
-    // A bank system (the lobby app, mobile banking) decides for whoever shows up; staff for their customers.
-    if (!hasRole(user, Role.System)) await this.scope.assertCovers(user, dto.customerId);
-    const manager = this.dataSource.manager;
-    const [candidates, coverage] = await Promise.all([
-      this.offers.candidates(dto.customerId, dto.channel, new Date(now)),
-      this.coverage.coverageOf(manager, [dto.customerId]),
-    ]);
-    const productCodes = [...new Set(candidates.flatMap((c) => c.productCodes))];
-    const institutionId = coverage.get(dto.customerId)?.primaryInstitutionId ?? null;
-    const [facts, policy] = await Promise.all([
-      this.facts.factsOf(manager, [dto.customerId], productCodes),
-      this.policies.effectiveFor(institutionId),
-    ]);
-    const customerFacts = facts.get(dto.customerId);
-    const { ranked, firstExclusion } = rankOffers(candidates, customerFacts, dto.channel, policy, now);
+    await this.assertMayServe(user, dto.customerId, now);
+    const { candidates, ranked, firstExclusion, customerFacts, policy, institutionId } = await this.rank(
+      dto.customerId,
+      dto.channel,
+      now,
+    );
 
     const decisionId = randomUUID();
-    let reason: string | null = candidates.length === 0 ? 'no-campaign' : firstExclusion;
+    let reason: string | null = candidates.length === 0 ? NO_CAMPAIGN : firstExclusion;
     const best = ranked[0];
     let counted: CountedContact | null = null;
     if (best) {
@@ -116,16 +128,22 @@ export class OffersService {
       decisionId,
       customerId: dto.customerId,
       channel: dto.channel,
-      offer: offer
-        ? {
-            campaignId: offer.campaignId,
-            productCodes: offer.offeredProducts,
-            message: offer.message,
-            score: offer.score,
-          }
-        : null,
+      offer: offer ? offerOf(offer) : null,
       reason: offer ? null : reason,
       decidedAt: new Date(now).toISOString(),
+    };
+  }
+
+  /**
+   * The offers decide would choose from now, best first, without presenting any: nothing is counted or
+   * recorded (a lobby card shows them; the manager presents one through decide). Caps are not checked
+   * here, so decide may still answer with a cap's reason.
+   */
+  async preview(customerId: string, channel: MarketingChannel, now = Date.now()): Promise<OfferPreview> {
+    const { candidates, ranked, firstExclusion } = await this.rank(customerId, channel, now);
+    return {
+      offers: ranked.slice(0, PREVIEWED_OFFERS).map(offerOf),
+      reason: ranked.length > 0 ? null : candidates.length === 0 ? NO_CAMPAIGN : firstExclusion,
     };
   }
 
@@ -138,7 +156,7 @@ export class OffersService {
           CampaignExceptionCode.DecisionNotFound,
           `No offer was made with decision ${decisionId}`,
         );
-      if (!hasRole(user, Role.System)) await this.scope.assertCovers(user, decision.customer_id);
+      await this.assertMayServe(user, decision.customer_id, Date.now());
       if (decision.response !== null)
         throw new CampaignException(
           CampaignExceptionCode.DecisionAnswered,
@@ -156,5 +174,41 @@ export class OffersService {
           by: user.userId,
         });
     });
+  }
+
+  /** The customer's candidate campaigns on `channel`, those the policy allows ranked best first, and what decides it. */
+  private async rank(customerId: string, channel: MarketingChannel, now: number) {
+    const manager = this.dataSource.manager;
+    const [candidates, coverage] = await Promise.all([
+      this.offers.candidates(customerId, channel, new Date(now)),
+      this.coverage.coverageOf(manager, [customerId]),
+    ]);
+    const productCodes = [...new Set(candidates.flatMap((c) => c.productCodes))];
+    const institutionId = coverage.get(customerId)?.primaryInstitutionId ?? null;
+    const [facts, policy] = await Promise.all([
+      this.facts.factsOf(manager, [customerId], productCodes),
+      this.policies.effectiveFor(institutionId),
+    ]);
+    const customerFacts = facts.get(customerId);
+    const { ranked, firstExclusion } = rankOffers(candidates, customerFacts, channel, policy, now);
+    return { candidates, ranked, firstExclusion, customerFacts, policy, institutionId };
+  }
+
+  /**
+   * A bank system (the lobby app, mobile banking) serves whoever shows up; a lobby manager whoever holds a
+   * ticket at their outlet today (they cover no customers); other staff the customers in their data scope.
+   */
+  private async assertMayServe(user: AuthenticatedUser, customerId: string, now: number): Promise<void> {
+    if (hasRole(user, Role.System)) return;
+    if (hasRole(user, Role.LobbyManager)) {
+      const today = this.calendar.today(now);
+      if (await this.lobby.isQueuing(user.institutionId, customerId, today)) return;
+      if (user.roles.every((role) => role === Role.LobbyManager))
+        throw new CampaignException(
+          CampaignExceptionCode.CustomerNotFound,
+          `No customer ${customerId} holds a ticket at your outlet today`,
+        );
+    }
+    await this.scope.assertCovers(user, customerId);
   }
 }
