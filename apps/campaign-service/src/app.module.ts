@@ -20,6 +20,9 @@ import { DoNotContactController } from './customers/do-not-contact.controller';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
 import { DispatchLoop } from './dispatch/dispatch.loop';
 import { DispatchRepository } from './dispatch/dispatch.repository';
+import { EvaluationController } from './evaluation/evaluation.controller';
+import { EvaluationRepository } from './evaluation/evaluation.repository';
+import { EvaluationService } from './evaluation/evaluation.service';
 import { ContactLedgerController } from './ledger/contact-ledger.controller';
 import { ContactLedgerRepository } from './ledger/contact-ledger.repository';
 import { ContactLedgerService } from './ledger/contact-ledger.service';
@@ -70,6 +73,7 @@ export const SERVICE_NAME = 'campaign-service';
     TasksController,
     ContactLedgerController,
     OffersController,
+    EvaluationController,
     CampaignGrpcController,
   ],
   providers: [
@@ -95,6 +99,8 @@ export const SERVICE_NAME = 'campaign-service';
     ContactLedgerService,
     OffersRepository,
     OffersService,
+    EvaluationRepository,
+    EvaluationService,
   ],
 })
 export class AppModule {}
