@@ -50,11 +50,11 @@ describe('campaign evaluation on the real stack', () => {
     );
 
   /**
-   * A draft whose hash puts at least ARM_SIZE of OUT1's customers in each arm (a draft is drafted
-   * again in the rare case it does not), and those customers in each arm.
+   * A draft whose hash puts at least ARM_SIZE of OUT1's customers in each arm (drafted again in the
+   * one case in seven it does not), and those customers in each arm.
    */
   async function draftWithArms(): Promise<{ id: string; version: number; arms: Record<Arm, string[]> }> {
-    for (;;) {
+    for (let attempt = 0; attempt < 20; attempt++) {
       const now = Date.now();
       const created = await http
         .post('/api/v1/campaigns')
@@ -86,6 +86,9 @@ describe('campaign evaluation on the real stack', () => {
           arms: { treatment: arms.treatment.slice(0, ARM_SIZE), control: arms.control.slice(0, ARM_SIZE) },
         };
     }
+    throw new Error(
+      `no draft of 20 split OUT1's customers ${ARM_SIZE} and ${ARM_SIZE}: is the arm hash uniform?`,
+    );
   }
 
   beforeAll(async () => {
