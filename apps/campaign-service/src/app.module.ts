@@ -20,6 +20,9 @@ import { DoNotContactController } from './customers/do-not-contact.controller';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
 import { DispatchLoop } from './dispatch/dispatch.loop';
 import { DispatchRepository } from './dispatch/dispatch.repository';
+import { EvaluationController } from './evaluation/evaluation.controller';
+import { EvaluationRepository } from './evaluation/evaluation.repository';
+import { EvaluationService } from './evaluation/evaluation.service';
 import { ContactLedgerController } from './ledger/contact-ledger.controller';
 import { ContactLedgerRepository } from './ledger/contact-ledger.repository';
 import { ContactLedgerService } from './ledger/contact-ledger.service';
@@ -80,6 +83,7 @@ export const SERVICE_NAME = 'campaign-service';
     ContactLedgerController,
     OffersController,
     LobbyController,
+    EvaluationController,
     CampaignGrpcController,
   ],
   providers: [
@@ -109,6 +113,8 @@ export const SERVICE_NAME = 'campaign-service';
     LobbyService,
     LobbyStreamService,
     EventTriggersService,
+    EvaluationRepository,
+    EvaluationService,
   ],
 })
 export class AppModule {}
