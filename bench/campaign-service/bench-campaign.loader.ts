@@ -1,6 +1,4 @@
 import { Client } from 'pg';
-import { createServiceDataSource, migrate } from '@crm/persistence';
-import { CAMPAIGN_MIGRATIONS } from '../../apps/campaign-service/src/migrations';
 
 export const BENCH_HEAD_OFFICE = 'HO';
 const BRANCHES = 4;
@@ -23,7 +21,7 @@ export interface BenchBank {
 }
 
 /**
- * campaign-service's projections for `customers` customers straight into its schema (migrated first):
+ * campaign-service's projections for `customers` customers straight into its schema (migrated by the service):
  * the institution tree (a head office, 4 branches, 20 outlets), a manager per outlet, coverage, contact
  * points (three customers to a number) and holdings (a third hold a 12-month time deposit). Kept between
  * runs: loaded again only when the schema holds another size or `reload`.
@@ -36,7 +34,6 @@ export async function loadBenchCampaignBank(options: {
   log: (line: string) => void;
 }): Promise<BenchBank> {
   const { schema: s, customers } = options;
-  await migrate(createServiceDataSource({ schema: s, migrations: CAMPAIGN_MIGRATIONS, url: options.databaseUrl }));
   const client = new Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
@@ -46,18 +43,39 @@ export async function loadBenchCampaignBank(options: {
       options.log(`bench bank of ${customers} customers already loaded in ${s}`);
     } else {
       const started = Date.now();
-      for (const table of ['conversion', 'contact', 'offer_decision', 'target', 'campaign_transition', 'campaign'])
+      for (const table of [
+        'conversion',
+        'contact',
+        'offer_decision',
+        'target',
+        'campaign_transition',
+        'campaign',
+      ])
         await client.query(`TRUNCATE "${s}".${table} CASCADE`);
-      for (const table of ['holding', 'contact_point', 'coverage', 'manager', 'institution', 'contact_policy'])
+      for (const table of [
+        'holding',
+        'contact_point',
+        'coverage',
+        'manager',
+        'institution',
+        'contact_policy',
+      ])
         await client.query(`TRUNCATE "${s}".${table}`);
-      await client.query(`INSERT INTO "${s}".institution VALUES ($1, NULL, 'head-office', 'head office', true)`, [
-        BENCH_HEAD_OFFICE,
-      ]);
+      await client.query(
+        `INSERT INTO "${s}".institution VALUES ($1, NULL, 'head-office', 'head office', true)`,
+        [BENCH_HEAD_OFFICE],
+      );
       for (let b = 0; b < BRANCHES; b += 1) {
-        await client.query(`INSERT INTO "${s}".institution VALUES ($1, $2, 'branch', $1, true)`, [`BR-${b}`, BENCH_HEAD_OFFICE]);
+        await client.query(`INSERT INTO "${s}".institution VALUES ($1, $2, 'branch', $1, true)`, [
+          `BR-${b}`,
+          BENCH_HEAD_OFFICE,
+        ]);
         for (let o = 0; o < OUTLETS_PER_BRANCH; o += 1) {
           const outlet = `OUT-${b}-${o}`;
-          await client.query(`INSERT INTO "${s}".institution VALUES ($1, $2, 'outlet', $1, true)`, [outlet, `BR-${b}`]);
+          await client.query(`INSERT INTO "${s}".institution VALUES ($1, $2, 'outlet', $1, true)`, [
+            outlet,
+            `BR-${b}`,
+          ]);
           await client.query(`INSERT INTO "${s}".manager VALUES ($1, $2, '{relationship-manager}', true)`, [
             `M-${outlet}`,
             outlet,
@@ -85,12 +103,15 @@ export async function loadBenchCampaignBank(options: {
            SELECT ${id}, 'TD-12M', now() - interval '400 days' FROM generate_series($1::int, $2::int - 1) AS i WHERE i % 3 = 0`,
           [from, to],
         );
-        options.log(`  projections: ${to}/${customers} customers (${Math.round(to / ((Date.now() - started) / 1000))}/s)`);
+        options.log(
+          `  projections: ${to}/${customers} customers (${Math.round(to / ((Date.now() - started) / 1000))}/s)`,
+        );
       }
       await client.query(`ANALYZE "${s}".coverage; ANALYZE "${s}".contact_point; ANALYZE "${s}".holding`);
     }
     const counts: Record<string, number> = {};
-    for (const table of ['institution', 'manager', 'coverage', 'contact_point', 'holding']) counts[table] = await count(table);
+    for (const table of ['institution', 'manager', 'coverage', 'contact_point', 'holding'])
+      counts[table] = await count(table);
     return { customers, counts };
   } finally {
     await client.end();

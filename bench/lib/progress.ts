@@ -55,3 +55,32 @@ const clock = (seconds: number): string => {
   const whole = Math.round(seconds);
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
 };
+
+/** Progress of a count towards a total on stderr (a line in place on a terminal, every 10% otherwise). */
+export class CountProgress {
+  private readonly started = Date.now();
+  private readonly tty = Boolean(process.stderr.isTTY);
+  private lastTenth = -1;
+
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+  ) {}
+
+  update(count: number): void {
+    const elapsed = (Date.now() - this.started) / 1000;
+    const rate = count / Math.max(elapsed, 0.001);
+    const line = `${this.label}: ${count}/${this.total} (${Math.round((100 * count) / this.total)}%), ${Math.round(rate)}/s, ${elapsed.toFixed(0)} s`;
+    if (this.tty) process.stderr.write(`\r\x1b[2K${line}`);
+    else if (Math.floor((10 * count) / this.total) > this.lastTenth) {
+      this.lastTenth = Math.floor((10 * count) / this.total);
+      process.stderr.write(`${line}\n`);
+    }
+  }
+
+  done(): void {
+    process.stderr.write(
+      `${this.tty ? '\r\x1b[2K' : ''}${this.label}: done in ${((Date.now() - this.started) / 1000).toFixed(1)} s\n`,
+    );
+  }
+}

@@ -162,3 +162,54 @@ function text(x: number, y: number, content: string, style: TextStyle): string {
 
 const escape = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** One curve of a progress chart: (seconds, count) points in time order. */
+export interface ProgressSeries {
+  name: string;
+  points: readonly (readonly [number, number])[];
+}
+
+/**
+ * Work done over time, one line per series (e.g. targets decided by the service and by a bare loop over
+ * the same rows): the steeper, the faster; where a line ends, that run was done.
+ */
+export function progressChartSvg(title: string, series: readonly ProgressSeries[], yLabel: string): string {
+  const width = 720;
+  const plotWidth = width - LEFT - RIGHT - 150;
+  const maxX = Math.max(1, ...series.flatMap((s) => s.points.map(([x]) => x)));
+  const maxY = Math.max(1, ...series.flatMap((s) => s.points.map(([, y]) => y)));
+  const xTicks = niceTicks(maxX);
+  const yTicks = niceTicks(maxY);
+  const xOf = (x: number) => LEFT + (x / xTicks[xTicks.length - 1]) * plotWidth;
+  const yOf = (y: number) => TOP + PLOT_HEIGHT - (y / yTicks[yTicks.length - 1]) * PLOT_HEIGHT;
+  const parts: string[] = [text(LEFT, 30, title, { size: 16, weight: 'bold' })];
+  for (const tick of yTicks) {
+    parts.push(
+      `<line x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${yOf(tick)}" y2="${yOf(tick)}" stroke="#e5e7eb"/>`,
+    );
+    parts.push(text(LEFT - 6, yOf(tick) + 4, tick.toLocaleString('en-US'), { size: 11, anchor: 'end' }));
+  }
+  for (const tick of xTicks)
+    parts.push(text(xOf(tick), TOP + PLOT_HEIGHT + 18, `${tick} s`, { size: 11, anchor: 'middle' }));
+  parts.push(text(LEFT, TOP - 12, yLabel, { size: 12, fill: '#374151' }));
+  series.forEach((s, i) => {
+    const color = COLORS[(i + 1) % COLORS.length];
+    const path = s.points
+      .map(([x, y], j) => `${j === 0 ? 'M' : 'L'}${xOf(x).toFixed(1)},${yOf(y).toFixed(1)}`)
+      .join(' ');
+    parts.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    const legendY = TOP + 10 + i * 20;
+    parts.push(
+      `<line x1="${LEFT + plotWidth + 16}" x2="${LEFT + plotWidth + 36}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="3"/>`,
+    );
+    parts.push(text(LEFT + plotWidth + 42, legendY + 4, s.name, { size: 12 }));
+  });
+  const height = TOP + PLOT_HEIGHT + BOTTOM;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    ...parts,
+    '</svg>',
+    '',
+  ].join('\n');
+}

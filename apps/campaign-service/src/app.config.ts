@@ -23,6 +23,12 @@ export class CampaignServiceConfig extends GrpcServiceConfig {
   @Max(10_000)
   DISPATCH_BATCH_SIZE: number = 500;
 
+  /** Dispatch transactions one instance runs at once. */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  DISPATCH_CONCURRENCY: number = 2;
+
   /**
    * After Redis lost the contact counters, how long to hold every contact before rebuilding them from
    * the ledger: longer than a dispatch transaction may run, so none still in flight is missed.

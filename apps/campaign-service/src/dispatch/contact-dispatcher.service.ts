@@ -79,16 +79,23 @@ export class ContactDispatcher {
     private readonly config: CampaignServiceConfig,
   ) {}
 
-  /** Dispatches everything due at `now`, batch by batch, then ends the campaigns whose period is over. */
+  /**
+   * Dispatches everything due at `now`, batch by batch on DISPATCH_CONCURRENCY transactions at once (each
+   * takes the due targets no other holds, so one waits on the database while another computes), then ends
+   * the campaigns whose period is over.
+   */
   async runOnce(now = Date.now()): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, suppressed: 0, deferred: 0 };
-    for (;;) {
-      const batch = await this.dispatchBatch(now);
-      report.sent += batch.sent;
-      report.suppressed += batch.suppressed;
-      report.deferred += batch.deferred;
-      if (batch.targets < this.config.DISPATCH_BATCH_SIZE) break;
-    }
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const batch = await this.dispatchBatch(now);
+        report.sent += batch.sent;
+        report.suppressed += batch.suppressed;
+        report.deferred += batch.deferred;
+        if (batch.targets < this.config.DISPATCH_BATCH_SIZE) return;
+      }
+    };
+    await Promise.all(Array.from({ length: this.config.DISPATCH_CONCURRENCY }, worker));
     await this.completeEndedCampaigns(now);
     return report;
   }
@@ -118,7 +125,8 @@ export class ContactDispatcher {
         const ledger: LedgerEntry[] = [];
         const moves: Parameters<DispatchRepository['moveTargets']>[1][number][] = [];
         const events: { contact: ContactRequestedPayload; institutionId: string | null }[] = [];
-        for (const [customerId, claims] of groupByCustomer(due)) {
+        // Customers are judged side by side: their reservations reach Redis together, in this order.
+        const judge = async (customerId: string, claims: DueTarget[]): Promise<void> => {
           const customerCoverage = coverage.get(customerId);
           const policy = await this.policies.effectiveFor(customerCoverage?.primaryInstitutionId ?? null);
           const ranked = rankClaims(
@@ -240,7 +248,8 @@ export class ContactDispatcher {
               report.suppressed += 1;
             }
           }
-        }
+        };
+        await Promise.all([...groupByCustomer(due)].map(([customerId, claims]) => judge(customerId, claims)));
         await this.dispatch.record(tx, ledger);
         await this.dispatch.moveTargets(tx, moves);
         await this.tasks.createFor(
@@ -308,11 +317,8 @@ export class ContactDispatcher {
         managerId,
         at: now,
       };
-      const result = await this.counters.reserve(
-        contact,
-        counterChecks(policy, contact, this.calendar),
-        now,
-        () => this.dispatch.madeSince(Date.now()),
+      const result = await this.counters.reserve(contact, counterChecks(policy, contact, this.calendar), () =>
+        this.dispatch.madeSince(Date.now()),
       );
       if (result.reserved) return { kind: 'send', channel, contact, managerId, skipped };
       skip(channel, result.blockedBy.reason);

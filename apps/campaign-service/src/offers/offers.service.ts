@@ -77,11 +77,8 @@ export class OffersService {
         managerId: null,
         at: now,
       };
-      const result = await this.counters.reserve(
-        contact,
-        counterChecks(policy, contact, this.calendar),
-        now,
-        () => this.dispatch.madeSince(Date.now()),
+      const result = await this.counters.reserve(contact, counterChecks(policy, contact, this.calendar), () =>
+        this.dispatch.madeSince(Date.now()),
       );
       if (result.reserved) counted = contact;
       else reason = result.blockedBy.reason;

@@ -7,37 +7,69 @@ import { CounterCheck, CountedContact, counterKeysOf } from './contact-counters.
 import { LONGEST_CAP_PERIOD_MS } from './contact-policy.rule';
 
 /**
- * Atomically: refuses when the counters are gone (-1: rebuild them first); accepts a contact already
- * counted (0: a retry after a crash counts once); else checks every cap and, only when all hold, counts
- * the contact in every key (0), or names the first cap it would break (its 1-based index).
- * KEYS: the epoch marker, then the contact's counter keys. ARGV: contact id, now (ms), key TTL (ms),
- * then per check: key position (1-based among the counter keys), window (ms, 0 = the whole key), max.
+ * Atomically, for a run of contacts in order: refuses them all when the counters are gone ({-1}: rebuild
+ * them first); for each, accepts it when already counted (a retry after a crash counts once), else checks
+ * every cap and, only when all hold, counts it in every one of its keys (0), or names the first cap it would
+ * break (its 1-based index). A contact counted early in the run is seen by the later ones' checks. Keys
+ * expire a TTL after their last contact; members older than the TTL are trimmed once a key holds many
+ * (a customer's keys hold a few, a channel's day many), not on every write.
+ * KEYS: the epoch marker, then each contact's counter keys, contact after contact.
+ * ARGV: key TTL (ms); then per contact: its id, its time (ms), its number of keys, its number of checks, and
+ * per check the key's position among the contact's keys (1-based), the window (ms, 0 = the whole key), the max.
  */
 const RESERVE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-local member = ARGV[1]
-local now = tonumber(ARGV[2])
-local ttl = tonumber(ARGV[3])
-if #KEYS > 1 and redis.call('ZSCORE', KEYS[2], member) then return 0 end
-local checks = (#ARGV - 3) / 3
-for i = 1, checks do
-  local key = KEYS[1 + tonumber(ARGV[3 * i + 1])]
-  local window = tonumber(ARGV[3 * i + 2])
-  local max = tonumber(ARGV[3 * i + 3])
-  local count
-  if window > 0 then count = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
-  else count = redis.call('ZCARD', key) end
-  if count >= max then return i end
+local TRIM_ABOVE = 64
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+local ttl = tonumber(ARGV[1])
+local results = {}
+local a = 2
+local k = 2
+while a <= #ARGV do
+  local member = ARGV[a]
+  local now = tonumber(ARGV[a + 1])
+  local keys = tonumber(ARGV[a + 2])
+  local checks = tonumber(ARGV[a + 3])
+  a = a + 4
+  local result = 0
+  if keys == 0 or not redis.call('ZSCORE', KEYS[k], member) then
+    for i = 1, checks do
+      if result == 0 then
+        local key = KEYS[k - 1 + tonumber(ARGV[a])]
+        local window = tonumber(ARGV[a + 1])
+        local count
+        if window > 0 then count = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
+        else count = redis.call('ZCARD', key) end
+        if count >= tonumber(ARGV[a + 2]) then result = i end
+      end
+      a = a + 3
+    end
+    if result == 0 then
+      for j = k, k + keys - 1 do
+        redis.call('ZADD', KEYS[j], now, member)
+        redis.call('PEXPIRE', KEYS[j], ttl)
+        if redis.call('ZCARD', KEYS[j]) > TRIM_ABOVE then
+          redis.call('ZREMRANGEBYSCORE', KEYS[j], '-inf', '(' .. (now - ttl))
+        end
+      end
+    end
+  else
+    a = a + 3 * checks
+  end
+  results[#results + 1] = result
+  k = k + keys
 end
-for k = 2, #KEYS do
-  redis.call('ZREMRANGEBYSCORE', KEYS[k], '-inf', '(' .. (now - ttl))
-  redis.call('ZADD', KEYS[k], now, member)
-  redis.call('PEXPIRE', KEYS[k], ttl)
-end
-return 0
+return results
 `;
 
 export type ReserveResult = { reserved: true } | { reserved: false; blockedBy: CounterCheck };
+
+interface PendingReservation {
+  contact: CountedContact;
+  checks: readonly CounterCheck[];
+  rebuild: () => AsyncIterable<CountedContact[]>;
+  settle: (result: ReserveResult) => void;
+  fail: (error: unknown) => void;
+}
 
 const REBUILD_LOCK_MS = 120_000;
 const REBUILD_WAIT_MS = 200;
@@ -47,13 +79,16 @@ const REBUILD_WAIT_MS = 200;
  * and manager day, holding the ids of the contacts made, scored by time. A reservation checks every cap
  * and counts the contact in one atomic step, so no two instances can both take the last place under a
  * cap. The ledger in Postgres is the truth: when Redis has lost the counters (no epoch marker), every
- * instance waits while one rebuilds them from the ledger.
+ * instance waits while one rebuilds them from the ledger. Reservations asked for in the same tick (a
+ * dispatch batch's customers, concurrent offer decisions) go to Redis together, in the order asked, in one
+ * script call: one round trip for many contacts.
  */
 @Injectable()
 export class ContactCounterStore {
   private readonly logger = new Logger(ContactCounterStore.name);
   private readonly prefix: string;
   private readonly graceMs: number;
+  private queued: PendingReservation[] = [];
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
@@ -62,33 +97,56 @@ export class ContactCounterStore {
   ) {
     this.prefix = `${config.REDIS_KEY_PREFIX}contacts:`;
     this.graceMs = config.POLICY_REBUILD_GRACE_MS;
-    this.redis.defineCommand('reserveContact', { lua: RESERVE_SCRIPT });
+    this.redis.defineCommand('reserveContacts', { lua: RESERVE_SCRIPT });
   }
 
   /**
-   * Counts the contact if every check allows it. `rebuild` reads the ledger when the counters were lost;
-   * it runs on one instance at a time.
+   * Counts the contact if every check allows it (`contact.at` is its time). `rebuild` reads the ledger when
+   * the counters were lost; it runs on one instance at a time.
    */
-  async reserve(
+  reserve(
     contact: CountedContact,
     checks: readonly CounterCheck[],
-    now: number,
     rebuild: () => AsyncIterable<CountedContact[]>,
   ): Promise<ReserveResult> {
-    const keys = counterKeysOf(contact, this.calendar);
-    const position = new Map(keys.map((key, i) => [key, i + 1]));
-    const args: (string | number)[] = [contact.contactId, now, LONGEST_CAP_PERIOD_MS + MS_PER_DAY];
-    for (const check of checks) args.push(position.get(check.key)!, check.windowMs, check.max);
-    for (;;) {
-      const result = (await (this.redis as RedisWithReserve).reserveContact(
-        1 + keys.length,
-        this.epochKey(),
-        ...keys.map((k) => this.prefix + k),
-        ...args,
-      )) as number;
-      if (result === 0) return { reserved: true };
-      if (result > 0) return { reserved: false, blockedBy: checks[result - 1] };
-      await this.rebuildOrWait(rebuild);
+    return new Promise((settle, fail) => {
+      if (this.queued.length === 0) setImmediate(() => void this.flush());
+      this.queued.push({ contact, checks, rebuild, settle, fail });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queued;
+    this.queued = [];
+    try {
+      const keys: string[] = [this.epochKey()];
+      const args: (string | number)[] = [LONGEST_CAP_PERIOD_MS + MS_PER_DAY];
+      for (const { contact, checks } of batch) {
+        const own = counterKeysOf(contact, this.calendar);
+        const position = new Map(own.map((key, i) => [key, i + 1]));
+        keys.push(...own.map((key) => this.prefix + key));
+        args.push(contact.contactId, contact.at, own.length, checks.length);
+        for (const check of checks) args.push(position.get(check.key)!, check.windowMs, check.max);
+      }
+      for (;;) {
+        const results = (await (this.redis as RedisWithReserve).reserveContacts(
+          keys.length,
+          ...keys,
+          ...args,
+        )) as number[];
+        if (results[0] === -1) {
+          await this.rebuildOrWait(batch[0].rebuild);
+          continue;
+        }
+        batch.forEach(({ checks, settle }, i) =>
+          settle(
+            results[i] === 0 ? { reserved: true } : { reserved: false, blockedBy: checks[results[i] - 1] },
+          ),
+        );
+        return;
+      }
+    } catch (error) {
+      batch.forEach(({ fail }) => fail(error));
     }
   }
 
@@ -133,4 +191,4 @@ export class ContactCounterStore {
   }
 }
 
-type RedisWithReserve = Redis & { reserveContact(...args: (string | number)[]): Promise<unknown> };
+type RedisWithReserve = Redis & { reserveContacts(...args: (string | number)[]): Promise<unknown> };
