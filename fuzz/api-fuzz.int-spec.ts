@@ -12,7 +12,8 @@ import {
   startService as startAssignmentService,
   testPrefix,
 } from '../apps/assignment-service/src/testing/assignment-harness';
-import { AlertServiceHarness } from '../apps/alert-service/src/testing/alert-service.harness';
+import { ALERT_SERVICE } from '../apps/alert-service/src/service';
+import { ServiceHarness } from '@crm/service-harness';
 import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
 import { CUSTOMER_PROTO_PATH } from '../apps/customer-service/src/grpc/customer-grpc.controller';
 import { TEST_SECRETS, eventually } from '@crm/testing';
@@ -508,12 +509,12 @@ describe('API fuzz: malformed requests to every operation of the three services,
       },
     });
 
-    const alert = new AlertServiceHarness();
+    const alert = new ServiceHarness(ALERT_SERVICE, { name: 'fuzz' });
     closers.push(() => alert.destroy());
     await alert.start();
     services.push({
       name: 'alert-service',
-      server: alert.app!.getHttpServer(),
+      server: alert.app.getHttpServer(),
       tokens: {
         sign: (claims, ttl) => signDevToken(claims, TEST_SECRETS, ttl),
         secret: TEST_SECRETS.JWT_SECRET,
