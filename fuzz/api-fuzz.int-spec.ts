@@ -13,14 +13,11 @@ import {
   testPrefix,
 } from '../apps/assignment-service/src/testing/assignment-harness';
 import { ALERT_SERVICE } from '../apps/alert-service/src/service';
-import { ServiceHarness } from '@crm/service-harness';
+import { ServiceHarness, testToken } from '@crm/service-harness';
 import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
 import { CUSTOMER_PROTO_PATH } from '../apps/customer-service/src/grpc/customer-grpc.controller';
 import { TEST_SECRETS, eventually } from '@crm/testing';
-import {
-  envelope,
-  startCustomerService,
-} from '../apps/customer-service/src/testing/customer-service.harness';
+import { CUSTOMER_SERVICE } from '../apps/customer-service/src/service';
 import {
   FORGED_CURSORS,
   FORGED_IDS,
@@ -33,6 +30,12 @@ import {
   seeded,
 } from './fuzz-inputs';
 import { GrpcServiceUnderFuzz, fuzzGrpc } from './grpc-fuzz';
+
+/** Every service under test accepts tokens signed with TEST_SECRETS (the harness's environment). */
+const TEST_TOKENS: Tokens = {
+  sign: (claims, ttl) => signDevToken(claims, TEST_SECRETS, ttl),
+  secret: TEST_SECRETS.JWT_SECRET,
+};
 
 /**
  * The acceptance fuzz of issue 9: every operation of each service's OpenAPI document gets
@@ -418,11 +421,14 @@ describe('API fuzz: malformed requests to every operation of the three services,
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    const customer = await startCustomerService('fuzz');
-    closers.push(() => customer.close());
+    const customer = new ServiceHarness(CUSTOMER_SERVICE, { name: 'fuzz' });
+    closers.push(() => customer.destroy());
+    await customer.start();
     const registered = EVENT_SAMPLES[EventTypes.CustomerRegistered] as { customerId: string };
-    await customer.publish([envelope(EventTypes.CustomerRegistered, registered.customerId, registered)]);
-    const customerAdmin = customer.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
+    await customer.publish(
+      customer.clock.envelope(EventTypes.CustomerRegistered, registered.customerId, registered),
+    );
+    const customerAdmin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
     // The fuzz reads a customer with an ID and a phone number, to see them masked.
     for (let i = 0; i < 100; i++) {
       const found = await request(customer.app.getHttpServer())
@@ -431,19 +437,10 @@ describe('API fuzz: malformed requests to every operation of the three services,
       if (found.status === 200) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    // The harness draws its secret per test file and leaves it in the environment.
-    const customerJwt = {
-      JWT_SECRET: process.env.JWT_SECRET!,
-      JWT_ISSUER: process.env.JWT_ISSUER!,
-      JWT_AUDIENCE: process.env.JWT_AUDIENCE!,
-    };
     services.push({
       name: 'customer-service',
       server: customer.app.getHttpServer(),
-      tokens: {
-        sign: (claims, ttl) => signDevToken(claims, customerJwt, ttl),
-        secret: customerJwt.JWT_SECRET,
-      },
+      tokens: TEST_TOKENS,
       roleClaims: roleClaims('11001'),
       knownIds: [registered.customerId, '11001', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
       grpc: {
@@ -515,10 +512,7 @@ describe('API fuzz: malformed requests to every operation of the three services,
     services.push({
       name: 'alert-service',
       server: alert.app.getHttpServer(),
-      tokens: {
-        sign: (claims, ttl) => signDevToken(claims, TEST_SECRETS, ttl),
-        secret: TEST_SECRETS.JWT_SECRET,
-      },
+      tokens: TEST_TOKENS,
       roleClaims: roleClaims('OUT1'),
       knownIds: ['OUT1', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
     });

@@ -1,18 +1,19 @@
 import type { Browser } from 'playwright-core';
+import { ServiceHarness } from '@crm/service-harness';
 import { expectSwaggerConsoleComplete, launchChromium, listenOnFreePort } from '@crm/testing';
-import { Harness, startCustomerService } from './testing/customer-service.harness';
+import { CUSTOMER_SERVICE } from './service';
 
 describe('customer-service Swagger console in headless Chromium', () => {
-  let service: Harness;
+  const service = new ServiceHarness(CUSTOMER_SERVICE, { name: 'swagger' });
   let browser: Browser;
 
   beforeAll(async () => {
-    [service, browser] = await Promise.all([startCustomerService('swagger'), launchChromium()]);
+    [, browser] = await Promise.all([service.start(), launchChromium()]);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await service?.close();
+    await service.destroy();
   });
 
   it('renders every operation, with its errors and named schemas documented', async () => {

@@ -8,10 +8,9 @@ export type TestTokenClaims = Partial<AccessTokenClaims> & Pick<AccessTokenClaim
  * An access token every service under test accepts (signed with TEST_SECRETS); a user of its own
  * unless `sub` is given, so per-principal limits of one test do not count another's calls.
  */
-export function testToken(claims: TestTokenClaims, ttlSeconds = 3600): string {
+export function testToken(claims: TestTokenClaims): string {
   return signDevToken(
     { ...claims, sub: claims.sub ?? `user-${randomUUID().slice(0, 8)}`, perms: claims.perms ?? [] },
     TEST_SECRETS,
-    ttlSeconds,
   );
 }
