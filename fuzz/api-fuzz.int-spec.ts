@@ -3,15 +3,12 @@ import request from 'supertest';
 import { EVENT_SAMPLES, EventTypes } from '@crm/contracts';
 import { ALL_ROLES, AccessTokenClaims, Role, signDevToken } from '@crm/security';
 import {
-  CorebankFeed,
   MANAGERS,
   ORG,
-  configureTestEnv,
+  assignmentHarness,
   corebank,
-  organisationEvents,
-  startService as startAssignmentService,
-  testPrefix,
-} from '../apps/assignment-service/src/testing/assignment-harness';
+  seedOrganisation,
+} from '../apps/assignment-service/src/testing/bank.fixture';
 import { ALERT_SERVICE } from '../apps/alert-service/src/service';
 import { ServiceHarness, testToken } from '@crm/service-harness';
 import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
@@ -455,23 +452,13 @@ describe('API fuzz: malformed requests to every operation of the three services,
       },
     });
 
-    const assignmentPrefix = testPrefix('fuzz');
-    configureTestEnv(assignmentPrefix);
-    const assignment = await startAssignmentService('fuzz');
-    closers.push(() => assignment.stop());
+    const assignment = assignmentHarness('fuzz');
+    closers.push(() => assignment.destroy());
+    await assignment.start();
     // The fixture bank and a covered customer, so that reads answer with data, not only refusals.
-    const feed = new CorebankFeed(assignmentPrefix);
-    closers.push(() => feed.close());
-    const count = async (table: string, where = 'true') =>
-      (
-        await assignment.dataSource.query(
-          `SELECT count(*)::int AS n FROM "${assignment.db.schema}".${table} WHERE ${where}`,
-        )
-      )[0].n as number;
-    await feed.publish(...organisationEvents(feed));
-    await eventually(async () => (await count('manager')) === Object.keys(MANAGERS).length);
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await seedOrganisation(assignment);
+    await assignment.publish(
+      corebank.accountOpened(assignment.clock, {
         accountId: 'A-FUZZ-1',
         customerId: COVERED_CUSTOMER,
         institutionId: ORG.outletA1,
@@ -480,20 +467,17 @@ describe('API fuzz: malformed requests to every operation of the three services,
       }),
     );
     await eventually(
-      async () => (await count('customer_coverage', `customer_id = '${COVERED_CUSTOMER}'`)) === 1,
+      async () =>
+        (
+          await assignment.query(`SELECT 1 FROM $schema.customer_coverage WHERE customer_id = $1`, [
+            COVERED_CUSTOMER,
+          ])
+        ).length === 1,
     );
-    const assignmentJwt = {
-      JWT_SECRET: process.env.JWT_SECRET!,
-      JWT_ISSUER: process.env.JWT_ISSUER!,
-      JWT_AUDIENCE: process.env.JWT_AUDIENCE!,
-    };
     services.push({
       name: 'assignment-service',
       server: assignment.app.getHttpServer(),
-      tokens: {
-        sign: (claims, ttl) => signDevToken(claims, assignmentJwt, ttl),
-        secret: assignmentJwt.JWT_SECRET,
-      },
+      tokens: TEST_TOKENS,
       roleClaims: roleClaims(ORG.branchA),
       knownIds: [ORG.headOffice, ORG.branchA, MANAGERS.a1.id, COVERED_CUSTOMER],
       grpc: {
