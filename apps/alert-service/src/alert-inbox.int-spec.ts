@@ -6,7 +6,7 @@ import { ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness
 import { prefilledQueryParameters, until } from '@crm/testing';
 import { alertChannelOf } from './alerts/alert-raiser.service';
 import { ALERT_SERVICE } from './service';
-import { AlertEventFeed } from './testing/alert-events.fixture';
+import { AlertEventFeed, automatic } from './testing/alert-events.fixture';
 
 describe('alert inbox API on the real stack', () => {
   const harness = new ServiceHarness(ALERT_SERVICE, { name: 'inbox' });
@@ -34,18 +34,8 @@ describe('alert inbox API on the real stack', () => {
     await feed.institution(OUT1, BR, 'outlet');
     await feed.institution(OUT2, BR, 'outlet');
     await feed.institutionHead(H2, OUT2);
-    await feed.coverage(
-      C1,
-      { institutionId: OUT1, managerId: M1, reason: 'largest-deposit', basis: 'automatic' },
-      [{ institutionId: OUT2, managerId: M2, reason: 'deposit', basis: 'automatic' }],
-      PB,
-    );
-    await feed.coverage(C2, {
-      institutionId: OUT2,
-      managerId: null,
-      reason: 'largest-deposit',
-      basis: 'automatic',
-    });
+    await feed.coverage(C1, automatic(OUT1, M1), [automatic(OUT2, M2, 'deposit')], PB);
+    await feed.coverage(C2, automatic(OUT2, null));
     await feed.drained();
     // C1's inflow is booked at OUT2, a secondary institution; C2 has no manager.
     await feed.credit(C1, OUT2, '600000.00');

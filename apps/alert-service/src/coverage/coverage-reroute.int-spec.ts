@@ -3,7 +3,7 @@ import { Role } from '@crm/security';
 import { ServiceHarness, testToken } from '@crm/service-harness';
 import { until } from '@crm/testing';
 import { ALERT_SERVICE } from '../service';
-import { AlertEventFeed } from '../testing/alert-events.fixture';
+import { AlertEventFeed, automatic } from '../testing/alert-events.fixture';
 
 interface Routed {
   customer_id: string;
@@ -55,13 +55,7 @@ describe('open alerts follow coverage to the manager (real stack)', () => {
       .set('Authorization', head)
       .expect(201);
 
-    for (const customerId of [NEW, TAKEN])
-      await feed.coverage(customerId, {
-        institutionId: OUT,
-        managerId: MANAGER,
-        reason: 'largest-deposit',
-        basis: 'automatic',
-      });
+    for (const customerId of [NEW, TAKEN]) await feed.coverage(customerId, automatic(OUT, MANAGER));
     await feed.drained();
 
     expect(await routes()).toEqual([

@@ -11,6 +11,13 @@ export interface CoverageEntry {
   basis: string;
 }
 
+/** An entry the coverage rules made (not a head's manual assignment). */
+export const automatic = (
+  institutionId: string,
+  managerId: string | null,
+  reason = 'largest-deposit',
+): CoverageEntry => ({ institutionId, managerId, reason, basis: 'automatic' });
+
 /**
  * The events alert-service's tests tell their stories with, published through the harness (times
  * from its clock), and a wait until the service has applied every one of them.

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import {
   ALL_CALLERS,
   C_BIG,
@@ -7,22 +6,14 @@ import {
   C_KEYB,
   C_LC,
   Caller,
+  accessTestService,
   asCaller,
   customerIdsOf,
   itNamesTheBadField,
-  seedAccessCustomers,
 } from '../testing/access.fixture';
-import { MANAGERS, ORG, assignmentHarness } from '../testing/bank.fixture';
+import { MANAGERS, ORG } from '../testing/bank.fixture';
 
-const service = assignmentHarness('coverage-access');
-const http = () => request(service.app.getHttpServer());
-
-beforeAll(async () => {
-  await service.start();
-  await seedAccessCustomers(service);
-});
-
-afterAll(() => service.destroy());
+const { http } = accessTestService('coverage-access');
 
 describe('coverage reads: role × scope', () => {
   const coverageStatus: Record<Caller, number> = {

@@ -1,24 +1,15 @@
-import request from 'supertest';
 import {
   ALL_CALLERS,
   C_KEYB,
   C_LC,
   Caller,
+  accessTestService,
   asCaller,
   itNamesTheBadField,
-  seedAccessCustomers,
 } from '../testing/access.fixture';
-import { MANAGERS, ORG, assignmentHarness } from '../testing/bank.fixture';
+import { MANAGERS, ORG } from '../testing/bank.fixture';
 
-const service = assignmentHarness('manual-assignment');
-const http = () => request(service.app.getHttpServer());
-
-beforeAll(async () => {
-  await service.start();
-  await seedAccessCustomers(service);
-});
-
-afterAll(() => service.destroy());
+const { http } = accessTestService('manual-assignment');
 
 describe('manual assignment: role × scope', () => {
   const pinStatus: Record<Caller, number> = {

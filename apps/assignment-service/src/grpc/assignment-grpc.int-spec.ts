@@ -1,17 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { ALL_CALLERS, C_LC, Caller, seedAccessCustomers } from '../testing/access.fixture';
-import { CALLERS, ORG, assignmentHarness } from '../testing/bank.fixture';
+import { ALL_CALLERS, C_LC, Caller, accessTestService } from '../testing/access.fixture';
+import { CALLERS, ORG } from '../testing/bank.fixture';
 import { ASSIGNMENT_PROTO_PATH } from './assignment-grpc.controller';
 
-const service = assignmentHarness('grpc');
-
-beforeAll(async () => {
-  await service.start();
-  await seedAccessCustomers(service);
-});
-
-afterAll(() => service.destroy());
+const { service } = accessTestService('grpc');
 
 describe('gRPC coverage lookup', () => {
   type Callback<T> = (error: (Error & { code?: number }) | null, value?: T) => void;

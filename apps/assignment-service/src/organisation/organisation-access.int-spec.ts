@@ -1,22 +1,14 @@
-import request from 'supertest';
 import {
   ALL_CALLERS,
   Caller,
+  accessTestService,
   asCaller,
   itNamesTheBadField,
   parametersChange,
 } from '../testing/access.fixture';
-import { MANAGERS, ORG, assignmentHarness, seedOrganisation } from '../testing/bank.fixture';
+import { MANAGERS, ORG, seedOrganisation } from '../testing/bank.fixture';
 
-const service = assignmentHarness('organisation-access');
-const http = () => request(service.app.getHttpServer());
-
-beforeAll(async () => {
-  await service.start();
-  await seedOrganisation(service);
-});
-
-afterAll(() => service.destroy());
+const { service, http } = accessTestService('organisation-access', seedOrganisation);
 
 describe('organisation and parameters: roles', () => {
   const readers: Record<Caller, number> = {

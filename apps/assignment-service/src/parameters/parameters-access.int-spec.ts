@@ -1,26 +1,16 @@
-import request from 'supertest';
 import { CoverageChangedPayload } from '@crm/contracts';
 import { eventually } from '@crm/testing';
 import {
   ALL_CALLERS,
   C_KEYB,
   Caller,
+  accessTestService,
   asCaller,
   itNamesTheBadField,
   parametersChange,
-  seedAccessCustomers,
 } from '../testing/access.fixture';
-import { assignmentHarness } from '../testing/bank.fixture';
 
-const service = assignmentHarness('parameters-access');
-const http = () => request(service.app.getHttpServer());
-
-beforeAll(async () => {
-  await service.start();
-  await seedAccessCustomers(service);
-});
-
-afterAll(() => service.destroy());
+const { http } = accessTestService('parameters-access');
 
 describe('parameters: roles', () => {
   const historyReaders: Record<Caller, number> = {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { CoverageChangedPayload } from '@crm/contracts';
 import { ServiceHarness } from '@crm/service-harness';
 import { eventually } from '@crm/testing';
-import { CALLERS, MANAGERS, ORG, corebank, seedOrganisation } from './bank.fixture';
+import { CALLERS, MANAGERS, ORG, assignmentHarness, corebank, seedOrganisation } from './bank.fixture';
 
 /**
  * The customers of the access tests (role × scope), each test file seeding them on its own instance:
@@ -73,6 +73,23 @@ export async function seedAccessCustomers(service: ServiceHarness): Promise<void
     const members = Object.fromEntries(rows.map((r) => [r.customer_id, r.members]));
     return members[C_LC] === 2 && [C_BIG, C_BIG2, C_BIG3, C_KEYB].every((c) => members[c] === 1);
   });
+}
+
+/**
+ * The service of one access test file: started and seeded (by default with the access customers)
+ * before the file's tests, removed after them.
+ */
+export function accessTestService(
+  name: string,
+  seed: (service: ServiceHarness) => Promise<void> = seedAccessCustomers,
+): { service: ServiceHarness; http: () => request.Agent } {
+  const service = assignmentHarness(name);
+  beforeAll(async () => {
+    await service.start();
+    await seed(service);
+  });
+  afterAll(() => service.destroy());
+  return { service, http: () => request(service.app.getHttpServer()) };
 }
 
 export type Caller = keyof typeof CALLERS | 'anonymous';

@@ -1,25 +1,16 @@
-import request from 'supertest';
 import {
   ALL_CALLERS,
   C_BIG,
   C_BIG2,
   C_BIG3,
   Caller,
+  accessTestService,
   asCaller,
   itNamesTheBadField,
-  seedAccessCustomers,
 } from '../testing/access.fixture';
-import { MANAGERS, ORG, assignmentHarness } from '../testing/bank.fixture';
+import { MANAGERS, ORG } from '../testing/bank.fixture';
 
-const service = assignmentHarness('visit-access');
-const http = () => request(service.app.getHttpServer());
-
-beforeAll(async () => {
-  await service.start();
-  await seedAccessCustomers(service);
-});
-
-afterAll(() => service.destroy());
+const { http } = accessTestService('visit-access');
 
 describe('visits and visit duty: role × scope', () => {
   const month = new Date().toISOString().slice(0, 7);
