@@ -26,9 +26,7 @@ describe('alert inbox API on the real stack', () => {
   const admin = token({ roles: [Role.HeadOfficeAdmin], inst: HO });
 
   beforeAll(async () => {
-    const app = await harness.start();
-    await app.listen(0);
-    server = app.getHttpServer();
+    server = (await harness.start()).getHttpServer();
     await feed.institution(HO, null, 'head-office');
     await feed.institution(BR, HO, 'branch');
     await feed.institution(OUT1, BR, 'outlet');
@@ -36,11 +34,11 @@ describe('alert inbox API on the real stack', () => {
     await feed.institutionHead(H2, OUT2);
     await feed.coverage(C1, automatic(OUT1, M1), [automatic(OUT2, M2, 'deposit')], PB);
     await feed.coverage(C2, automatic(OUT2, null));
-    await feed.drained();
+    await harness.drained();
     // C1's inflow is booked at OUT2, a secondary institution; C2 has no manager.
     await feed.credit(C1, OUT2, '600000.00');
     await feed.credit(C2, OUT2, '700000.00');
-    await feed.drained();
+    await harness.drained();
     await until(
       () => harness.query(`SELECT id FROM $schema.alert`),
       (rows) => rows.length >= 2,
@@ -207,7 +205,7 @@ describe('alert inbox API on the real stack', () => {
     // On other accounts: one alert per account and day, and the first accounts have theirs for today.
     await feed.credit(C1, OUT1, '120000.00', 'B');
     await feed.credit(C2, OUT2, '120000.00', 'B');
-    await feed.drained();
+    await harness.drained();
     const c1 = await until(
       () =>
         harness.query<{ amount: string }>(`SELECT amount::text FROM $schema.alert WHERE customer_id = $1`, [

@@ -1,11 +1,6 @@
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import {
-  expectSwaggerConsoleComplete,
-  launchChromium,
-  listenOnFreePort,
-  prefilledQueryParameters,
-} from '@crm/testing';
+import { expectSwaggerConsoleComplete, launchChromium, prefilledQueryParameters } from '@crm/testing';
 import { assignmentHarness } from './testing/bank.fixture';
 
 describe('assignment-service Swagger console in headless Chromium', () => {
@@ -23,7 +18,7 @@ describe('assignment-service Swagger console in headless Chromium', () => {
   });
 
   it('renders every operation, with its errors and named schemas documented', async () => {
-    const report = await expectSwaggerConsoleComplete(browser, await listenOnFreePort(service.app));
+    const report = await expectSwaggerConsoleComplete(browser, service.httpUrl);
     expect(report.render.operations.map((o) => `${o.method} ${o.path}`)).toEqual(
       expect.arrayContaining(['get /api/v1/customers/{customerId}/coverage', 'get /api/v1/visit-duty']),
     );

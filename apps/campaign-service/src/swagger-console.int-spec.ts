@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { expectSwaggerConsoleComplete, launchChromium } from '@crm/testing';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
+import { campaignHarness } from './testing/campaign.fixture';
 
 describe('campaign-service Swagger console in headless Chromium', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('swagger');
   let browser: Browser;
 
   beforeAll(async () => {
@@ -17,8 +16,7 @@ describe('campaign-service Swagger console in headless Chromium', () => {
   });
 
   it('renders every operation, with its errors and named schemas documented', async () => {
-    const { port } = harness.app.getHttpServer().address() as AddressInfo;
-    const report = await expectSwaggerConsoleComplete(browser, `http://127.0.0.1:${port}`);
+    const report = await expectSwaggerConsoleComplete(browser, harness.httpUrl);
     expect(report.render.operations.map((o) => `${o.method} ${o.path}`)).toEqual(
       expect.arrayContaining([
         'post /api/v1/campaigns',

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ServiceHarness } from '@crm/service-harness';
-import { expectSwaggerConsoleComplete, launchChromium, listenOnFreePort } from '@crm/testing';
+import { expectSwaggerConsoleComplete, launchChromium } from '@crm/testing';
 import { CUSTOMER_SERVICE } from './service';
 
 describe('customer-service Swagger console in headless Chromium', () => {
@@ -17,7 +17,7 @@ describe('customer-service Swagger console in headless Chromium', () => {
   });
 
   it('renders every operation, with its errors and named schemas documented', async () => {
-    const report = await expectSwaggerConsoleComplete(browser, await listenOnFreePort(service.app));
+    const report = await expectSwaggerConsoleComplete(browser, service.httpUrl);
     expect(report.render.operations.map((o) => `${o.method} ${o.path}`)).toEqual(
       expect.arrayContaining(['get /api/v1/customers/{customerId}/360', 'post /api/v1/customers/search']),
     );

@@ -1,10 +1,11 @@
+import type { AddressInfo } from 'node:net';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@crm/config';
-import { EventEnvelope, eventDefinitionOf } from '@crm/contracts';
+import { EventEnvelope, EventType, eventDefinitionOf } from '@crm/contracts';
 import {
   ServiceDefinition,
   StoredServiceConfig,
@@ -23,6 +24,7 @@ import {
   testKafka,
   testStack,
   uniqueSuffix,
+  until,
 } from '@crm/testing';
 
 export interface ServiceHarnessOptions {
@@ -43,10 +45,10 @@ export interface ServiceHarnessOptions {
 
 /**
  * One service on the real stack for an integration test, started from its definition exactly as
- * main.ts starts it (config validated, migrations and the PII key check, event consumer, gRPC),
- * isolated under names of its own: a schema, a topic prefix, a Redis key prefix and a consumer
- * group. `stop()` then `start()` is a restart on the same schema and group; `destroy()` removes
- * everything it made.
+ * main.ts starts it (config validated, migrations and the PII key check, event consumer, gRPC,
+ * HTTP listening), isolated under names of its own: a schema, a topic prefix, a Redis key prefix
+ * and a consumer group. `stop()` then `start()` is a restart on the same schema and group;
+ * `destroy()` removes everything it made.
  */
 export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig> {
   readonly suffix = uniqueSuffix();
@@ -57,10 +59,11 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
   /** Envelopes with fresh ids and times that advance, for `publish`. */
   readonly clock: EventClock;
   readonly log?: CapturedLog;
-  private running?: { app: NestExpressApplication; grpcPort?: number };
+  private readonly running: { app: NestExpressApplication; grpcPort?: number }[] = [];
   private publisher?: EventPublisher;
   private redis?: Redis;
   private readonly ensuredTopics = new Set<string>();
+  private readonly published = new Set<string>();
 
   constructor(
     readonly definition: ServiceDefinition<C>,
@@ -75,22 +78,37 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
     if (options.captureLog) this.log = new CapturedLog();
   }
 
+  /** The first running instance. */
   get app(): NestExpressApplication {
-    if (!this.running) throw new Error(`${this.definition.serviceName} is not started`);
-    return this.running.app;
+    return this.first().app;
+  }
+
+  /** Every running instance, in start order. */
+  get instances(): NestExpressApplication[] {
+    return this.running.map((instance) => instance.app);
   }
 
   get dataSource(): DataSource {
     return this.app.get<DataSource>(getDataSourceToken());
   }
 
-  /** host:port of the service's gRPC server. */
-  get grpcAddress(): string {
-    if (this.running?.grpcPort === undefined)
-      throw new Error(`${this.definition.serviceName} serves no gRPC here (not started, or no contract)`);
-    return `127.0.0.1:${this.running.grpcPort}`;
+  /** Base URL of the first instance's HTTP server (it listens, as main.ts's does), e.g. for a browser. */
+  get httpUrl(): string {
+    const { port } = this.app.getHttpServer().address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
   }
 
+  /** host:port of the first instance's gRPC server. */
+  get grpcAddress(): string {
+    const { grpcPort } = this.first();
+    if (grpcPort === undefined) throw new Error(`${this.definition.serviceName} has no gRPC contract`);
+    return `127.0.0.1:${grpcPort}`;
+  }
+
+  /**
+   * Starts an instance. A second one while the first runs joins it on the same schema, topics and
+   * consumer group, as a deployment's instances do.
+   */
   async start(): Promise<NestExpressApplication> {
     const { serviceName } = this.definition;
     const grpcPort = this.definition.grpc ? await freePort() : undefined;
@@ -111,21 +129,23 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
       logLevel,
     });
     connectService(app, this.definition, {
-      // Its own group: a second instance on the same topics reads them from the beginning.
+      // This harness's own group: an instance of another harness on the same topics replays them.
       consumerGroupId: `${this.topicPrefix}${serviceName}-${this.suffix}`,
       grpcHost: '127.0.0.1',
     });
     await app.startAllMicroservices();
-    this.running = { app, grpcPort };
+    await app.listen(0, '127.0.0.1');
+    this.running.push({ app, grpcPort });
     return app;
   }
 
+  /** Stops every instance; `start()` then restarts the service on the same schema and group. */
   async stop(): Promise<void> {
-    const app = this.running?.app;
-    this.running = undefined;
-    // An open event stream (SSE) would hold the HTTP server open past close().
-    (app?.getHttpServer() as { closeAllConnections?: () => void } | undefined)?.closeAllConnections?.();
-    await app?.close();
+    for (const { app } of this.running.splice(0)) {
+      // An open event stream (SSE) would hold the HTTP server open past close().
+      (app.getHttpServer() as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await app.close();
+    }
   }
 
   /** Runs SQL on the service's schema, written as `$schema` (e.g. `SELECT … FROM $schema.alert`). */
@@ -153,6 +173,29 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
     }
     this.publisher ??= new EventPublisher(this.kafka);
     await this.publisher.publish(outgoing);
+    for (const envelope of envelopes) this.published.add(envelope.id);
+  }
+
+  /** Publishes one event at the clock's next time, as its producer would; returns its envelope. */
+  async publishEvent(type: EventType, subject: string, data: object): Promise<EventEnvelope<object>> {
+    const envelope = this.clock.envelope(type, subject, data);
+    await this.publish(envelope);
+    return envelope;
+  }
+
+  /**
+   * Resolves once the service has applied every event published through `publish` (each leaves a
+   * processed_event row), for tests that publish only types the service handles and none it
+   * dead-letters; otherwise wait for what the events change.
+   */
+  async drained(timeoutMs = 60_000): Promise<void> {
+    const applied = await until(
+      () => this.processedCount(),
+      (n) => n >= this.published.size,
+      timeoutMs,
+    );
+    if (applied < this.published.size)
+      throw new Error(`${applied} of ${this.published.size} published events applied within ${timeoutMs} ms`);
   }
 
   /** Deletes every Redis key under this instance's prefix (as if Redis had been wiped); returns how many. */
@@ -166,6 +209,11 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
       if (keys.length > 0) deleted += await this.redis.del(...keys);
     } while (cursor !== '0');
     return deleted;
+  }
+
+  private first(): { app: NestExpressApplication; grpcPort?: number } {
+    if (this.running.length === 0) throw new Error(`${this.definition.serviceName} is not started`);
+    return this.running[0];
   }
 
   /** Stops the service and removes its schema, its Redis keys and (unless borrowed) its topics. */

@@ -32,9 +32,9 @@ describe('open alerts follow coverage to the manager (real stack)', () => {
     await feed.institution(OUT, HO, 'outlet');
     await feed.institutionHead(HEAD, OUT);
     // The organisation topic is not ordered with the transactions: the head is known before they come.
-    await feed.drained();
+    await harness.drained();
     for (const customerId of [NEW, TAKEN]) await feed.credit(customerId, OUT, '600000.00');
-    await feed.drained();
+    await harness.drained();
     await until(routes, (rows) => rows.length === 2);
   }, 90_000);
 
@@ -56,7 +56,7 @@ describe('open alerts follow coverage to the manager (real stack)', () => {
       .expect(201);
 
     for (const customerId of [NEW, TAKEN]) await feed.coverage(customerId, automatic(OUT, MANAGER));
-    await feed.drained();
+    await harness.drained();
 
     expect(await routes()).toEqual([
       { customer_id: NEW, manager_id: MANAGER, routed_to: 'primary-manager', status: 'open' },

@@ -4,13 +4,11 @@ import { BusinessCalendar, addDays } from '@crm/calendar';
 import { ServiceHarness } from '@crm/service-harness';
 import { testStack, until } from '@crm/testing';
 import { ALERT_SERVICE } from '../service';
-import { AlertEventFeed } from '../testing/alert-events.fixture';
 import { REMINDER_QUEUE, reminderJobId } from './reminder.scheduler';
 
 /** Reminders ahead of due dates as BullMQ delayed jobs: scheduled, moved with the date, cancelled. */
 describe('reminder scheduling on the real stack', () => {
   const harness = new ServiceHarness(ALERT_SERVICE, { name: 'reminders' });
-  const feed = new AlertEventFeed(harness);
   let queue: Queue;
   const today = new BusinessCalendar().today();
   const customerId = `C-${harness.suffix}`;
@@ -19,8 +17,8 @@ describe('reminder scheduling on the real stack', () => {
 
   /** One fact about the customer, applied by the service before the test goes on. */
   const publish = async (type: EventType, data: object) => {
-    await feed.publish(type, customerId, data);
-    await feed.drained();
+    await harness.publishEvent(type, customerId, data);
+    await harness.drained();
   };
   const reminders = () =>
     harness.query<{ alert_key: string; status: string }>(

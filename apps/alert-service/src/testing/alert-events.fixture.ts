@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventType, EventTypes, InstitutionLevel } from '@crm/contracts';
+import { EventEnvelope, EventTypes, InstitutionLevel } from '@crm/contracts';
 import { ServiceHarness } from '@crm/service-harness';
-import { until } from '@crm/testing';
 
 /** An entry of a customer's coverage: who at which institution, and why. */
 export interface CoverageEntry {
@@ -18,31 +17,16 @@ export const automatic = (
   reason = 'largest-deposit',
 ): CoverageEntry => ({ institutionId, managerId, reason, basis: 'automatic' });
 
-/**
- * The events alert-service's tests tell their stories with, published through the harness (times
- * from its clock), and a wait until the service has applied every one of them.
- */
+/** The events alert-service's tests tell their stories with, published through the harness (times from its clock). */
 export class AlertEventFeed {
-  private readonly published = new Set<string>();
-
   constructor(private readonly harness: ServiceHarness) {}
 
-  async publish(type: EventType, subject: string, data: object): Promise<void> {
-    const envelope = this.harness.clock.envelope(type, subject, data);
-    this.published.add(envelope.id);
-    await this.harness.publish(envelope);
-  }
-
-  /** Resolves once the service has applied every event published so far (each leaves a processed_event row). */
-  drained(): Promise<number> {
-    return until(
-      () => this.harness.processedCount(),
-      (n) => n >= this.published.size,
-    );
-  }
-
-  institution(institutionId: string, parentId: string | null, level: InstitutionLevel): Promise<void> {
-    return this.publish(EventTypes.InstitutionUpserted, institutionId, {
+  institution(
+    institutionId: string,
+    parentId: string | null,
+    level: InstitutionLevel,
+  ): Promise<EventEnvelope<object>> {
+    return this.harness.publishEvent(EventTypes.InstitutionUpserted, institutionId, {
       institutionId,
       name: institutionId,
       level,
@@ -52,8 +36,8 @@ export class AlertEventFeed {
     });
   }
 
-  institutionHead(managerId: string, institutionId: string): Promise<void> {
-    return this.publish(EventTypes.ManagerUpserted, managerId, {
+  institutionHead(managerId: string, institutionId: string): Promise<EventEnvelope<object>> {
+    return this.harness.publishEvent(EventTypes.ManagerUpserted, managerId, {
       managerId,
       name: '王芳',
       institutionId,
@@ -67,8 +51,8 @@ export class AlertEventFeed {
     primary: CoverageEntry,
     secondary: CoverageEntry[] = [],
     privateBankerId: string | null = null,
-  ): Promise<void> {
-    return this.publish(EventTypes.CoverageChanged, customerId, {
+  ): Promise<EventEnvelope<object>> {
+    return this.harness.publishEvent(EventTypes.CoverageChanged, customerId, {
       customerId,
       version: 1,
       primary,
@@ -82,9 +66,14 @@ export class AlertEventFeed {
   }
 
   /** A credit booked now (by the clock) to the customer's account `<account>-<customerId>`. */
-  credit(customerId: string, institutionId: string, amount: string, account = 'A'): Promise<void> {
+  credit(
+    customerId: string,
+    institutionId: string,
+    amount: string,
+    account = 'A',
+  ): Promise<EventEnvelope<object>> {
     const bookedAt = new Date(this.harness.clock.now);
-    return this.publish(EventTypes.TransactionPosted, customerId, {
+    return this.harness.publishEvent(EventTypes.TransactionPosted, customerId, {
       transactionId: randomUUID(),
       accountId: `${account}-${customerId}`,
       customerId,

@@ -42,7 +42,7 @@ describe('consent changes published through the outbox (crm.customer)', () => {
   beforeAll(async () => {
     await h.start();
     await h.publish(...bank.events);
-    await eventually(async () => (await h.processedCount()) === bank.events.length);
+    await h.drained();
     probe = await EventProbe.start(h.kafka, topic);
   });
 

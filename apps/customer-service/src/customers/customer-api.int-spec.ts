@@ -56,7 +56,7 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
     }
     const all = [...bank.events, ...more];
     await h.publish(...all);
-    await eventually(async () => (await h.processedCount()) === all.length);
+    await h.drained();
     admin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
     searcher = testToken({
       roles: [Role.HeadOfficeAdmin],

@@ -30,7 +30,7 @@ describe('gRPC StreamCustomerIds: target lists in a scope, streamed in batches',
   beforeAll(async () => {
     await h.start();
     await h.publish(...bank.events);
-    await eventually(async () => (await h.processedCount()) === bank.events.length);
+    await h.drained();
     bulkIds = Array.from({ length: BULK }, (_, i) => `CZ${bank.suffix}${String(i).padStart(5, '0')}`);
     await h.query(
       `INSERT INTO $schema.customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)

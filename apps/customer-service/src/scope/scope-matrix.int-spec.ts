@@ -2,7 +2,6 @@ import { status } from '@grpc/grpc-js';
 import request from 'supertest';
 import { Permission, Role } from '@crm/security';
 import { ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness';
-import { eventually } from '@crm/testing';
 import { CUSTOMER_SERVICE } from '../service';
 import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
@@ -60,7 +59,7 @@ describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
   beforeAll(async () => {
     await h.start();
     await h.publish(...bank.events);
-    await eventually(async () => (await h.processedCount()) === bank.events.length);
+    await h.drained();
     grpc = new CustomerGrpcClient(h.grpcAddress);
   });
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import { FieldCipher, Role } from '@crm/security';
 import { ServiceHarness, testToken } from '@crm/service-harness';
 import { eventually } from '@crm/testing';
@@ -33,7 +32,6 @@ describe('CSV export', () => {
       RATE_LIMIT_EXPORT: '100',
     },
   });
-  let server: http.Server;
   let base: string;
   let token: string;
   let actor: string;
@@ -59,15 +57,12 @@ describe('CSV export', () => {
       hashKey: randomBytes(32).toString('base64'),
     }).encrypt('13800000000');
     await h.query(`UPDATE $schema.customer SET phone_enc = $1 WHERE id = 'F000500'`, [foreign]);
-    server = h.app.getHttpServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = h.httpUrl;
     actor = `exporter-${randomBytes(4).toString('hex')}`;
     token = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO', sub: actor });
   });
 
   afterAll(async () => {
-    server?.close();
     await h.destroy();
   });
 
