@@ -1,24 +1,16 @@
-import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { expectSwaggerConsoleComplete, launchChromium, prefilledQueryParameters } from '@crm/testing';
+import { expectSwaggerConsoleAt, prefilledQueryParameters } from '@crm/testing';
 import { assignmentHarness } from './testing/bank.fixture';
 
 describe('assignment-service Swagger console in headless Chromium', () => {
   const service = assignmentHarness('swagger');
-  let browser: Browser;
   const docs = async () => (await request(service.app.getHttpServer()).get('/docs-json').expect(200)).body;
 
-  beforeAll(async () => {
-    [, browser] = await Promise.all([service.start(), launchChromium()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await service.destroy();
-  });
+  beforeAll(() => service.start());
+  afterAll(() => service.destroy());
 
   it('renders every operation, with its errors and named schemas documented', async () => {
-    const report = await expectSwaggerConsoleComplete(browser, service.httpUrl);
+    const report = await expectSwaggerConsoleAt(service.httpUrl);
     expect(report.render.operations.map((o) => `${o.method} ${o.path}`)).toEqual(
       expect.arrayContaining(['get /api/v1/customers/{customerId}/coverage', 'get /api/v1/visit-duty']),
     );
