@@ -3,23 +3,18 @@ import request from 'supertest';
 import { EVENT_SAMPLES, EventTypes } from '@crm/contracts';
 import { ALL_ROLES, AccessTokenClaims, Role, signDevToken } from '@crm/security';
 import {
-  CorebankFeed,
   MANAGERS,
   ORG,
-  configureTestEnv,
+  assignmentHarness,
   corebank,
-  organisationEvents,
-  startService as startAssignmentService,
-  testPrefix,
-} from '../apps/assignment-service/src/testing/assignment-harness';
-import { AlertServiceHarness } from '../apps/alert-service/src/testing/alert-service.harness';
+  seedOrganisation,
+} from '../apps/assignment-service/src/testing/bank.fixture';
+import { ALERT_SERVICE } from '../apps/alert-service/src/service';
+import { ServiceHarness, testToken } from '@crm/service-harness';
 import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
 import { CUSTOMER_PROTO_PATH } from '../apps/customer-service/src/grpc/customer-grpc.controller';
 import { TEST_SECRETS, eventually } from '@crm/testing';
-import {
-  envelope,
-  startCustomerService,
-} from '../apps/customer-service/src/testing/customer-service.harness';
+import { CUSTOMER_SERVICE } from '../apps/customer-service/src/service';
 import {
   FORGED_CURSORS,
   FORGED_IDS,
@@ -32,6 +27,12 @@ import {
   seeded,
 } from './fuzz-inputs';
 import { GrpcServiceUnderFuzz, fuzzGrpc } from './grpc-fuzz';
+
+/** Every service under test accepts tokens signed with TEST_SECRETS (the harness's environment). */
+const TEST_TOKENS: Tokens = {
+  sign: (claims, ttl) => signDevToken(claims, TEST_SECRETS, ttl),
+  secret: TEST_SECRETS.JWT_SECRET,
+};
 
 /**
  * The acceptance fuzz of issue 9: every operation of each service's OpenAPI document gets
@@ -417,11 +418,14 @@ describe('API fuzz: malformed requests to every operation of the three services,
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    const customer = await startCustomerService('fuzz');
-    closers.push(() => customer.close());
+    const customer = new ServiceHarness(CUSTOMER_SERVICE, { name: 'fuzz' });
+    closers.push(() => customer.destroy());
+    await customer.start();
     const registered = EVENT_SAMPLES[EventTypes.CustomerRegistered] as { customerId: string };
-    await customer.publish([envelope(EventTypes.CustomerRegistered, registered.customerId, registered)]);
-    const customerAdmin = customer.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
+    await customer.publish(
+      customer.clock.envelope(EventTypes.CustomerRegistered, registered.customerId, registered),
+    );
+    const customerAdmin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
     // The fuzz reads a customer with an ID and a phone number, to see them masked.
     for (let i = 0; i < 100; i++) {
       const found = await request(customer.app.getHttpServer())
@@ -430,19 +434,10 @@ describe('API fuzz: malformed requests to every operation of the three services,
       if (found.status === 200) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    // The harness draws its secret per test file and leaves it in the environment.
-    const customerJwt = {
-      JWT_SECRET: process.env.JWT_SECRET!,
-      JWT_ISSUER: process.env.JWT_ISSUER!,
-      JWT_AUDIENCE: process.env.JWT_AUDIENCE!,
-    };
     services.push({
       name: 'customer-service',
       server: customer.app.getHttpServer(),
-      tokens: {
-        sign: (claims, ttl) => signDevToken(claims, customerJwt, ttl),
-        secret: customerJwt.JWT_SECRET,
-      },
+      tokens: TEST_TOKENS,
       roleClaims: roleClaims('11001'),
       knownIds: [registered.customerId, '11001', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
       grpc: {
@@ -457,23 +452,13 @@ describe('API fuzz: malformed requests to every operation of the three services,
       },
     });
 
-    const assignmentPrefix = testPrefix('fuzz');
-    configureTestEnv(assignmentPrefix);
-    const assignment = await startAssignmentService('fuzz');
-    closers.push(() => assignment.stop());
+    const assignment = assignmentHarness('fuzz');
+    closers.push(() => assignment.destroy());
+    await assignment.start();
     // The fixture bank and a covered customer, so that reads answer with data, not only refusals.
-    const feed = new CorebankFeed(assignmentPrefix);
-    closers.push(() => feed.close());
-    const count = async (table: string, where = 'true') =>
-      (
-        await assignment.dataSource.query(
-          `SELECT count(*)::int AS n FROM "${assignment.db.schema}".${table} WHERE ${where}`,
-        )
-      )[0].n as number;
-    await feed.publish(...organisationEvents(feed));
-    await eventually(async () => (await count('manager')) === Object.keys(MANAGERS).length);
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await seedOrganisation(assignment);
+    await assignment.publish(
+      corebank.accountOpened(assignment.clock, {
         accountId: 'A-FUZZ-1',
         customerId: COVERED_CUSTOMER,
         institutionId: ORG.outletA1,
@@ -482,20 +467,17 @@ describe('API fuzz: malformed requests to every operation of the three services,
       }),
     );
     await eventually(
-      async () => (await count('customer_coverage', `customer_id = '${COVERED_CUSTOMER}'`)) === 1,
+      async () =>
+        (
+          await assignment.query(`SELECT 1 FROM $schema.customer_coverage WHERE customer_id = $1`, [
+            COVERED_CUSTOMER,
+          ])
+        ).length === 1,
     );
-    const assignmentJwt = {
-      JWT_SECRET: process.env.JWT_SECRET!,
-      JWT_ISSUER: process.env.JWT_ISSUER!,
-      JWT_AUDIENCE: process.env.JWT_AUDIENCE!,
-    };
     services.push({
       name: 'assignment-service',
       server: assignment.app.getHttpServer(),
-      tokens: {
-        sign: (claims, ttl) => signDevToken(claims, assignmentJwt, ttl),
-        secret: assignmentJwt.JWT_SECRET,
-      },
+      tokens: TEST_TOKENS,
       roleClaims: roleClaims(ORG.branchA),
       knownIds: [ORG.headOffice, ORG.branchA, MANAGERS.a1.id, COVERED_CUSTOMER],
       grpc: {
@@ -508,16 +490,13 @@ describe('API fuzz: malformed requests to every operation of the three services,
       },
     });
 
-    const alert = new AlertServiceHarness();
+    const alert = new ServiceHarness(ALERT_SERVICE, { name: 'fuzz' });
     closers.push(() => alert.destroy());
     await alert.start();
     services.push({
       name: 'alert-service',
-      server: alert.app!.getHttpServer(),
-      tokens: {
-        sign: (claims, ttl) => signDevToken(claims, TEST_SECRETS, ttl),
-        secret: TEST_SECRETS.JWT_SECRET,
-      },
+      server: alert.app.getHttpServer(),
+      tokens: TEST_TOKENS,
       roleClaims: roleClaims('OUT1'),
       knownIds: ['OUT1', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
     });

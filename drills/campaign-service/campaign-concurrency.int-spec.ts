@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { CLOUDEVENTS_SPEC_VERSION, EventEnvelope, Topics, eventDefinitionOf } from '@crm/contracts';
+import { EventType, Topics, eventDefinitionOf } from '@crm/contracts';
 import { EventPublisher, ensureTopics } from '@crm/messaging';
 import { Role, signDevToken } from '@crm/security';
 import {
+  EventClock,
   EventProbe,
   TEST_SECRETS,
   deleteTopicsWithPrefix,
@@ -60,18 +60,11 @@ describe('campaign-service: two instances, ten campaigns, kill -9 and a Redis wi
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
     return json as Record<string, unknown>;
   };
+  const clock = new EventClock(Date.now(), '/drill/campaign-service');
   const feed = {
     suffix,
-    async publish(type: string, subject: string, data: object) {
-      const envelope: EventEnvelope<object> = {
-        id: randomUUID(),
-        source: '/drill/campaign-service',
-        type,
-        specversion: CLOUDEVENTS_SPEC_VERSION,
-        time: new Date().toISOString(),
-        subject,
-        data,
-      };
+    async publishEvent(type: EventType, subject: string, data: object) {
+      const envelope = clock.envelope(type, subject, data);
       const topic = `${names.topicPrefix}${eventDefinitionOf(type)!.topic}`;
       await ensureTopics(kafka, [topic]);
       await publisher.publish([{ topic, envelope }]);

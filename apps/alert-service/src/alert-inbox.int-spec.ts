@@ -1,34 +1,22 @@
-import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import {
-  CLOUDEVENTS_SPEC_VERSION,
-  EventTypes,
-  Topics,
-  eventDefinitionOf,
-  type EventEnvelope,
-} from '@crm/contracts';
-import { EventPublisher, ensureTopics } from '@crm/messaging';
-import { Role, signDevToken, type AccessTokenClaims } from '@crm/security';
-import { prefilledQueryParameters } from '@crm/testing';
+import { Role } from '@crm/security';
+import { ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness';
+import { prefilledQueryParameters, until } from '@crm/testing';
 import { alertChannelOf } from './alerts/alert-raiser.service';
-import { AlertServiceHarness } from './testing/alert-service.harness';
-import { TEST_SECRETS } from '@crm/testing';
+import { ALERT_SERVICE } from './service';
+import { AlertEventFeed, automatic } from './testing/alert-events.fixture';
 
-/** The inbox, parameters and live stream over HTTP, with routing from the coverage projection. */
 describe('alert inbox API on the real stack', () => {
-  const harness = new AlertServiceHarness();
+  const harness = new ServiceHarness(ALERT_SERVICE, { name: 'inbox' });
+  const feed = new AlertEventFeed(harness);
   const id = (name: string) => `${name}-${harness.suffix}`;
   const [HO, BR, OUT1, OUT2] = ['HO', 'BR', 'OUT1', 'OUT2'].map(id);
   const [C1, C2, M1, M2, H2, PB] = ['C1', 'C2', 'M1', 'M2', 'H2', 'PB'].map(id);
-  let publisher: EventPublisher;
-  let server: ReturnType<NonNullable<AlertServiceHarness['app']>['getHttpServer']>;
-  const published = new Set<string>();
-  let clock = Date.now();
+  let server: ReturnType<ServiceHarness['app']['getHttpServer']>;
 
-  const token = (claims: Omit<AccessTokenClaims, 'sub'> & { sub?: string }) =>
-    `Bearer ${signDevToken({ sub: claims.sub ?? randomUUID(), ...claims }, TEST_SECRETS)}`;
+  const token = (claims: TestTokenClaims) => `Bearer ${testToken(claims)}`;
   const manager1 = token({ roles: [Role.RelationshipManager], inst: OUT1, mgr: M1 });
   const manager2 = token({ roles: [Role.RelationshipManager], inst: OUT2, mgr: M2 });
   const privateBanker = token({ roles: [Role.RelationshipManager], inst: HO, mgr: PB });
@@ -37,114 +25,27 @@ describe('alert inbox API on the real stack', () => {
   const outletHead = token({ roles: [Role.InstitutionHead], inst: OUT1 });
   const admin = token({ roles: [Role.HeadOfficeAdmin], inst: HO });
 
-  const publish = async (type: string, subject: string, data: object) => {
-    const envelope: EventEnvelope<object> = {
-      id: randomUUID(),
-      source: '/test/alert-inbox',
-      type,
-      specversion: CLOUDEVENTS_SPEC_VERSION,
-      time: new Date((clock += 1000)).toISOString(),
-      subject,
-      data,
-    };
-    published.add(envelope.id);
-    await publisher.publish([{ topic: `${harness.topicPrefix}${eventDefinitionOf(type)!.topic}`, envelope }]);
-  };
-  const drained = () =>
-    harness.until(
-      () => harness.processedCount(),
-      (n) => n >= published.size,
-    );
-
-  const credit = (customerId: string, institutionId: string, amount: string, account = 'A') =>
-    publish(EventTypes.TransactionPosted, customerId, {
-      transactionId: randomUUID(),
-      accountId: `${account}-${customerId}`,
-      customerId,
-      institutionId,
-      creditDebitIndicator: 'CRDT',
-      amount: { amount, currency: 'CNY' },
-      bookingDate: new Date(clock).toISOString(),
-      valueDate: new Date(clock).toISOString().slice(0, 10),
-      bankTransactionCode: 'PMNT-RCDT-DMCT',
-      channel: 'online',
-      balanceAfter: { amount, currency: 'CNY' },
-    });
-
   beforeAll(async () => {
-    const app = await harness.start();
-    await app.listen(0);
-    server = app.getHttpServer();
-    publisher = new EventPublisher(harness.kafka);
-    await ensureTopics(
-      harness.kafka,
-      [Topics.CorebankOrganisation, Topics.CrmAssignment, Topics.CorebankTransaction].map(
-        (t) => `${harness.topicPrefix}${t}`,
-      ),
-    );
-    const institution = (institutionId: string, parentId: string | null, level: string) =>
-      publish(EventTypes.InstitutionUpserted, institutionId, {
-        institutionId,
-        name: institutionId,
-        level,
-        parentId,
-        regionCode: '330106',
-        active: true,
-      });
-    await institution(HO, null, 'head-office');
-    await institution(BR, HO, 'branch');
-    await institution(OUT1, BR, 'outlet');
-    await institution(OUT2, BR, 'outlet');
-    await publish(EventTypes.ManagerUpserted, H2, {
-      managerId: H2,
-      name: '王芳',
-      institutionId: OUT2,
-      roles: ['institution-head'],
-      active: true,
-    });
-    const coverage = (
-      customerId: string,
-      primary: object,
-      secondary: object[],
-      privateBankerId: string | null = null,
-    ) =>
-      publish(EventTypes.CoverageChanged, customerId, {
-        customerId,
-        version: 1,
-        primary,
-        secondary,
-        keyCustomer: false,
-        privateBankerId,
-        changedAt: new Date(clock).toISOString(),
-        changedBy: 'system',
-        note: 'test coverage',
-      });
-    await coverage(
-      C1,
-      { institutionId: OUT1, managerId: M1, reason: 'largest-deposit', basis: 'automatic' },
-      [{ institutionId: OUT2, managerId: M2, reason: 'deposit', basis: 'automatic' }],
-      PB,
-    );
-    await coverage(
-      C2,
-      { institutionId: OUT2, managerId: null, reason: 'largest-deposit', basis: 'automatic' },
-      [],
-    );
-    await drained();
+    server = (await harness.start()).getHttpServer();
+    await feed.institution(HO, null, 'head-office');
+    await feed.institution(BR, HO, 'branch');
+    await feed.institution(OUT1, BR, 'outlet');
+    await feed.institution(OUT2, BR, 'outlet');
+    await feed.institutionHead(H2, OUT2);
+    await feed.coverage(C1, automatic(OUT1, M1), [automatic(OUT2, M2, 'deposit')], PB);
+    await feed.coverage(C2, automatic(OUT2, null));
+    await harness.drained();
     // C1's inflow is booked at OUT2, a secondary institution; C2 has no manager.
-    await credit(C1, OUT2, '600000.00');
-    await credit(C2, OUT2, '700000.00');
-    await drained();
-    await harness.until(
+    await feed.credit(C1, OUT2, '600000.00');
+    await feed.credit(C2, OUT2, '700000.00');
+    await harness.drained();
+    await until(
       () => harness.query(`SELECT id FROM $schema.alert`),
       (rows) => rows.length >= 2,
     );
   }, 90_000);
 
-  afterAll(async () => {
-    await publisher?.disconnect();
-    await harness.destroy();
-  }, 60_000);
+  afterAll(() => harness.destroy(), 60_000);
 
   it('refuses a call without a token with problem details', async () => {
     const res = await request(server).get('/api/v1/alerts').expect(401);
@@ -300,12 +201,12 @@ describe('alert inbox API on the real stack', () => {
     expect(set.body).toMatchObject({ institutionId: OUT1, setAt: OUT1, parameters: strict });
 
     // C1's primary institution is OUT1: 120000.00 is now large; C2 (OUT2) keeps the bank defaults.
-    clock = Math.max(clock, Date.now()) + 60_000;
+    harness.clock.advanceTo(Date.now() + 60_000);
     // On other accounts: one alert per account and day, and the first accounts have theirs for today.
-    await credit(C1, OUT1, '120000.00', 'B');
-    await credit(C2, OUT2, '120000.00', 'B');
-    await drained();
-    const c1 = await harness.until(
+    await feed.credit(C1, OUT1, '120000.00', 'B');
+    await feed.credit(C2, OUT2, '120000.00', 'B');
+    await harness.drained();
+    const c1 = await until(
       () =>
         harness.query<{ amount: string }>(`SELECT amount::text FROM $schema.alert WHERE customer_id = $1`, [
           C1,
@@ -345,8 +246,8 @@ describe('alert inbox API on the real stack', () => {
       req.end();
     });
     await new Promise((resolve) => setTimeout(resolve, 300)); // let the stream subscribe before the event
-    clock += 3_600_000 * 30;
-    await credit(C1, OUT2, '800000.00');
+    harness.clock.advance(3_600_000 * 30);
+    await feed.credit(C1, OUT2, '800000.00');
     let timer: NodeJS.Timeout | undefined;
     const text = await Promise.race([
       received,
@@ -436,7 +337,7 @@ describe('alert inbox API on the real stack', () => {
       return {
         received: async (fragment: string) =>
           (
-            await harness.until(
+            await until(
               async () => text,
               (t) => t.includes(fragment),
               20_000,
@@ -451,14 +352,14 @@ describe('alert inbox API on the real stack', () => {
       try {
         const before = await listeners();
         expect(await cutListeners()).toBe(1);
-        const after = await harness.until(
+        const after = await until(
           listeners,
           (pids) => pids.length === 1 && !before.includes(pids[0]),
           10_000,
         );
         expect(after).toHaveLength(1);
-        clock += 3_600_000 * 30;
-        await credit(C1, OUT2, '910000.00', 'C');
+        harness.clock.advance(3_600_000 * 30);
+        await feed.credit(C1, OUT2, '910000.00', 'C');
         expect(await stream.received('"amount":"910000.00"')).toBe(true);
       } finally {
         stream.close();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EventHeaders, EventTypes, Topics, deadLetterTopicOf, type AlertRaisedPayload } from '@crm/contracts';
-import { EventProbe, testStack } from '@crm/testing';
+import { ServiceHarness } from '@crm/service-harness';
+import { EventProbe, testStack, until } from '@crm/testing';
 import { buildScenario, KafkaEventSink, type ScenarioRun, SCENARIOS } from '@crm/corebank-simulation';
-import { AlertServiceHarness } from './testing/alert-service.harness';
+import { ALERT_SERVICE } from './service';
 
 type Key = { kind: string; customerId: string; subjectRef: string; periodKey: string };
 const keyOf = (a: Key) => `${a.kind}|${a.customerId}|${a.subjectRef}|${a.periodKey}`;
@@ -14,7 +15,7 @@ const expectedOf = (runs: ScenarioRun[]) =>
 
 /** The simulator's stories through the real broker into the alert service: exactly the declared alerts. */
 describe('alert service end to end: simulator → Kafka → alert-service → Postgres and crm.alert', () => {
-  const harness = new AlertServiceHarness();
+  const harness = new ServiceHarness(ALERT_SERVICE, { name: 'pipeline' });
   let sink: KafkaEventSink;
   let alertProbe: EventProbe;
   let dlqProbe: EventProbe;
@@ -41,7 +42,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
 
   /** Everything published so far has been handled (or dead-lettered), so no alert is still on its way. */
   const drained = () =>
-    harness.until(
+    until(
       () => harness.processedCount(),
       (n) => n >= published.size,
       90_000,
@@ -72,13 +73,13 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     await publish(runs);
 
     await drained();
-    const stored = await harness.until(
+    const stored = await until(
       () => storedFor(customers),
       (s) => s.length >= expected.length,
     );
     expect(stored).toEqual(expected);
 
-    const emitted = await harness.until(
+    const emitted = await until(
       async () => alertProbe.messages.map((m) => JSON.parse(m.value ?? '{}') as AlertRaisedPayload),
       (list) => list.length >= expected.length,
     );
@@ -118,7 +119,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     await drained();
     const customers = runs.flatMap((r) => r.customerIds);
     expect(
-      await harness.until(
+      await until(
         () => storedFor(customers),
         (s) => s.length >= expectedOf(runs).length,
       ),
@@ -138,7 +139,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     await drained();
     const customers = runs.flatMap((r) => r.customerIds);
     expect(
-      await harness.until(
+      await until(
         () => storedFor(customers),
         (s) => s.length >= expectedOf(runs).length,
       ),
@@ -173,7 +174,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     const dead = await dlqProbe.waitFor((m) => m.key === 'C-POISON', 60_000);
     expect(dead.headers[EventHeaders.DlqReason]).toMatch(/amount/);
     expect(
-      await harness.until(
+      await until(
         () => storedFor(run.customerIds),
         (s) => s.length >= 1,
       ),

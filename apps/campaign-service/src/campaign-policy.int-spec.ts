@@ -4,8 +4,8 @@ import { EVENT_SAMPLES, EventTypes, Topics } from '@crm/contracts';
 import { Role } from '@crm/security';
 import { EventProbe } from '@crm/testing';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
 import { SmallBank, seedSmallBank } from '@crm/testing';
+import { campaignHarness, bearer } from './testing/campaign.fixture';
 
 const calendar = new BusinessCalendar('Asia/Shanghai');
 
@@ -16,7 +16,7 @@ const calendar = new BusinessCalendar('Asia/Shanghai');
  * counters rebuilt from the ledger after Redis is wiped.
  */
 describe('campaign-service contact policy on the real stack', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('policy');
   let bank: SmallBank;
   let http: ReturnType<typeof request>;
   let dispatcher: ContactDispatcher;
@@ -25,9 +25,9 @@ describe('campaign-service contact policy on the real stack', () => {
   const T1 = calendar.at(tomorrow, 12, 0);
   const T2 = calendar.at(tomorrow, 13, 1);
 
-  const admin = () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
-  const alice = () => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub: 'alice' });
-  const bob = () => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub: 'bob' });
+  const admin = () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
+  const alice = () => bearer({ roles: [Role.Marketing], inst: bank.BR, sub: 'alice' });
+  const bob = () => bearer({ roles: [Role.Marketing], inst: bank.BR, sub: 'bob' });
 
   const sentPerCustomer = () =>
     harness.query<{ customer_id: string; n: number }>(
@@ -139,14 +139,14 @@ describe('campaign-service contact policy on the real stack', () => {
   it('contacts within every cap, consent and quiet hour, and says why it did not', async () => {
     const [c10, c11, c12, c13, c14] = bank.out1Customers;
     // C1-2 opted out of SMS (customer-service's event); C1-3 holds the SMS campaign's product already.
-    await harness.publish(EventTypes.ConsentChanged, c12, {
+    await harness.publishEvent(EventTypes.ConsentChanged, c12, {
       customerId: c12,
       channel: 'sms',
       status: 'opted-out',
       source: 'sms-reply',
       changedAt: new Date().toISOString(),
     });
-    await harness.publish(EventTypes.AccountOpened, c13, {
+    await harness.publishEvent(EventTypes.AccountOpened, c13, {
       ...EVENT_SAMPLES[EventTypes.AccountOpened],
       accountId: `A-${c13}`,
       customerId: c13,

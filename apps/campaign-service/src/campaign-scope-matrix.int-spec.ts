@@ -2,29 +2,27 @@ import request from 'supertest';
 import { Role } from '@crm/security';
 import { SmallBank, seedSmallBank } from '@crm/testing';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
+import { campaignHarness, bearer } from './testing/campaign.fixture';
 
 /**
  * Who may target, see and act on what: an outlet's marketing staff only their outlet's customers and
  * campaigns, a branch's its outlets', head office all; managers their own tasks; anyone else nothing.
  */
 describe('campaign-service data scope matrix on the real stack', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('scope-matrix');
   let bank: SmallBank;
   let http: ReturnType<typeof request>;
   const campaignOf: Record<string, string> = {};
 
   const as = {
-    out1: () => harness.token({ roles: [Role.Marketing], inst: bank.OUT1, sub: 'out1-marketing' }),
-    branchSecond: () => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub: 'branch-second' }),
-    out2: () => harness.token({ roles: [Role.Marketing], inst: bank.OUT2, sub: 'out2-marketing' }),
-    branch: () => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub: 'branch-marketing' }),
-    headOffice: () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' }),
-    manager1: () =>
-      harness.token({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1, sub: 'm1' }),
-    manager2: () =>
-      harness.token({ roles: [Role.RelationshipManager], inst: bank.OUT2, mgr: bank.M2, sub: 'm2' }),
-    analyst: () => harness.token({ roles: [Role.Analyst], inst: bank.HO, sub: 'analyst' }),
+    out1: () => bearer({ roles: [Role.Marketing], inst: bank.OUT1, sub: 'out1-marketing' }),
+    branchSecond: () => bearer({ roles: [Role.Marketing], inst: bank.BR, sub: 'branch-second' }),
+    out2: () => bearer({ roles: [Role.Marketing], inst: bank.OUT2, sub: 'out2-marketing' }),
+    branch: () => bearer({ roles: [Role.Marketing], inst: bank.BR, sub: 'branch-marketing' }),
+    headOffice: () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' }),
+    manager1: () => bearer({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1, sub: 'm1' }),
+    manager2: () => bearer({ roles: [Role.RelationshipManager], inst: bank.OUT2, mgr: bank.M2, sub: 'm2' }),
+    analyst: () => bearer({ roles: [Role.Analyst], inst: bank.HO, sub: 'analyst' }),
   };
 
   const draft = (owner: string, channels = ['sms']) => ({

@@ -3,8 +3,8 @@ import { EVENT_SAMPLES, EventTypes, Topics } from '@crm/contracts';
 import { Role } from '@crm/security';
 import { EventProbe } from '@crm/testing';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
 import { SmallBank, seedSmallBank } from '@crm/testing';
+import { campaignHarness, bearer } from './testing/campaign.fixture';
 
 const DELAY_MS = 60_000;
 
@@ -14,7 +14,7 @@ const DELAY_MS = 60_000;
  * under the contact policy like any other target.
  */
 describe('event-triggered offers on the real stack', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('event-triggered-offers', { TRIGGERED_CONTACT_DELAY_MS: String(DELAY_MS) });
   let bank: SmallBank;
   let http: ReturnType<typeof request>;
   let dispatcher: ContactDispatcher;
@@ -22,12 +22,12 @@ describe('event-triggered offers on the real stack', () => {
   let campaignId: string;
   let alertSeq = 0;
 
-  const marketing = (sub: string) => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub });
-  const admin = () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
+  const marketing = (sub: string) => bearer({ roles: [Role.Marketing], inst: bank.BR, sub });
+  const admin = () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
 
   const raiseAlert = (customerId: string, kind: string, raisedAt = new Date()) => {
     alertSeq += 1;
-    return harness.publish(EventTypes.AlertRaised, customerId, {
+    return harness.publishEvent(EventTypes.AlertRaised, customerId, {
       ...EVENT_SAMPLES[EventTypes.AlertRaised],
       alertId: `00000000-0000-4000-8000-${String(alertSeq).padStart(12, '0')}`,
       kind,
@@ -44,7 +44,7 @@ describe('event-triggered offers on the real stack', () => {
     );
 
   beforeAll(async () => {
-    await harness.start({ TRIGGERED_CONTACT_DELAY_MS: String(DELAY_MS) });
+    await harness.start();
     http = request(harness.app.getHttpServer());
     dispatcher = harness.app.get(ContactDispatcher);
     bank = await seedSmallBank(harness, 3);
@@ -135,7 +135,7 @@ describe('event-triggered offers on the real stack', () => {
 
   it('suppresses a triggered contact the policy forbids, with the reason', async () => {
     const c2 = bank.out1Customers[2];
-    await harness.publish(EventTypes.ConsentChanged, c2, {
+    await harness.publishEvent(EventTypes.ConsentChanged, c2, {
       ...EVENT_SAMPLES[EventTypes.ConsentChanged],
       customerId: c2,
       channel: 'sms',

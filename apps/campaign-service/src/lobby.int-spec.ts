@@ -6,8 +6,8 @@ import { EVENT_SAMPLES, EventTypes, QueueTicketIssuedPayload } from '@crm/contra
 import { Role } from '@crm/security';
 import { LobbyCardDto, LobbyQueueDto } from './lobby/lobby.dto';
 import { lobbyChannelOf } from './lobby/lobby-ticket.repository';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
-import { SmallBank, seedSmallBank } from '@crm/testing';
+import { SmallBank, seedSmallBank, until } from '@crm/testing';
+import { campaignHarness, bearer } from './testing/campaign.fixture';
 
 const calendar = new BusinessCalendar('Asia/Shanghai');
 
@@ -18,17 +18,17 @@ const calendar = new BusinessCalendar('Asia/Shanghai');
  * may present an offer to a customer queuing at their outlet and to no one else.
  */
 describe('lobby cards on the real stack', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('lobby');
   let bank: SmallBank;
   let http: ReturnType<typeof request>;
   let campaignId: string;
   let ticketSeq = 0;
 
   const lobbyManager = (outlet: string) =>
-    harness.token({ roles: [Role.LobbyManager], inst: outlet, sub: `lobby-${outlet}` });
-  const head = (institution: string) => harness.token({ roles: [Role.InstitutionHead], inst: institution });
-  const marketing = (sub: string) => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub });
-  const admin = () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
+    bearer({ roles: [Role.LobbyManager], inst: outlet, sub: `lobby-${outlet}` });
+  const head = (institution: string) => bearer({ roles: [Role.InstitutionHead], inst: institution });
+  const marketing = (sub: string) => bearer({ roles: [Role.Marketing], inst: bank.BR, sub });
+  const admin = () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
 
   const issueTicket = async (
     institutionId: string,
@@ -46,7 +46,7 @@ describe('lobby cards on the real stack', () => {
       issuedAt: new Date().toISOString(),
       ...overrides,
     };
-    await harness.publish(EventTypes.QueueTicketIssued, customerId ?? ticket.ticketId, ticket);
+    await harness.publishEvent(EventTypes.QueueTicketIssued, customerId ?? ticket.ticketId, ticket);
     return ticket;
   };
 
@@ -76,7 +76,7 @@ describe('lobby cards on the real stack', () => {
       /** Waits for the card of `ticketId` (undefined when it did not come in `timeoutMs`). */
       cardOf: async (ticketId: string, timeoutMs = 20_000) =>
         (
-          await harness.until(
+          await until(
             async () => cards(),
             (all) => all.some((c) => c.ticketId === ticketId),
             timeoutMs,
@@ -149,13 +149,13 @@ describe('lobby cards on the real stack', () => {
       })
       .expect(200);
     const [c0] = bank.out1Customers;
-    await harness.publish(EventTypes.AccountOpened, c0, {
+    await harness.publishEvent(EventTypes.AccountOpened, c0, {
       ...EVENT_SAMPLES[EventTypes.AccountOpened],
       accountId: `TD-${c0}`,
       customerId: c0,
       institutionId: bank.OUT1,
     });
-    await harness.publish(EventTypes.CardIssued, c0, {
+    await harness.publishEvent(EventTypes.CardIssued, c0, {
       ...EVENT_SAMPLES[EventTypes.CardIssued],
       cardId: `CARD-${c0}`,
       customerId: c0,
@@ -206,7 +206,7 @@ describe('lobby cards on the real stack', () => {
   }, 60_000);
 
   it('refuses the stream and the queue to a relationship manager', async () => {
-    const manager = harness.token({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1 });
+    const manager = bearer({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1 });
     const refused = await http.get('/api/v1/lobby/queue').set('authorization', manager).expect(403);
     expect(refused.body.code).toBe('AUTH_ROLE_FORBIDDEN');
     await http.get('/api/v1/lobby/stream').set('authorization', manager).expect(403);
@@ -322,7 +322,7 @@ describe('lobby cards on the real stack', () => {
       try {
         const before = await listeners();
         expect(await cutListeners()).toBe(2);
-        const after = await harness.until(
+        const after = await until(
           listeners,
           (pids) => pids.length === 2 && pids.every((pid) => !before.includes(pid)),
           10_000,

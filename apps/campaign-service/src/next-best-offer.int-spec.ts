@@ -3,8 +3,8 @@ import { loadSync } from '@grpc/proto-loader';
 import request from 'supertest';
 import { CAMPAIGN_PROTO } from '@crm/contracts';
 import { Role } from '@crm/security';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
 import { SmallBank, seedSmallBank } from '@crm/testing';
+import { campaignHarness, bearer } from './testing/campaign.fixture';
 
 type Unary = (
   req: object,
@@ -14,14 +14,14 @@ type Unary = (
 
 /** The lobby, the counter and the app ask for the best offer over REST and gRPC, under the contact policy. */
 describe('next best offer on the real stack', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('next-best-offer');
   let bank: SmallBank;
   let http: ReturnType<typeof request>;
   let grpc: Record<string, Unary> & { close(): void };
 
-  const lobbyApp = () => harness.token({ roles: [Role.System], inst: bank.HO, sub: 'lobby-app' });
-  const admin = () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
-  const marketing = (sub: string) => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub });
+  const lobbyApp = () => bearer({ roles: [Role.System], inst: bank.HO, sub: 'lobby-app' });
+  const admin = () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
+  const marketing = (sub: string) => bearer({ roles: [Role.Marketing], inst: bank.BR, sub });
   const call = (method: string, body: object, token: string) =>
     new Promise<{ code: status; body?: Record<string, unknown>; message?: string }>((resolve) => {
       const metadata = new Metadata();
@@ -88,7 +88,7 @@ describe('next best offer on the real stack', () => {
     const pkg = loadPackageDefinition(definition) as unknown as {
       crm: { campaign: { v1: { CampaignService: new (a: string, c: unknown) => typeof grpc } } };
     };
-    grpc = new pkg.crm.campaign.v1.CampaignService(harness.grpcAddresses[0], credentials.createInsecure());
+    grpc = new pkg.crm.campaign.v1.CampaignService(harness.grpcAddress, credentials.createInsecure());
     await http
       .put('/api/v1/contact-policy')
       .set('authorization', admin())
@@ -187,7 +187,7 @@ describe('next best offer on the real stack', () => {
     const bad = await call('Decide', { customerId: bank.out1Customers[0], channel: 'sms' }, lobbyApp());
     expect(bad.code).toBe(status.INVALID_ARGUMENT);
     expect(bad.message).toMatch(/channel/);
-    const outletHead = harness.token({ roles: [Role.InstitutionHead], inst: bank.OUT2 });
+    const outletHead = bearer({ roles: [Role.InstitutionHead], inst: bank.OUT2 });
     const refused = await http
       .post('/api/v1/offers/decide')
       .set('authorization', outletHead)

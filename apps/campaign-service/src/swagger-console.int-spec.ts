@@ -1,24 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { expectSwaggerConsoleComplete, launchChromium } from '@crm/testing';
-import { CampaignServiceHarness } from './testing/campaign-service.harness';
+import { expectSwaggerConsoleAt } from '@crm/testing';
+import { campaignHarness } from './testing/campaign.fixture';
 
 describe('campaign-service Swagger console in headless Chromium', () => {
-  const harness = new CampaignServiceHarness();
-  let browser: Browser;
+  const harness = campaignHarness('swagger');
 
-  beforeAll(async () => {
-    [, browser] = await Promise.all([harness.start(), launchChromium()]);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness.destroy();
-  });
+  beforeAll(() => harness.start());
+  afterAll(() => harness.destroy());
 
   it('renders every operation, with its errors and named schemas documented', async () => {
-    const { port } = harness.app.getHttpServer().address() as AddressInfo;
-    const report = await expectSwaggerConsoleComplete(browser, `http://127.0.0.1:${port}`);
+    const report = await expectSwaggerConsoleAt(harness.httpUrl);
     expect(report.render.operations.map((o) => `${o.method} ${o.path}`)).toEqual(
       expect.arrayContaining([
         'post /api/v1/campaigns',

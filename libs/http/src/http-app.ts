@@ -109,6 +109,8 @@ function setUpSwagger(app: INestApplication, options: HttpAppOptions): void {
 
 export interface TestAppOptions {
   serviceName?: string;
+  /** The OpenAPI description, as the service's definition states it. */
+  description?: string;
   /** Where log lines go, to assert on them; without it the test app logs nothing. */
   logDestination?: DestinationStream;
   logLevel?: LogLevel;
@@ -123,7 +125,7 @@ export async function createTestApp(
   const level = options.logLevel ?? (options.logDestination ? 'info' : 'silent');
   const logger = new PinoLogger(createLogger(serviceName, level, options.logDestination));
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger });
-  configureHttpApp(app, { serviceName, logger });
+  configureHttpApp(app, { serviceName, logger, description: options.description });
   await app.init();
   return app;
 }

@@ -45,3 +45,21 @@ export async function answers(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Reads until `done` holds or the deadline passes and returns the last value either way, so the
+ * test's own assertion on it shows what was there instead of a bare timeout.
+ */
+export async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    value = await read();
+  }
+  return value;
+}

@@ -1,3 +1,5 @@
+export * from './captured-log';
+export * from './event-clock';
 export * from './event-probe';
 export * from './test-schema';
 export * from './test-stack';

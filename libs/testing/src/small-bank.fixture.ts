@@ -1,9 +1,9 @@
-import { EVENT_SAMPLES, EventTypes, InstitutionLevel, ManagerRole } from '@crm/contracts';
-/** Where the fixture publishes: a harness, or a drill's own publisher for services in child processes. */
+import { EVENT_SAMPLES, EventType, EventTypes, InstitutionLevel, ManagerRole } from '@crm/contracts';
+/** Where the fixture publishes: a ServiceHarness, or a drill's own publisher for services in child processes. */
 export interface EventFeed {
   /** Makes the fixture's ids unique to one test file or drill. */
   suffix: string;
-  publish(type: string, subject: string, data: object): Promise<unknown>;
+  publishEvent(type: EventType, subject: string, data: object): Promise<unknown>;
   /** Resolves once the service has handled everything published. */
   drained(): Promise<void>;
 }
@@ -35,8 +35,8 @@ export async function seedSmallBank(
 ): Promise<SmallBank> {
   const id = (name: string) => `${name}-${feed.suffix}`;
   const [HO, BR, OUT1, OUT2, M1, M2] = ['HO', 'BR', 'OUT1', 'OUT2', 'M1', 'M2'].map(id);
-  const institution = (institutionId: string, parentId: string | null, level: string) =>
-    feed.publish(EventTypes.InstitutionUpserted, institutionId, {
+  const institution = (institutionId: string, parentId: string | null, level: InstitutionLevel) =>
+    feed.publishEvent(EventTypes.InstitutionUpserted, institutionId, {
       institutionId,
       parentId,
       level,
@@ -52,7 +52,7 @@ export async function seedSmallBank(
     [M1, OUT1],
     [M2, OUT2],
   ])
-    await feed.publish(EventTypes.ManagerUpserted, managerId, {
+    await feed.publishEvent(EventTypes.ManagerUpserted, managerId, {
       managerId,
       name: managerId,
       institutionId,
@@ -78,13 +78,13 @@ export async function seedSmallBank(
             ? '13900000000'
             : `139${String(phoneOf.size).padStart(8, '0')}`;
       phoneOf.set(customerId, phone);
-      await feed.publish(EventTypes.CustomerRegistered, customerId, {
+      await feed.publishEvent(EventTypes.CustomerRegistered, customerId, {
         ...EVENT_SAMPLES[EventTypes.CustomerRegistered],
         customerId,
         phone,
         homeInstitutionId: institutionId,
       });
-      await feed.publish(EventTypes.CoverageChanged, customerId, {
+      await feed.publishEvent(EventTypes.CoverageChanged, customerId, {
         customerId,
         version: (version += 1),
         primary: { institutionId, managerId, reason: 'largest-deposit', basis: 'automatic' },

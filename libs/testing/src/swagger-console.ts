@@ -307,6 +307,16 @@ export async function expectSwaggerConsoleComplete(
   return report;
 }
 
+/** The console served at `baseUrl`, in a browser of its own (closed again): expectSwaggerConsoleComplete's report. */
+export async function expectSwaggerConsoleAt(baseUrl: string): Promise<SwaggerConsoleReport> {
+  const browser = await launchChromium();
+  try {
+    return await expectSwaggerConsoleComplete(browser, baseUrl);
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Starts `app` (e.g. from createTestApp) on a free loopback port and returns its base URL, for the browser. */
 export async function listenOnFreePort(app: INestApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');

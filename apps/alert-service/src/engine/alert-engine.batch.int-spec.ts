@@ -11,8 +11,9 @@ import {
 } from '@crm/contracts';
 import { tellScenario, type SimEvent, type Story } from '@crm/corebank-simulation';
 import { EventBatch } from '@crm/messaging';
+import { ServiceHarness } from '@crm/service-harness';
 import { AlertParametersRepository } from '../parameters/alert-parameters.repository';
-import { AlertServiceHarness } from '../testing/alert-service.harness';
+import { ALERT_SERVICE } from '../service';
 import { AlertEngine, type Handling } from './alert-engine.service';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +27,7 @@ describe.each([
   ['in one batch', (events: SimEvent[]) => [events]],
   ['one event per batch', (events: SimEvent[]) => events.map((e) => [e])],
 ])('alert engine, a story applied %s', (_, batchesOf) => {
-  const harness = new AlertServiceHarness();
+  const harness = new ServiceHarness(ALERT_SERVICE, { name: 'batch' });
   let engine: AlertEngine;
   let parameters: AlertParametersRepository;
   // Far ahead of the wall clock, so only event time can bring a reminder due.

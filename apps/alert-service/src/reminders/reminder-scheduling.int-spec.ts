@@ -1,39 +1,24 @@
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { CLOUDEVENTS_SPEC_VERSION, EventTypes, eventDefinitionOf, type EventEnvelope } from '@crm/contracts';
-import { EventPublisher } from '@crm/messaging';
-import { testStack } from '@crm/testing';
+import { EventTypes, type EventType } from '@crm/contracts';
 import { BusinessCalendar, addDays } from '@crm/calendar';
-import { AlertServiceHarness } from '../testing/alert-service.harness';
+import { ServiceHarness } from '@crm/service-harness';
+import { testStack, until } from '@crm/testing';
+import { ALERT_SERVICE } from '../service';
 import { REMINDER_QUEUE, reminderJobId } from './reminder.scheduler';
 
 /** Reminders ahead of due dates as BullMQ delayed jobs: scheduled, moved with the date, cancelled. */
 describe('reminder scheduling on the real stack', () => {
-  const harness = new AlertServiceHarness();
-  let publisher: EventPublisher;
+  const harness = new ServiceHarness(ALERT_SERVICE, { name: 'reminders' });
   let queue: Queue;
-  const published = new Set<string>();
   const today = new BusinessCalendar().today();
   const customerId = `C-${harness.suffix}`;
   const accountId = `TD-${harness.suffix}`;
   const loanId = `L-${harness.suffix}`;
 
-  const publish = async (type: string, data: object) => {
-    const envelope: EventEnvelope<object> = {
-      id: randomUUID(),
-      source: '/test/reminders',
-      type,
-      specversion: CLOUDEVENTS_SPEC_VERSION,
-      time: new Date().toISOString(),
-      subject: customerId,
-      data,
-    };
-    published.add(envelope.id);
-    await publisher.publish([{ topic: `${harness.topicPrefix}${eventDefinitionOf(type)!.topic}`, envelope }]);
-    await harness.until(
-      () => harness.processedCount(),
-      (n) => n >= published.size,
-    );
+  /** One fact about the customer, applied by the service before the test goes on. */
+  const publish = async (type: EventType, data: object) => {
+    await harness.publishEvent(type, customerId, data);
+    await harness.drained();
   };
   const reminders = () =>
     harness.query<{ alert_key: string; status: string }>(
@@ -46,7 +31,7 @@ describe('reminder scheduling on the real stack', () => {
   };
   /** The reminder's job once its change has landed: jobs change right after the event's commit. */
   const jobOf = (key: string, expected: 'delayed' | 'none') =>
-    harness.until(
+    until(
       () => readJob(key),
       (job) => (expected === 'none' ? job === null : job?.state === expected),
       10_000,
@@ -54,7 +39,6 @@ describe('reminder scheduling on the real stack', () => {
 
   beforeAll(async () => {
     await harness.start();
-    publisher = new EventPublisher(harness.kafka);
     const url = new URL(testStack.redisUrl);
     queue = new Queue(REMINDER_QUEUE, {
       connection: { host: url.hostname, port: Number(url.port || 6379) },
@@ -64,7 +48,6 @@ describe('reminder scheduling on the real stack', () => {
 
   afterAll(async () => {
     await queue?.close();
-    await publisher?.disconnect();
     await harness.destroy();
   }, 60_000);
 

@@ -1,32 +1,26 @@
 import request from 'supertest';
 import { CoverageChangedPayload, EventTypes, Topics, validateEventPayload } from '@crm/contracts';
+import { ServiceHarness } from '@crm/service-harness';
 import { EventProbe, eventually } from '@crm/testing';
 import {
   CALLERS,
-  CorebankFeed,
   MANAGERS,
   ORG,
-  RunningService,
-  configureTestEnv,
+  assignmentHarness,
   corebank,
-  organisationEvents,
-  startService,
-  testPrefix,
-} from '../testing/assignment-harness';
+  seedOrganisation,
+} from '../testing/bank.fixture';
 
-const prefix = testPrefix('assign-flow');
-configureTestEnv(prefix);
-
-let feed: CorebankFeed;
-let service: RunningService;
+const service = assignmentHarness('coverage-flow');
+const clock = service.clock;
 let probe: EventProbe;
 
 const coverageOf = async (
-  svc: RunningService,
+  svc: ServiceHarness,
   customerId: string,
 ): Promise<CoverageChangedPayload | undefined> => {
-  const rows: { coverage: CoverageChangedPayload }[] = await svc.dataSource.query(
-    `SELECT coverage FROM "${svc.db.schema}".customer_coverage WHERE customer_id = $1`,
+  const rows = await svc.query<{ coverage: CoverageChangedPayload }>(
+    `SELECT coverage FROM $schema.customer_coverage WHERE customer_id = $1`,
     [customerId],
   );
   return rows[0]?.coverage;
@@ -53,36 +47,28 @@ const emitted = (customerId: string) =>
     .sort((a, b) => a.version - b.version);
 
 beforeAll(async () => {
-  feed = new CorebankFeed(prefix);
-  service = await startService('assign_flow');
-  probe = await EventProbe.start(feed.kafka, `${prefix}${Topics.CrmAssignment}`);
-  await feed.publish(...organisationEvents(feed));
-  await eventually(async () => {
-    const [{ count }] = await service.dataSource.query(
-      `SELECT count(*)::int AS count FROM "${service.db.schema}".manager`,
-    );
-    return count === Object.keys(MANAGERS).length ? true : undefined;
-  });
+  await service.start();
+  probe = await EventProbe.start(service.kafka, `${service.topicPrefix}${Topics.CrmAssignment}`);
+  await seedOrganisation(service);
 });
 
 afterAll(async () => {
   await probe?.stop();
-  await service?.stop();
-  await feed?.close();
+  await service.destroy();
 });
 
 describe('coverage from core-banking events', () => {
   it('deposits at two outlets: the larger is primary; a deposit moves the primary role, each change emitted', async () => {
     const c = 'C-DEP2';
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await service.publish(
+      corebank.accountOpened(clock, {
         accountId: 'A-DEP2-1',
         customerId: c,
         institutionId: ORG.outletA1,
         balance: '30000.00',
         managerId: MANAGERS.a1.id,
       }),
-      corebank.accountOpened(feed, {
+      corebank.accountOpened(clock, {
         accountId: 'A-DEP2-2',
         customerId: c,
         institutionId: ORG.outletB1,
@@ -95,8 +81,8 @@ describe('coverage from core-banking events', () => {
     expect(v2.secondary).toEqual([entry(ORG.outletA1, MANAGERS.a1.id, 'deposit')]);
     expect(v2).toMatchObject({ keyCustomer: false, privateBankerId: null, changedBy: 'system' });
 
-    await feed.publish(
-      corebank.transactionPosted(feed, {
+    await service.publish(
+      corebank.transactionPosted(clock, {
         accountId: 'A-DEP2-1',
         customerId: c,
         institutionId: ORG.outletA1,
@@ -121,15 +107,15 @@ describe('coverage from core-banking events', () => {
 
   it('loan plus card at different institutions: the loan primary with the lending manager, the card secondary', async () => {
     const c = 'C-LOANCARD';
-    await feed.publish(
-      corebank.loanDisbursed(feed, {
+    await service.publish(
+      corebank.loanDisbursed(clock, {
         loanId: 'L-LC',
         customerId: c,
         institutionId: ORG.outletA2,
         managerId: MANAGERS.a2.id,
         principal: '200000.00',
       }),
-      corebank.cardIssued(feed, {
+      corebank.cardIssued(clock, {
         cardId: 'K-LC',
         customerId: c,
         institutionId: ORG.outletB1,
@@ -148,15 +134,15 @@ describe('coverage from core-banking events', () => {
 
   it('a tie in deposits goes to the earlier-opened relationship', async () => {
     const c = 'C-TIE';
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await service.publish(
+      corebank.accountOpened(clock, {
         accountId: 'A-TIE-1',
         customerId: c,
         institutionId: ORG.outletA1,
         balance: '50000.00',
         openedOn: '2020-05-01',
       }),
-      corebank.accountOpened(feed, {
+      corebank.accountOpened(clock, {
         accountId: 'A-TIE-2',
         customerId: c,
         institutionId: ORG.outletA2,
@@ -171,15 +157,15 @@ describe('coverage from core-banking events', () => {
 
   it('a head’s manual assignment survives a holdings change that moves the primary role, and ends with its institution', async () => {
     const c = 'C-MANUAL';
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await service.publish(
+      corebank.accountOpened(clock, {
         accountId: 'A-MAN-1',
         customerId: c,
         institutionId: ORG.outletA1,
         balance: '100000.00',
         managerId: MANAGERS.a1.id,
       }),
-      corebank.accountOpened(feed, {
+      corebank.accountOpened(clock, {
         accountId: 'A-MAN-2',
         customerId: c,
         institutionId: ORG.outletA2,
@@ -200,8 +186,8 @@ describe('coverage from core-banking events', () => {
       changedBy: 'head-A',
     });
 
-    await feed.publish(
-      corebank.transactionPosted(feed, {
+    await service.publish(
+      corebank.transactionPosted(clock, {
         accountId: 'A-MAN-2',
         customerId: c,
         institutionId: ORG.outletA2,
@@ -216,16 +202,13 @@ describe('coverage from core-banking events', () => {
       `pinned manager ${MANAGERS.a1b.id} stays with ${ORG.outletA1}, now secondary`,
     );
 
-    await feed.publish(
-      corebank.accountClosed(feed, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1 }),
+    await service.publish(
+      corebank.accountClosed(clock, { accountId: 'A-MAN-1', customerId: c, institutionId: ORG.outletA1 }),
     );
     const ended = await atVersion(c, 5);
     expect(ended.secondary).toEqual([]);
     expect(ended.note).toContain(`pin of manager ${MANAGERS.a1b.id} at ${ORG.outletA1} ended`);
-    const pins = await service.dataSource.query(
-      `SELECT * FROM "${service.db.schema}".manager_pin WHERE customer_id = $1`,
-      [c],
-    );
+    const pins = await service.query(`SELECT * FROM $schema.manager_pin WHERE customer_id = $1`, [c]);
     expect(pins).toEqual([]);
 
     const history = await request(service.app.getHttpServer())
@@ -245,8 +228,8 @@ describe('coverage from core-banking events', () => {
 
   it('flags a key customer and carries the private banker a head gives them', async () => {
     const c = 'C-KEY';
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await service.publish(
+      corebank.accountOpened(clock, {
         accountId: 'A-KEY-1',
         customerId: c,
         institutionId: ORG.outletA1,
@@ -270,14 +253,14 @@ describe('coverage from core-banking events', () => {
 
   it('a redelivered event has no second effect', async () => {
     const c = 'C-REDELIVER';
-    await feed.publish(
-      corebank.accountOpened(feed, {
+    await service.publish(
+      corebank.accountOpened(clock, {
         accountId: 'A-RED-1',
         customerId: c,
         institutionId: ORG.outletA1,
         balance: '100.00',
       }),
-      corebank.accountOpened(feed, {
+      corebank.accountOpened(clock, {
         accountId: 'A-RED-2',
         customerId: c,
         institutionId: ORG.outletB1,
@@ -285,50 +268,91 @@ describe('coverage from core-banking events', () => {
       }),
     );
     await atVersion(c, 2);
-    const raise = corebank.transactionPosted(feed, {
+    const raise = corebank.transactionPosted(clock, {
       accountId: 'A-RED-1',
       customerId: c,
       institutionId: ORG.outletA1,
       amount: '200.00',
       balanceAfter: '300.00',
     });
-    const lower = corebank.transactionPosted(feed, {
+    const lower = corebank.transactionPosted(clock, {
       accountId: 'A-RED-1',
       customerId: c,
       institutionId: ORG.outletA1,
       amount: '150.00',
       balanceAfter: '150.00',
     });
-    await feed.publish(raise, lower);
+    await service.publish(raise, lower);
     const v4 = await atVersion(c, 4);
     expect(v4.primary?.institutionId).toBe(ORG.outletB1);
 
     // Applied again, `raise` would make 810100 primary once more; the marker after it shows it was consumed.
-    const marker = corebank.transactionPosted(feed, {
+    const marker = corebank.transactionPosted(clock, {
       accountId: 'A-RED-3',
       customerId: c,
       institutionId: ORG.outletC1,
       amount: '1.00',
       balanceAfter: '1.00',
     });
-    await feed.publish(raise, marker);
+    await service.publish(raise, marker);
     const v5 = await atVersion(c, 5);
     expect(v5.primary?.institutionId).toBe(ORG.outletB1);
     expect(v5.secondary.map((s) => s.institutionId)).toEqual([ORG.outletA1, ORG.outletC1]);
-    const [{ count }] = await service.dataSource.query(
-      `SELECT count(*)::int AS count FROM "${service.db.schema}".coverage_history WHERE customer_id = $1`,
+    const [{ count }] = await service.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM $schema.coverage_history WHERE customer_id = $1`,
       [c],
     );
     expect(count).toBe(5);
   });
 
   it('a replay from the beginning into a fresh schema gives the same automatic coverage', async () => {
-    const automatic = ['C-DEP2', 'C-LOANCARD', 'C-TIE', 'C-REDELIVER'];
-    const expected = await Promise.all(automatic.map((c) => coverageOf(service, c)));
-    const replica = await startService('assign_replay');
+    const [moved, tie] = ['C-REPLAY-MOVED', 'C-REPLAY-TIE'];
+    await service.publish(
+      corebank.accountOpened(clock, {
+        accountId: 'A-RPM-1',
+        customerId: moved,
+        institutionId: ORG.outletA1,
+        balance: '30000.00',
+        managerId: MANAGERS.a1.id,
+      }),
+      corebank.accountOpened(clock, {
+        accountId: 'A-RPM-2',
+        customerId: moved,
+        institutionId: ORG.outletB1,
+        balance: '50000.00',
+        managerId: MANAGERS.b1.id,
+      }),
+      corebank.accountOpened(clock, {
+        accountId: 'A-RPT-1',
+        customerId: tie,
+        institutionId: ORG.outletA1,
+        balance: '50000.00',
+        openedOn: '2020-05-01',
+      }),
+      corebank.accountOpened(clock, {
+        accountId: 'A-RPT-2',
+        customerId: tie,
+        institutionId: ORG.outletA2,
+        balance: '50000.00',
+        openedOn: '2019-01-01',
+      }),
+    );
+    await atVersion(moved, 2);
+    await service.publish(
+      corebank.transactionPosted(clock, {
+        accountId: 'A-RPM-1',
+        customerId: moved,
+        institutionId: ORG.outletA1,
+        amount: '50030.00',
+        balanceAfter: '80030.00',
+      }),
+    );
+    const expected = [await atVersion(moved, 3), await atVersion(tie, 2)];
+    const replica = assignmentHarness('coverage-replay', { topicPrefix: service.topicPrefix });
     try {
-      for (const [i, c] of automatic.entries()) {
-        const want = expected[i]!;
+      await replica.start();
+      for (const [i, c] of [moved, tie].entries()) {
+        const want = expected[i];
         const got = await eventually(async () => {
           const cov = await coverageOf(replica, c);
           return cov &&
@@ -340,7 +364,7 @@ describe('coverage from core-banking events', () => {
         expect(got.primary).toEqual(want.primary);
       }
     } finally {
-      await replica.stop();
+      await replica.destroy();
     }
   });
 });

@@ -14,16 +14,7 @@ import {
   LoanDisbursedPayload,
   LoanSettledPayload,
 } from '@crm/contracts';
-import {
-  CorebankFeed,
-  RunningService,
-  configureTestEnv,
-  startService,
-  testPrefix,
-} from '../testing/assignment-harness';
-
-const prefix = testPrefix('assign-sim');
-configureTestEnv(prefix);
+import { assignmentHarness } from '../testing/bank.fixture';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 /** The event types this service handles: each one leaves a processed_event row, a dead-lettered one none. */
@@ -43,8 +34,7 @@ const HANDLED = new Set<string>([
   EventTypes.CardIssued,
 ]);
 
-let feed: CorebankFeed;
-let service: RunningService;
+const service = assignmentHarness('simulated-bank');
 let events: EventEnvelope<object>[];
 let workDir: string;
 
@@ -101,14 +91,12 @@ beforeAll(async () => {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as EventEnvelope<object>);
-  feed = new CorebankFeed(prefix);
-  service = await startService('assign_sim');
-  await feed.publish(...events);
+  await service.start();
+  await service.publish(...events);
 });
 
 afterAll(async () => {
-  await service?.stop();
-  await feed?.close();
+  await service.destroy();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -116,16 +104,13 @@ describe("the simulator's bank through the coverage rules", () => {
   it('handles every event of the population and its stream, none dead-lettered', async () => {
     const expected = events.filter((e) => HANDLED.has(e.type)).length;
     await eventually(async () => {
-      const [{ count }] = await service.dataSource.query(
-        `SELECT count(*)::int AS count FROM "${service.db.schema}".processed_event`,
-      );
-      return count === expected ? true : undefined;
+      return (await service.processedCount()) === expected;
     }, 60_000);
   });
 
   it('covers borrowers by their lending institution and manager, card holders by the card, savers by their accounts', async () => {
-    const rows: { coverage: CoverageChangedPayload }[] = await service.dataSource.query(
-      `SELECT coverage FROM "${service.db.schema}".customer_coverage`,
+    const rows = await service.query<{ coverage: CoverageChangedPayload }>(
+      `SELECT coverage FROM $schema.customer_coverage`,
     );
     const coverage = new Map(rows.map((r) => [r.coverage.customerId, r.coverage]));
     let borrowers = 0;
@@ -164,9 +149,9 @@ describe("the simulator's bank through the coverage rules", () => {
   });
 
   it('emits one history row per version of each customer', async () => {
-    const gaps = await service.dataSource.query(
-      `SELECT c.customer_id FROM "${service.db.schema}".customer_coverage c
-       WHERE c.version <> (SELECT count(*) FROM "${service.db.schema}".coverage_history h WHERE h.customer_id = c.customer_id)`,
+    const gaps = await service.query(
+      `SELECT c.customer_id FROM $schema.customer_coverage c
+       WHERE c.version <> (SELECT count(*) FROM $schema.coverage_history h WHERE h.customer_id = c.customer_id)`,
     );
     expect(gaps).toEqual([]);
   });

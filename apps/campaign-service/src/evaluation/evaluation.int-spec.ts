@@ -6,7 +6,7 @@ import { Role } from '@crm/security';
 import { launchChromium } from '@crm/testing';
 import { ContactDispatcher } from '../dispatch/contact-dispatcher.service';
 import { Arm, armOf } from '../targets/control-group.rule';
-import { CampaignServiceHarness } from '../testing/campaign-service.harness';
+import { bearer, campaignHarness } from '../testing/campaign.fixture';
 import { SmallBank, seedSmallBank } from '@crm/testing';
 
 const calendar = new BusinessCalendar('Asia/Shanghai');
@@ -19,7 +19,7 @@ const CONTROL_SHARE = 0.5;
  * figures worked out by hand, and no evaluation for a user of another outlet.
  */
 describe('campaign evaluation on the real stack', () => {
-  const harness = new CampaignServiceHarness();
+  const harness = campaignHarness('evaluation');
   let bank: SmallBank;
   let http: ReturnType<typeof request>;
   let browser: Browser;
@@ -28,26 +28,24 @@ describe('campaign evaluation on the real stack', () => {
   let control: string[];
   const T1 = calendar.at(addDays(calendar.today(), 1), 12, 0);
 
-  const alice = () => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub: 'alice' });
-  const bob = () => harness.token({ roles: [Role.Marketing], inst: bank.BR, sub: 'bob' });
-  const admin = () => harness.token({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
+  const alice = () => bearer({ roles: [Role.Marketing], inst: bank.BR, sub: 'alice' });
+  const bob = () => bearer({ roles: [Role.Marketing], inst: bank.BR, sub: 'bob' });
+  const admin = () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
   const evaluationUrl = (suffix = '') => `/api/v1/campaigns/${campaignId}/evaluation${suffix}`;
 
   /** A customer opens a product, as core banking announces it, at `at`. */
   const opens = (customerId: string, productCode: string, at: number) =>
-    harness.publish(
-      EventTypes.AccountOpened,
-      customerId,
-      {
+    harness.publish({
+      ...harness.clock.envelope(EventTypes.AccountOpened, customerId, {
         ...EVENT_SAMPLES[EventTypes.AccountOpened],
         accountId: `A-${customerId}-${productCode}`,
         customerId,
         institutionId: bank.OUT1,
         productCode,
         openedOn: calendar.dateOf(at),
-      },
-      new Date(at),
-    );
+      }),
+      time: new Date(at).toISOString(),
+    });
 
   /**
    * A draft whose hash puts at least ARM_SIZE of OUT1's customers in each arm (drafted again in the
@@ -126,7 +124,7 @@ describe('campaign evaluation on the real stack', () => {
       .set('authorization', admin())
       .send({ reason: 'complaint', note: 'wrote to the bank' })
       .expect(204);
-    await harness.publish(EventTypes.ConsentChanged, treatment[1], {
+    await harness.publishEvent(EventTypes.ConsentChanged, treatment[1], {
       customerId: treatment[1],
       channel: 'sms',
       status: 'opted-out',
@@ -156,7 +154,7 @@ describe('campaign evaluation on the real stack', () => {
     expect(run).toEqual({ sent: 9, suppressed: 1, deferred: 0 });
 
     // The manager reached t1: interested.
-    const manager = harness.token({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1 });
+    const manager = bearer({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1 });
     const tasks = await http.get('/api/v1/tasks').set('authorization', manager).expect(200);
     const task = tasks.body.items.find((t: { customerId: string }) => t.customerId === treatment[1]);
     await http
@@ -351,13 +349,13 @@ describe('campaign evaluation on the real stack', () => {
   });
 
   it('is not found for a user of another outlet, in every format', async () => {
-    const otherOutlet = harness.token({ roles: [Role.Marketing], inst: bank.OUT2, sub: 'carol' });
+    const otherOutlet = bearer({ roles: [Role.Marketing], inst: bank.OUT2, sub: 'carol' });
     for (const suffix of ['', '.csv', '.svg']) {
       const refused = await http.get(evaluationUrl(suffix)).set('authorization', otherOutlet).expect(404);
       expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(refused.body.code).toBe('CAMPAIGN_NOT_FOUND');
     }
-    const manager = harness.token({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1 });
+    const manager = bearer({ roles: [Role.RelationshipManager], inst: bank.OUT1, mgr: bank.M1 });
     await http.get(evaluationUrl()).set('authorization', manager).expect(403);
   });
 

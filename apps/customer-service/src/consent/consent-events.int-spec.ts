@@ -1,18 +1,18 @@
 import request from 'supertest';
-import { Kafka } from 'kafkajs';
 import { ConsentChangedPayload, EventTypes, Topics } from '@crm/contracts';
-import { OutboxRelay } from '@crm/messaging';
-import { EventProbe, eventually, testKafka, uniqueSuffix } from '@crm/testing';
-import { Harness, Role, startCustomerService } from '../testing/customer-service.harness';
-import { SmallBank, smallBank } from '../testing/small-bank.fixture';
+import { EventPublisher, OutboxRelay } from '@crm/messaging';
+import { Role } from '@crm/security';
+import { ServiceHarness, testToken } from '@crm/service-harness';
+import { EventProbe, eventually } from '@crm/testing';
+import { CUSTOMER_SERVICE } from '../service';
+import { smallBank } from '../testing/small-bank.fixture';
 
 describe('consent changes published through the outbox (crm.customer)', () => {
-  let h: Harness;
-  let bank: SmallBank;
-  let kafka: Kafka;
+  const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'consent' });
+  const bank = smallBank(h.clock, h.suffix, 47);
+  const admin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
+  const topic = `${h.topicPrefix}${Topics.CrmCustomer}`;
   let probe: EventProbe;
-  let topic: string;
-  let admin: string;
 
   const putConsent = (customerId: string, channel: string, body: object) =>
     request(h.app.getHttpServer())
@@ -22,7 +22,7 @@ describe('consent changes published through the outbox (crm.customer)', () => {
 
   /** Every message the topic ever received, from the broker's offsets: no waiting for absence. */
   const messagesOnTopic = async (): Promise<number> => {
-    const admin = kafka.admin();
+    const admin = h.kafka.admin();
     await admin.connect();
     try {
       const offsets = await admin.fetchTopicOffsets(topic);
@@ -34,37 +34,29 @@ describe('consent changes published through the outbox (crm.customer)', () => {
 
   const outboxRows = async () =>
     (
-      await h.dataSource.query(
-        `SELECT count(*)::int AS n, count(published_at)::int AS published FROM "${h.schema}".outbox`,
+      await h.query<{ n: number; published: number }>(
+        `SELECT count(*)::int AS n, count(published_at)::int AS published FROM $schema.outbox`,
       )
-    )[0] as { n: number; published: number };
+    )[0];
 
   beforeAll(async () => {
-    h = await startCustomerService('consent');
-    bank = smallBank(uniqueSuffix(), 47);
-    await h.publish(bank.events);
-    await eventually(
-      async () =>
-        (await h.dataSource.query(`SELECT count(*)::int AS n FROM "${h.schema}".processed_event`))[0].n ===
-        bank.events.length,
-    );
-    admin = h.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
-    kafka = testKafka();
-    topic = `${h.prefix}${Topics.CrmCustomer}`;
-    probe = await EventProbe.start(kafka, topic);
+    await h.start();
+    await h.publish(...bank.events);
+    await h.drained();
+    probe = await EventProbe.start(h.kafka, topic);
   });
 
   afterAll(async () => {
     await probe?.stop();
-    await h?.close();
+    await h.destroy();
   });
 
   it('publishes a change once, keyed by the customer, carrying the state as recorded', async () => {
     await putConsent(bank.ids.CB, 'sms', { status: 'opted-out', source: 'sms-reply' }).expect(204);
 
     const message = await probe.waitFor((m) => m.key === bank.ids.CB);
-    const [recorded] = await h.dataSource.query(
-      `SELECT changed_at FROM "${h.schema}".consent WHERE customer_id = $1 AND channel = 'sms'`,
+    const [recorded] = await h.query<{ changed_at: Date }>(
+      `SELECT changed_at FROM $schema.consent WHERE customer_id = $1 AND channel = 'sms'`,
       [bank.ids.CB],
     );
     expect(message.headers).toMatchObject({ ce_type: EventTypes.ConsentChanged, ce_subject: bank.ids.CB });
@@ -78,19 +70,19 @@ describe('consent changes published through the outbox (crm.customer)', () => {
     await eventually(async () => (await outboxRows()).published === 1);
 
     // What a restarted instance runs first: the row is marked sent, so nothing goes out again.
-    expect(await new OutboxRelay(h.dataSource, h.publisher).publishPending()).toBe(0);
+    expect(await new OutboxRelay(h.dataSource, h.app.get(EventPublisher)).publishPending()).toBe(0);
     expect(await messagesOnTopic()).toBe(1);
   });
 
   it('publishes nothing when the transaction recording the change does not commit', async () => {
     // Fails at COMMIT, after every statement of the change (outbox row included) has run.
-    await h.dataSource.query(`
-      CREATE FUNCTION "${h.schema}".fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+    await h.query(`
+      CREATE FUNCTION $schema.fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'refused at commit'; END $$`);
-    await h.dataSource.query(`
-      CREATE CONSTRAINT TRIGGER fail_at_commit AFTER INSERT ON "${h.schema}".consent_history
+    await h.query(`
+      CREATE CONSTRAINT TRIGGER fail_at_commit AFTER INSERT ON $schema.consent_history
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.note = 'fail at commit')
-      EXECUTE FUNCTION "${h.schema}".fail_at_commit()`);
+      EXECUTE FUNCTION $schema.fail_at_commit()`);
     const before = { outbox: await outboxRows(), published: await messagesOnTopic() };
 
     await putConsent(bank.ids.CC, 'phone', {
@@ -100,12 +92,12 @@ describe('consent changes published through the outbox (crm.customer)', () => {
     }).expect(500);
 
     expect(await outboxRows()).toEqual(before.outbox);
-    const [{ n }] = await h.dataSource.query(
-      `SELECT count(*)::int AS n FROM "${h.schema}".consent WHERE customer_id = $1`,
+    const [{ n }] = await h.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM $schema.consent WHERE customer_id = $1`,
       [bank.ids.CC],
     );
     expect(n).toBe(0);
-    expect(await new OutboxRelay(h.dataSource, h.publisher).publishPending()).toBe(0);
+    expect(await new OutboxRelay(h.dataSource, h.app.get(EventPublisher)).publishPending()).toBe(0);
     expect(await messagesOnTopic()).toBe(before.published);
   });
 });

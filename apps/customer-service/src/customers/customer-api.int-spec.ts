@@ -1,23 +1,19 @@
 import request from 'supertest';
 import { status } from '@grpc/grpc-js';
 import { CustomerRegisteredPayload, EventTypes, gb11643CheckDigit } from '@crm/contracts';
-import { uniqueSuffix, eventually } from '@crm/testing';
+import { Permission, Role } from '@crm/security';
+import { ServiceHarness, testToken } from '@crm/service-harness';
+import { eventually } from '@crm/testing';
+import { CUSTOMER_SERVICE } from '../service';
 import { CustomerGrpcClient } from '../testing/grpc-client';
-import {
-  Harness,
-  Permission,
-  Role,
-  envelope,
-  startCustomerService,
-} from '../testing/customer-service.harness';
-import { SmallBank, smallBank } from '../testing/small-bank.fixture';
+import { smallBank } from '../testing/small-bank.fixture';
 
 /** A resident ID not used by the fixture: 330106 + 1990-02-02 + sequence + check digit. */
 const PROSPECT_ID_NUMBER = `33010619900202001${gb11643CheckDigit('33010619900202001')}`;
 
 describe('customer-service REST API: search, export, prospects, consent, tags, bad input', () => {
-  let h: Harness;
-  let bank: SmallBank;
+  const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'api' });
+  const bank = smallBank(h.clock, h.suffix, 31);
   let grpc: CustomerGrpcClient;
   const http = () => request(h.app.getHttpServer());
   let admin: string;
@@ -28,12 +24,8 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
   let rmWriter: string;
   const extra: CustomerRegisteredPayload[] = [];
 
-  const processed = async () =>
-    (await h.dataSource.query(`SELECT count(*)::int AS n FROM "${h.schema}".processed_event`))[0].n as number;
-
   beforeAll(async () => {
-    h = await startCustomerService('api');
-    bank = smallBank(uniqueSuffix(), 31);
+    await h.start();
     // Twenty more customers of outlet O11 for paging and export.
     const more = [];
     for (let i = 0; i < 20; i++) {
@@ -47,9 +39,9 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
       };
       c.idNumber = bank.customers.CB.idNumber; // valid and shared: search by hash must then find several
       extra.push(c);
-      more.push(envelope(EventTypes.CustomerRegistered, c.customerId, c));
+      more.push(h.clock.envelope(EventTypes.CustomerRegistered, c.customerId, c));
       more.push(
-        envelope(EventTypes.CoverageChanged, c.customerId, {
+        h.clock.envelope(EventTypes.CoverageChanged, c.customerId, {
           customerId: c.customerId,
           version: 1,
           primary: { institutionId: 'O11', managerId: 'M11', reason: 'deposit', basis: 'automatic' },
@@ -63,17 +55,17 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
       );
     }
     const all = [...bank.events, ...more];
-    await h.publish(all);
-    await eventually(async () => (await processed()) === all.length);
-    admin = h.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
-    searcher = h.token({
+    await h.publish(...all);
+    await h.drained();
+    admin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
+    searcher = testToken({
       roles: [Role.HeadOfficeAdmin],
       inst: 'HO',
       perms: [Permission.PiiRead],
       sub: 'searcher-1',
     });
-    rm = h.token({ roles: [Role.RelationshipManager], inst: 'O11', mgr: 'M11', sub: 'rm-m11' });
-    rmWriter = h.token({
+    rm = testToken({ roles: [Role.RelationshipManager], inst: 'O11', mgr: 'M11', sub: 'rm-m11' });
+    rmWriter = testToken({
       roles: [Role.RelationshipManager],
       inst: 'O11',
       mgr: 'M11',
@@ -85,7 +77,7 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
 
   afterAll(async () => {
     grpc?.close();
-    await h?.close();
+    await h.destroy();
   });
 
   describe('search', () => {
@@ -124,8 +116,8 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
         extra.filter((_, i) => i % 2 === 0).map((c) => c.customerId),
       );
       expect(res.body.items[0].idNumber).toMatch(/^\d{3}\*+\d{3}[\dX]$/);
-      const audit = await h.dataSource.query(
-        `SELECT customer_id, details FROM "${h.schema}".audit_log
+      const audit = await h.query(
+        `SELECT customer_id, details FROM $schema.audit_log
          WHERE action = 'customer.pii.search' AND actor_id = 'searcher-1' ORDER BY customer_id`,
       );
       expect(audit).toEqual(
@@ -156,8 +148,8 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
         .set('Authorization', `Bearer ${searcher}`)
         .send({ filter: { phone: '13799999999' } })
         .expect(200, { items: [], nextCursor: null });
-      const [probe] = await h.dataSource.query(
-        `SELECT customer_id, details FROM "${h.schema}".audit_log
+      const [probe] = await h.query(
+        `SELECT customer_id, details FROM $schema.audit_log
          WHERE action = 'customer.pii.search' AND actor_id = 'searcher-1' AND details->>'matches' = '0'`,
       );
       expect(probe).toEqual({
@@ -242,7 +234,7 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
 
   describe('360 with pii:read', () => {
     it('reveals ID and phone numbers and writes an audit record naming the fields, never the values', async () => {
-      const token = h.token({
+      const token = testToken({
         roles: [Role.HeadOfficeAdmin],
         inst: 'HO',
         perms: [Permission.PiiRead],
@@ -255,8 +247,8 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
       expect(res.body.profile.phone).toBe(bank.customers.CA.phone);
       expect(res.body.profile.idNumber).toBe(bank.customers.CA.idNumber);
       expect(res.body.profile.birthDate).toBe(bank.customers.CA.birthDate);
-      const audit = await h.dataSource.query(
-        `SELECT action, details, actor_id FROM "${h.schema}".audit_log WHERE customer_id = $1 AND actor_id = 'auditor-1'`,
+      const audit = await h.query(
+        `SELECT action, details, actor_id FROM $schema.audit_log WHERE customer_id = $1 AND actor_id = 'auditor-1'`,
         [bank.ids.CA],
       );
       expect(audit).toEqual([
@@ -376,15 +368,15 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
         managerId: 'M11',
       });
       const customerId = `CP${bank.suffix}`;
-      await h.publish([
-        envelope(EventTypes.CustomerRegistered, customerId, {
+      await h.publish(
+        h.clock.envelope(EventTypes.CustomerRegistered, customerId, {
           ...bank.customers.CA,
           customerId,
           name: '钱七',
           idNumber: PROSPECT_ID_NUMBER,
           birthDate: '1990-02-02',
         }),
-      ]);
+      );
       const matched = await eventually(async () => {
         const res = await http()
           .get(`/api/v1/prospects/${created.body.id}`)

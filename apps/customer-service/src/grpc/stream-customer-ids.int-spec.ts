@@ -2,10 +2,12 @@ import { once } from 'node:events';
 import { Pool } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { ServiceError, status } from '@grpc/grpc-js';
-import { eventually, uniqueSuffix } from '@crm/testing';
+import { Role } from '@crm/security';
+import { ServiceHarness, testToken } from '@crm/service-harness';
+import { eventually } from '@crm/testing';
+import { CUSTOMER_SERVICE } from '../service';
 import { CustomerGrpcClient } from '../testing/grpc-client';
-import { Harness, Role, startCustomerService } from '../testing/customer-service.harness';
-import { SmallBank, smallBank } from '../testing/small-bank.fixture';
+import { smallBank } from '../testing/small-bank.fixture';
 import { CustomerIdBatch } from './customer-grpc.controller';
 
 /** Customers of outlet O31 loaded straight into the tables: enough ids to fill the call's flow-control window. */
@@ -14,10 +16,10 @@ const BULK = 20_000;
 const SLOW_BATCHES = 100;
 
 describe('gRPC StreamCustomerIds: target lists in a scope, streamed in batches', () => {
-  let h: Harness;
-  let bank: SmallBank;
+  const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'stream' });
+  const bank = smallBank(h.clock, h.suffix, 53);
+  const system = testToken({ roles: [Role.System], inst: 'HO', sub: 'campaign-service' });
   let grpc: CustomerGrpcClient;
-  let system: string;
   let bulkIds: string[];
 
   const ids = (batches: CustomerIdBatch[]) => batches.flatMap((b) => b.customers.map((c) => c.id));
@@ -26,32 +28,26 @@ describe('gRPC StreamCustomerIds: target lists in a scope, streamed in batches',
   const pool = () => (h.dataSource.driver as PostgresDriver).master as Pool;
 
   beforeAll(async () => {
-    h = await startCustomerService('stream');
-    bank = smallBank(uniqueSuffix(), 53);
-    await h.publish(bank.events);
-    await eventually(
-      async () =>
-        (await h.dataSource.query(`SELECT count(*)::int AS n FROM "${h.schema}".processed_event`))[0].n ===
-        bank.events.length,
-    );
+    await h.start();
+    await h.publish(...bank.events);
+    await h.drained();
     bulkIds = Array.from({ length: BULK }, (_, i) => `CZ${bank.suffix}${String(i).padStart(5, '0')}`);
-    await h.dataSource.query(
-      `INSERT INTO "${h.schema}".customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)
+    await h.query(
+      `INSERT INTO $schema.customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)
        SELECT id, 'individual', 'bulk', '330106', 'O31', 'none', 'none', now() FROM unnest($1::text[]) AS id`,
       [bulkIds],
     );
-    await h.dataSource.query(
-      `INSERT INTO "${h.schema}".coverage (customer_id, version, primary_institution_id, primary_manager_id, key_customer, changed_at)
+    await h.query(
+      `INSERT INTO $schema.coverage (customer_id, version, primary_institution_id, primary_manager_id, key_customer, changed_at)
        SELECT id, 1, 'O31', 'M31', false, now() FROM unnest($1::text[]) AS id`,
       [bulkIds],
     );
-    system = h.token({ roles: [Role.System], inst: 'HO', sub: 'campaign-service' });
     grpc = new CustomerGrpcClient(h.grpcAddress);
   });
 
   afterAll(async () => {
     grpc?.close();
-    await h?.close();
+    await h.destroy();
   });
 
   it("gives a system acting for an institution that subtree's matches, primary or secondary, in the institution's view of holdings", async () => {
@@ -78,8 +74,8 @@ describe('gRPC StreamCustomerIds: target lists in a scope, streamed in batches',
   });
 
   it('gives any other caller their own scope, and refuses them an institution to act for', async () => {
-    const head = h.token({ roles: [Role.InstitutionHead], inst: 'B2' });
-    const admin = h.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
+    const head = testToken({ roles: [Role.InstitutionHead], inst: 'B2' });
+    const admin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
     expect(ids((await stream({}, head)).response!)).toEqual([bank.ids.CA, bank.ids.CC]);
     expect(await stream({ scopeInstitutionId: 'B2' }, head)).toMatchObject({
       code: status.PERMISSION_DENIED,

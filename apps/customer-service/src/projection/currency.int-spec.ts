@@ -7,8 +7,9 @@ import {
   type EventType,
 } from '@crm/contracts';
 import { ensureTopics } from '@crm/messaging';
-import { EventProbe, eventually, testKafka } from '@crm/testing';
-import { Harness, envelope, startCustomerService } from '../testing/customer-service.harness';
+import { ServiceHarness } from '@crm/service-harness';
+import { EventProbe, eventually } from '@crm/testing';
+import { CUSTOMER_SERVICE } from '../service';
 
 const CUSTOMER = 'C300000000001';
 const INSTITUTION = '800101';
@@ -16,8 +17,10 @@ const OPENED_ACCOUNT = '6228480310000300011';
 /** An account the service hears of first through a transaction: its currency is not known yet. */
 const UNOPENED_ACCOUNT = '6228480310000300029';
 
+const service = new ServiceHarness(CUSTOMER_SERVICE, { name: 'currency' });
+
 const sample = (type: EventType, data: Record<string, unknown>) =>
-  envelope(type, CUSTOMER, {
+  service.clock.envelope(type, CUSTOMER, {
     ...EVENT_SAMPLES[type],
     customerId: CUSTOMER,
     institutionId: INSTITUTION,
@@ -34,28 +37,23 @@ const credit = (transactionId: string, accountId: string, currency: string, amou
   });
 
 describe('customer-service and currencies (real Kafka and Postgres)', () => {
-  let service: Harness;
   let dlq: EventProbe;
 
   beforeAll(async () => {
-    service = await startCustomerService('currency');
-    const kafka = testKafka();
-    const dlqTopic = deadLetterTopicOf(`${service.prefix}${Topics.CorebankTransaction}`);
-    await ensureTopics(kafka, [dlqTopic]);
-    dlq = await EventProbe.start(kafka, dlqTopic);
+    await service.start();
+    const dlqTopic = deadLetterTopicOf(`${service.topicPrefix}${Topics.CorebankTransaction}`);
+    await ensureTopics(service.kafka, [dlqTopic]);
+    dlq = await EventProbe.start(service.kafka, dlqTopic);
   });
 
   afterAll(async () => {
     await dlq?.stop();
-    await service?.close();
+    await service.destroy();
   });
-
-  const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> =>
-    service.dataSource.query(sql.replace(/\$S/g, `"${service.schema}"`), params);
 
   it('dead-letters a transaction in a currency ISO 4217 does not list, and keeps it out of the AUM', async () => {
     const xyz = credit('T30000000000000001', OPENED_ACCOUNT, 'XYZ', '500000.00', '501000.00');
-    await service.publish([
+    await service.publish(
       sample(EventTypes.CustomerRegistered, { homeInstitutionId: INSTITUTION }),
       sample(EventTypes.AccountOpened, {
         accountId: OPENED_ACCOUNT,
@@ -67,32 +65,36 @@ describe('customer-service and currencies (real Kafka and Postgres)', () => {
         balance: { amount: '1000.00', currency: 'CNY' },
       }),
       xyz,
-    ]);
+    );
 
     const deadLetter = await dlq.waitFor((m) => m.headers[EventHeaders.Id] === xyz.id, 60_000);
     expect(deadLetter.headers[EventHeaders.DlqReason]).toContain('currency');
     await eventually(
       async () =>
-        (await query(`SELECT 1 FROM $S.holding_summary WHERE customer_id = $1`, [CUSTOMER])).length === 1,
+        (await service.query(`SELECT 1 FROM $schema.holding_summary WHERE customer_id = $1`, [CUSTOMER]))
+          .length === 1,
     );
     expect(
-      await query(`SELECT deposits::text FROM $S.holding_summary WHERE customer_id = $1`, [CUSTOMER]),
+      await service.query(`SELECT deposits::text FROM $schema.holding_summary WHERE customer_id = $1`, [
+        CUSTOMER,
+      ]),
     ).toEqual([{ deposits: '1000.00' }]);
-    expect(await query(`SELECT balance::text FROM $S.account WHERE id = $1`, [OPENED_ACCOUNT])).toEqual([
-      { balance: '1000.00' },
-    ]);
+    expect(
+      await service.query(`SELECT balance::text FROM $schema.account WHERE id = $1`, [OPENED_ACCOUNT]),
+    ).toEqual([{ balance: '1000.00' }]);
   }, 120_000);
 
   it('records no currency for an account known only from a transaction, until its opening says', async () => {
-    await service.publish([credit('T30000000000000002', UNOPENED_ACCOUNT, 'USD', '100.00', '100.00')]);
+    await service.publish(credit('T30000000000000002', UNOPENED_ACCOUNT, 'USD', '100.00', '100.00'));
     await eventually(
-      async () => (await query(`SELECT 1 FROM $S.account WHERE id = $1`, [UNOPENED_ACCOUNT])).length === 1,
+      async () =>
+        (await service.query(`SELECT 1 FROM $schema.account WHERE id = $1`, [UNOPENED_ACCOUNT])).length === 1,
     );
-    expect(await query(`SELECT currency FROM $S.account WHERE id = $1`, [UNOPENED_ACCOUNT])).toEqual([
-      { currency: null },
-    ]);
+    expect(
+      await service.query(`SELECT currency FROM $schema.account WHERE id = $1`, [UNOPENED_ACCOUNT]),
+    ).toEqual([{ currency: null }]);
 
-    await service.publish([
+    await service.publish(
       sample(EventTypes.AccountOpened, {
         accountId: UNOPENED_ACCOUNT,
         kind: 'current',
@@ -102,13 +104,14 @@ describe('customer-service and currencies (real Kafka and Postgres)', () => {
         productName: '外币活期',
         balance: { amount: '100.00', currency: 'USD' },
       }),
-    ]);
+    );
     await eventually(
       async () =>
         (
-          await query<{ currency: string | null }>(`SELECT currency FROM $S.account WHERE id = $1`, [
-            UNOPENED_ACCOUNT,
-          ])
+          await service.query<{ currency: string | null }>(
+            `SELECT currency FROM $schema.account WHERE id = $1`,
+            [UNOPENED_ACCOUNT],
+          )
         )[0]?.currency === 'USD',
     );
   }, 120_000);

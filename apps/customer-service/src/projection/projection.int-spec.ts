@@ -11,16 +11,12 @@ import {
   TransactionPostedPayload,
   TransactionReversedPayload,
 } from '@crm/contracts';
+import { Permission, Role } from '@crm/security';
+import { ServiceHarness, testToken } from '@crm/service-harness';
 import { testStack, eventually } from '@crm/testing';
 // The simulator is the realistic source of core-banking events for every service's tests.
 import { KafkaEventSink, populationEvents } from '@crm/corebank-simulation';
-import {
-  Harness,
-  Permission,
-  Role,
-  envelope,
-  startCustomerService,
-} from '../testing/customer-service.harness';
+import { CUSTOMER_SERVICE } from '../service';
 
 /** Event types the service does not project (it has no use for them): the consumer skips them. */
 const SKIPPED = new Set<string>([EventTypes.ManagerUpserted]);
@@ -53,50 +49,44 @@ function expectedBalances(): Map<string, string> {
 
 const decimal = (amount: string) => new Decimal(amount).toFixed(2);
 
-async function projectionState(h: Harness) {
-  const q = (sql: string) => h.dataSource.query(sql.replace(/\$S/g, `"${h.schema}"`));
+async function projectionState(h: ServiceHarness) {
   return {
-    customers: await q(
+    customers: await h.query(
       `SELECT id, kind, name, gender, birth_date::text, region_code, home_institution_id, id_number_hash, phone_hash
-       FROM $S.customer ORDER BY id`,
+       FROM $schema.customer ORDER BY id`,
     ),
-    accounts: await q(
-      `SELECT id, customer_id, institution_id, kind, status, balance::text, maturity_date::text FROM $S.account ORDER BY id`,
+    accounts: await h.query<{ id: string; balance: string }>(
+      `SELECT id, customer_id, institution_id, kind, status, balance::text, maturity_date::text FROM $schema.account ORDER BY id`,
     ),
-    loans: await q(
-      `SELECT id, outstanding::text, status, classification, days_overdue FROM $S.loan ORDER BY id`,
+    loans: await h.query(
+      `SELECT id, outstanding::text, status, classification, days_overdue FROM $schema.loan ORDER BY id`,
     ),
-    cards: await q(
-      `SELECT id, status, statement_balance::text, outstanding_balance::text FROM $S.card ORDER BY id`,
+    cards: await h.query(
+      `SELECT id, status, statement_balance::text, outstanding_balance::text FROM $schema.card ORDER BY id`,
     ),
-    summaries: await q(`SELECT * FROM $S.holding_summary ORDER BY customer_id, institution_id`),
-    transactions: await q(`SELECT count(*)::int AS n FROM $S.account_transaction`),
-    institutions: await q(`SELECT id, parent_id FROM $S.institution ORDER BY id`),
+    summaries: await h.query(`SELECT * FROM $schema.holding_summary ORDER BY customer_id, institution_id`),
+    transactions: await h.query(`SELECT count(*)::int AS n FROM $schema.account_transaction`),
+    institutions: await h.query(`SELECT id, parent_id FROM $schema.institution ORDER BY id`),
   };
 }
 
-async function processedCount(h: Harness): Promise<number> {
-  const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM "${h.schema}".processed_event`);
-  return n;
-}
-
 describe('customer-service projection from the simulator population (real Kafka and Postgres)', () => {
-  let service: Harness;
-  let replica: Harness | undefined;
+  const service = new ServiceHarness(CUSTOMER_SERVICE, { name: 'projection', captureLog: true });
+  let replica: ServiceHarness | undefined;
   const sinkFor = (prefix: string) =>
     new KafkaEventSink({ brokers: testStack.kafkaBrokers, topicPrefix: prefix });
 
   beforeAll(async () => {
-    service = await startCustomerService('projection');
-    const sink = sinkFor(service.prefix);
+    await service.start();
+    const sink = sinkFor(service.topicPrefix);
     await sink.publish(events);
     await sink.close();
-    await eventually(async () => (await processedCount(service)) === handled.length, 90_000);
+    await eventually(async () => (await service.processedCount()) === handled.length, 90_000);
   });
 
   afterAll(async () => {
-    await replica?.close();
-    await service?.close();
+    await replica?.destroy();
+    await service.destroy();
   });
 
   it('projects every customer, account balance, loan and card of the population', async () => {
@@ -134,10 +124,14 @@ describe('customer-service projection from the simulator population (real Kafka 
       )
       .map((e) => e.data as AccountOpenedPayload);
     const primary = accounts[0]?.institutionId ?? customer.homeInstitutionId;
-    await service.publish([
-      envelope(EventTypes.CoverageChanged, customer.customerId, coverage(customer.customerId, primary)),
-    ]);
-    const admin = service.token({ roles: [Role.HeadOfficeAdmin], inst: 'HEAD' });
+    await service.publish(
+      service.clock.envelope(
+        EventTypes.CoverageChanged,
+        customer.customerId,
+        coverage(customer.customerId, primary),
+      ),
+    );
+    const admin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HEAD' });
     const view = await eventually(async () => {
       const res = await request(service.app.getHttpServer())
         .get(`/api/v1/customers/${customer.customerId}/360`)
@@ -169,7 +163,7 @@ describe('customer-service projection from the simulator population (real Kafka 
       .filter((u) => u.customerId === customer.customerId && u.changedFields.includes('phone'))
       .reduce((latest, u) => u.phone ?? latest, customer.phone);
     // A search by phone number reveals it: it needs pii:read.
-    const admin = service.token({ roles: [Role.HeadOfficeAdmin], inst: 'HEAD', perms: [Permission.PiiRead] });
+    const admin = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HEAD', perms: [Permission.PiiRead] });
     const res = await request(service.app.getHttpServer())
       .post('/api/v1/customers/search')
       .set('Authorization', `Bearer ${admin}`)
@@ -186,34 +180,34 @@ describe('customer-service projection from the simulator population (real Kafka 
         return [p.idNumber, p.unifiedSocialCreditCode, p.phone].filter((v): v is string => !!v);
       });
     expect(secrets.length).toBeGreaterThan(20);
-    const columns = (await service.dataSource.query(
+    const columns = (await service.query(
       `SELECT table_name, column_name FROM information_schema.columns
        WHERE table_schema = $1 AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'ARRAY')`,
       [service.schema],
     )) as { table_name: string; column_name: string }[];
     expect(columns.length).toBeGreaterThan(30);
     for (const { table_name, column_name } of columns) {
-      const [{ hits }] = await service.dataSource.query(
-        `SELECT count(*)::int AS hits FROM "${service.schema}"."${table_name}" WHERE "${column_name}"::text LIKE ANY($1::text[])`,
+      const [{ hits }] = await service.query<{ hits: number }>(
+        `SELECT count(*)::int AS hits FROM $schema."${table_name}" WHERE "${column_name}"::text LIKE ANY($1::text[])`,
         [secrets.map((s) => `%${s}%`)],
       );
       expect({ table_name, column_name, hits }).toEqual({ table_name, column_name, hits: 0 });
     }
-    const logged = service.log.lines.join('\n');
-    expect(service.log.lines.length).toBeGreaterThan(0);
+    const logged = service.log!.text;
+    expect(logged.length).toBeGreaterThan(0);
     expect(secrets.filter((s) => logged.includes(s))).toEqual([]);
   });
 
   it('has no second effect when events are delivered again', async () => {
     const before = await projectionState(service);
-    const processedBefore = await processedCount(service);
+    const processedBefore = await service.processedCount();
     const duplicates = events.filter((e) => e.type === EventTypes.TransactionPosted).slice(0, 20);
-    const sink = sinkFor(service.prefix);
+    const sink = sinkFor(service.topicPrefix);
     await sink.publish(duplicates);
     await sink.close();
     // A fresh event after the duplicates on each of their partitions (same keys) shows they were consumed.
     const markers = [...new Set(duplicates.map((d) => d.subject))].map((customerId) =>
-      envelope(EventTypes.AccountStatusChanged, customerId, {
+      service.clock.envelope(EventTypes.AccountStatusChanged, customerId, {
         accountId: `MARK-${customerId}`,
         customerId,
         institutionId: 'MARK',
@@ -222,8 +216,8 @@ describe('customer-service projection from the simulator population (real Kafka 
         effectiveOn: '2026-01-01',
       }),
     );
-    await service.publish(markers);
-    await eventually(async () => (await processedCount(service)) === processedBefore + markers.length);
+    await service.publish(...markers);
+    await eventually(async () => (await service.processedCount()) === processedBefore + markers.length);
     const after = await projectionState(service);
     expect(after.transactions).toEqual(before.transactions);
     expect(after.accounts.filter((a: { id: string }) => !a.id.startsWith('MARK-'))).toEqual(before.accounts);
@@ -231,9 +225,10 @@ describe('customer-service projection from the simulator population (real Kafka 
   });
 
   it('rebuilds the same state when the topics are replayed from the beginning', async () => {
-    replica = await startCustomerService('replay', { prefix: service.prefix });
-    const target = await processedCount(service);
-    await eventually(async () => (await processedCount(replica!)) === target, 90_000);
+    replica = new ServiceHarness(CUSTOMER_SERVICE, { name: 'replay', topicPrefix: service.topicPrefix });
+    await replica.start();
+    const target = await service.processedCount();
+    await eventually(async () => (await replica!.processedCount()) === target, 90_000);
     const [original, rebuilt] = [await projectionState(service), await projectionState(replica)];
     expect(rebuilt).toEqual(original);
   });

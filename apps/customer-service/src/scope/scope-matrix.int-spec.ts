@@ -1,15 +1,16 @@
 import { status } from '@grpc/grpc-js';
 import request from 'supertest';
-import { uniqueSuffix, eventually } from '@crm/testing';
+import { Permission, Role } from '@crm/security';
+import { ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness';
+import { CUSTOMER_SERVICE } from '../service';
 import { CustomerGrpcClient } from '../testing/grpc-client';
-import { Harness, Permission, Role, startCustomerService } from '../testing/customer-service.harness';
-import { SmallBank, smallBank } from '../testing/small-bank.fixture';
+import { smallBank } from '../testing/small-bank.fixture';
 
 type CustomerKey = 'CA' | 'CB' | 'CC';
 
 interface Caller {
   name: string;
-  claims: Parameters<Harness['token']>[0];
+  claims: TestTokenClaims;
   /** What the caller may see of each customer: all holdings, those at some institutions, or nothing. */
   sees: Partial<Record<CustomerKey, 'all' | string[]>>;
 }
@@ -50,27 +51,21 @@ const CALLERS: Caller[] = [
 const KEYS: CustomerKey[] = ['CA', 'CB', 'CC'];
 
 describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
-  let h: Harness;
-  let bank: SmallBank;
+  const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'matrix' });
+  const bank = smallBank(h.clock, h.suffix, 17);
   let grpc: CustomerGrpcClient;
   const http = () => request(h.app.getHttpServer());
 
   beforeAll(async () => {
-    h = await startCustomerService('matrix');
-    bank = smallBank(uniqueSuffix(), 17);
-    await h.publish(bank.events);
-    await eventually(async () => {
-      const [{ n }] = await h.dataSource.query(
-        `SELECT count(*)::int AS n FROM "${h.schema}".processed_event`,
-      );
-      return n === bank.events.length;
-    });
+    await h.start();
+    await h.publish(...bank.events);
+    await h.drained();
     grpc = new CustomerGrpcClient(h.grpcAddress);
   });
 
   afterAll(async () => {
     grpc?.close();
-    await h?.close();
+    await h.destroy();
   });
 
   const idOf = (key: CustomerKey) => bank.ids[key];
@@ -80,7 +75,7 @@ describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
       .sort();
 
   describe.each(CALLERS)('$name', (caller) => {
-    const token = () => h.token(caller.claims);
+    const token = () => testToken(caller.claims);
 
     it.each(KEYS)('360 of %s: only within scope, holdings only where visible', async (key) => {
       const res = await http()
@@ -220,7 +215,7 @@ describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
   });
 
   it('prospects belong to the recording manager’s institution and manager', async () => {
-    const rm = h.token({
+    const rm = testToken({
       roles: [Role.RelationshipManager],
       inst: 'O11',
       mgr: 'M11',
@@ -232,11 +227,11 @@ describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
       .send({ kind: 'individual', name: '赵六', phone: '13700001111' })
       .expect(201);
     const path = `/api/v1/prospects/${created.body.id}`;
-    const statusFor = async (claims: Parameters<Harness['token']>[0]) =>
+    const statusFor = async (claims: TestTokenClaims) =>
       (
         await http()
           .get(path)
-          .set('Authorization', `Bearer ${h.token(claims)}`)
+          .set('Authorization', `Bearer ${testToken(claims)}`)
       ).status;
     expect(await statusFor({ roles: [Role.RelationshipManager], inst: 'O11', mgr: 'M11' })).toBe(200);
     expect(await statusFor({ roles: [Role.InstitutionHead], inst: 'B1' })).toBe(200);
@@ -268,7 +263,7 @@ describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
     ];
 
     it('a lobby manager (no customer data role) gets 403 everywhere, PERMISSION_DENIED on gRPC', async () => {
-      const lobby = h.token({ roles: [Role.LobbyManager], inst: 'O11', perms: [Permission.PiiRead] });
+      const lobby = testToken({ roles: [Role.LobbyManager], inst: 'O11', perms: [Permission.PiiRead] });
       for (const [method, path, body] of endpoints()) {
         const res = await (http() as unknown as Record<string, (p: string) => request.Test>)
           [method](path)

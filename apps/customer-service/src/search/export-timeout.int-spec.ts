@@ -1,36 +1,33 @@
-import { FieldCipher } from '@crm/security';
+import { FieldCipher, Role } from '@crm/security';
+import { ServiceHarness, testToken } from '@crm/service-harness';
 import request from 'supertest';
-import { Harness, Role, startCustomerService } from '../testing/customer-service.harness';
+import { CUSTOMER_SERVICE } from '../service';
 
 const ROWS = 50;
 const STATEMENT_TIMEOUT_SECONDS = 1;
 
 /** EXPORT_STATEMENT_TIMEOUT_SECONDS, here one second: an export's query held up longer is cancelled. */
 describe('CSV export statement timeout', () => {
-  let h: Harness;
-  let token: string;
+  const h = new ServiceHarness(CUSTOMER_SERVICE, {
+    name: 'export-timeout',
+    captureLog: true,
+    env: { EXPORT_STATEMENT_TIMEOUT_SECONDS: String(STATEMENT_TIMEOUT_SECONDS), RATE_LIMIT_EXPORT: '100' },
+  });
+  const token = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
 
   beforeAll(async () => {
-    Object.assign(process.env, {
-      EXPORT_STATEMENT_TIMEOUT_SECONDS: String(STATEMENT_TIMEOUT_SECONDS),
-      RATE_LIMIT_EXPORT: '100',
-    });
-    h = await startCustomerService('export_timeout');
+    await h.start();
     const phone = h.app.get(FieldCipher).encrypt('13812345678');
     // The projection is not under test here: rows straight into the schema.
-    await h.dataSource.query(
-      `INSERT INTO "${h.schema}".customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)
+    await h.query(
+      `INSERT INTO $schema.customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)
        SELECT 'T' || lpad(n::text, 6, '0'), 'individual', '客户' || n, '330106', 'O1', $1, 'th' || n, now()
        FROM generate_series(1, ${ROWS}) AS n`,
       [phone],
     );
-    token = h.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO' });
   });
 
-  afterAll(async () => {
-    delete process.env.EXPORT_STATEMENT_TIMEOUT_SECONDS;
-    await h?.close();
-  });
+  afterAll(() => h.destroy());
 
   const exportCsv = () =>
     request(h.app.getHttpServer())
@@ -58,7 +55,7 @@ describe('CSV export statement timeout', () => {
     expect(held.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(held.body).toMatchObject({ code: 'EXPORT_TIMED_OUT', status: 503 });
     expect(held.body.detail).toContain('EXPORT_STATEMENT_TIMEOUT_SECONDS');
-    expect(h.log.lines.join('')).toContain('"msg":"export query cancelled by its statement timeout"');
+    expect(h.log!.text).toContain('"msg":"export query cancelled by its statement timeout"');
 
     // The connection went back to the pool and the process serves, exports included.
     const next = await exportCsv().expect(200);

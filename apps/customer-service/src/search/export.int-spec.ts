@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { FieldCipher } from '@crm/security';
+import { FieldCipher, Role } from '@crm/security';
+import { ServiceHarness, testToken } from '@crm/service-harness';
 import { eventually } from '@crm/testing';
-import { Harness, Role, startCustomerService } from '../testing/customer-service.harness';
+import { CUSTOMER_SERVICE } from '../service';
 
 /** Region 330106: the large export. */
 const ROWS = 10_000;
@@ -23,27 +23,29 @@ interface ExportResult {
 }
 
 describe('CSV export', () => {
-  let h: Harness;
-  let server: http.Server;
+  const h = new ServiceHarness(CUSTOMER_SERVICE, {
+    name: 'export',
+    captureLog: true,
+    env: {
+      EXPORT_MAX_ROWS: String(MAX_ROWS),
+      EXPORT_MAX_SECONDS: String(MAX_SECONDS),
+      RATE_LIMIT_EXPORT: '100',
+    },
+  });
   let base: string;
   let token: string;
   let actor: string;
 
   const insert = (prefix: string, region: string, count: number, phoneEnc: string, name = '客户') =>
-    h.dataSource.query(
-      `INSERT INTO "${h.schema}".customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)
+    h.query(
+      `INSERT INTO $schema.customer (id, kind, name, region_code, home_institution_id, phone_enc, phone_hash, profile_as_of)
        SELECT '${prefix}' || lpad(n::text, 6, '0'), 'individual', $2 || n, '${region}', 'O1', $1, '${prefix}h' || n, now()
        FROM generate_series(1, ${count}) AS n`,
       [phoneEnc, name],
     );
 
   beforeAll(async () => {
-    Object.assign(process.env, {
-      EXPORT_MAX_ROWS: String(MAX_ROWS),
-      EXPORT_MAX_SECONDS: String(MAX_SECONDS),
-      RATE_LIMIT_EXPORT: '100',
-    });
-    h = await startCustomerService('export');
+    await h.start();
     const phone = h.app.get(FieldCipher).encrypt('13812345678');
     // The projection is not under test here: rows straight into the schema.
     await insert('E', '330106', ROWS, phone);
@@ -54,19 +56,14 @@ describe('CSV export', () => {
       encryptionKey: randomBytes(32).toString('base64'),
       hashKey: randomBytes(32).toString('base64'),
     }).encrypt('13800000000');
-    await h.dataSource.query(`UPDATE "${h.schema}".customer SET phone_enc = $1 WHERE id = 'F000500'`, [
-      foreign,
-    ]);
-    server = h.app.getHttpServer().listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await h.query(`UPDATE $schema.customer SET phone_enc = $1 WHERE id = 'F000500'`, [foreign]);
+    base = h.httpUrl;
     actor = `exporter-${randomBytes(4).toString('hex')}`;
-    token = h.token({ roles: [Role.HeadOfficeAdmin], inst: 'HO', sub: actor });
+    token = testToken({ roles: [Role.HeadOfficeAdmin], inst: 'HO', sub: actor });
   });
 
   afterAll(async () => {
-    server?.close();
-    await h?.close();
+    await h.destroy();
   });
 
   const exportRequest = (
@@ -108,24 +105,19 @@ describe('CSV export', () => {
   /** Sessions still running or holding an export's statement (the filter values are bind parameters). */
   const activeExports = async () =>
     (
-      await h.dataSource.query(
+      await h.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM pg_stat_activity
          WHERE query LIKE $1 AND state <> 'idle' AND pid <> pg_backend_pid()`,
         [`%FROM "${h.schema}".customer c%`],
       )
-    )[0].n as number;
+    )[0].n;
 
   /** The service's log lines about exports it cut off. */
-  const endedEarly = () =>
-    h.log.lines
-      .join('')
-      .split('\n')
-      .filter((line) => line.includes('"msg":"export ended early"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const endedEarly = () => h.log!.records().filter((record) => record.msg === 'export ended early');
 
   const exportAudits = async () =>
-    (await h.dataSource.query(
-      `SELECT outcome, details FROM "${h.schema}".audit_log WHERE action = 'customer.export' AND actor_id = $1 ORDER BY id`,
+    (await h.query(
+      `SELECT outcome, details FROM $schema.audit_log WHERE action = 'customer.export' AND actor_id = $1 ORDER BY id`,
       [actor],
     )) as { outcome: string; details: Record<string, unknown> }[];
 
@@ -186,7 +178,7 @@ describe('CSV export', () => {
     });
     await eventually(async () => (await activeExports()) === 0, 10_000);
     // And the pool still serves queries.
-    const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM "${h.schema}".customer`);
+    const [{ n }] = await h.query<{ n: number }>(`SELECT count(*)::int AS n FROM $schema.customer`);
     expect(n).toBe(ROWS + WITH_FOREIGN_ROW + SLOW_ROWS);
   });
 

@@ -11,7 +11,7 @@ import {
   TransactionPostedPayload,
   gb11643CheckDigit,
 } from '@crm/contracts';
-import { envelope } from './customer-service.harness';
+import { EventClock } from '@crm/testing';
 
 /**
  * A small bank for scope tests:
@@ -40,8 +40,8 @@ const residentId = (seq: number): string => {
   return first17 + gb11643CheckDigit(first17);
 };
 
-export function smallBank(suffix: string, seed: number): SmallBank {
-  const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1) + minutes * 60_000);
+/** The bank's events from `clock`, in the order listed; ids end in `suffix`, ID and phone numbers vary with `seed`. */
+export function smallBank(clock: EventClock, suffix: string, seed: number): SmallBank {
   const institutions: [string, string | null, InstitutionUpsertedPayload['level']][] = [
     ['HO', null, 'head-office'],
     ['B1', 'HO', 'branch'],
@@ -113,7 +113,7 @@ export function smallBank(suffix: string, seed: number): SmallBank {
     })),
     keyCustomer: false,
     privateBankerId: null,
-    changedAt: at(100 + version).toISOString(),
+    changedAt: new Date(clock.now).toISOString(),
     changedBy: 'system',
     note: 'rules',
   });
@@ -131,7 +131,8 @@ export function smallBank(suffix: string, seed: number): SmallBank {
     customerId: ids.CA,
     institutionId: 'O11',
   };
-  const credit: TransactionPostedPayload = {
+  /** Booked after the account's opening: an older booking would not move the balance. */
+  const credit = (bookingDate: string): TransactionPostedPayload => ({
     ...(EVENT_SAMPLES[EventTypes.TransactionPosted] as unknown as TransactionPostedPayload),
     transactionId: `TX${suffix}`,
     accountId: ids.accountCA21,
@@ -139,33 +140,33 @@ export function smallBank(suffix: string, seed: number): SmallBank {
     institutionId: 'O21',
     creditDebitIndicator: 'CRDT',
     amount: { amount: '50.00', currency: 'CNY' },
-    bookingDate: new Date().toISOString(),
+    bookingDate,
     balanceAfter: { amount: '200.00', currency: 'CNY' },
-  };
+  });
   const events: EventEnvelope<object>[] = [
-    ...institutions.map(([id, parentId, level], i) =>
-      envelope(
-        EventTypes.InstitutionUpserted,
-        id,
-        { institutionId: id, name: id, level, parentId, regionCode: '330106', active: true },
-        at(i),
-      ),
+    ...institutions.map(([id, parentId, level]) =>
+      clock.envelope(EventTypes.InstitutionUpserted, id, {
+        institutionId: id,
+        name: id,
+        level,
+        parentId,
+        regionCode: '330106',
+        active: true,
+      }),
     ),
-    ...Object.values(customers).map((c, i) =>
-      envelope(EventTypes.CustomerRegistered, c.customerId, c, at(10 + i)),
-    ),
-    envelope(EventTypes.AccountOpened, ids.CA, account(ids.accountCA11, ids.CA, 'O11', '1000.00'), at(20)),
-    envelope(EventTypes.AccountOpened, ids.CA, account(ids.accountCA21, ids.CA, 'O21', '150.00'), at(21)),
-    envelope(EventTypes.AccountOpened, ids.CB, account(`SB31${suffix}`, ids.CB, 'O31', '3000.00'), at(22)),
-    envelope(EventTypes.AccountOpened, ids.CC, account(`SC21${suffix}`, ids.CC, 'O21', '400.00'), at(23)),
-    envelope(EventTypes.LoanDisbursed, ids.CA, loan, at(24)),
-    envelope(EventTypes.CardIssued, ids.CA, card, at(25)),
-    envelope(EventTypes.TransactionPosted, ids.CA, credit, at(26)),
+    ...Object.values(customers).map((c) => clock.envelope(EventTypes.CustomerRegistered, c.customerId, c)),
+    clock.envelope(EventTypes.AccountOpened, ids.CA, account(ids.accountCA11, ids.CA, 'O11', '1000.00')),
+    clock.envelope(EventTypes.AccountOpened, ids.CA, account(ids.accountCA21, ids.CA, 'O21', '150.00')),
+    clock.envelope(EventTypes.AccountOpened, ids.CB, account(`SB31${suffix}`, ids.CB, 'O31', '3000.00')),
+    clock.envelope(EventTypes.AccountOpened, ids.CC, account(`SC21${suffix}`, ids.CC, 'O21', '400.00')),
+    clock.envelope(EventTypes.LoanDisbursed, ids.CA, loan),
+    clock.envelope(EventTypes.CardIssued, ids.CA, card),
+    clock.envelope(EventTypes.TransactionPosted, ids.CA, credit(new Date(clock.now).toISOString())),
     // Version 2 first, then a late version 1: the projection keeps the highest.
-    envelope(EventTypes.CoverageChanged, ids.CA, coverage(ids.CA, 2, ['O11', 'M11'], [['O21', 'M21']])),
-    envelope(EventTypes.CoverageChanged, ids.CA, coverage(ids.CA, 1, ['O31', 'M31'])),
-    envelope(EventTypes.CoverageChanged, ids.CB, coverage(ids.CB, 1, ['O31', 'M31'])),
-    envelope(EventTypes.CoverageChanged, ids.CC, coverage(ids.CC, 1, ['O21', 'M21'])),
+    clock.envelope(EventTypes.CoverageChanged, ids.CA, coverage(ids.CA, 2, ['O11', 'M11'], [['O21', 'M21']])),
+    clock.envelope(EventTypes.CoverageChanged, ids.CA, coverage(ids.CA, 1, ['O31', 'M31'])),
+    clock.envelope(EventTypes.CoverageChanged, ids.CB, coverage(ids.CB, 1, ['O31', 'M31'])),
+    clock.envelope(EventTypes.CoverageChanged, ids.CC, coverage(ids.CC, 1, ['O21', 'M21'])),
   ];
   return { suffix, ids, customers, events };
 }

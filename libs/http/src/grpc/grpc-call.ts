@@ -161,10 +161,14 @@ export class GrpcCallRunner {
   }
 }
 
-export interface GrpcServerOptions {
+/** A service's gRPC contract: the package its proto file declares. */
+export interface GrpcContract {
   /** The proto package, e.g. `crm.customer.v1`. */
   package: string;
   protoPath: string;
+}
+
+export interface GrpcServerOptions extends GrpcContract {
   port: number;
   host?: string;
 }
