@@ -1,4 +1,4 @@
-import { addMonths } from './calendar-dates';
+import { addDays, addMonths } from './calendar-dates';
 import { MS_PER_MINUTE } from './time-units';
 
 /** Chinese banks book in China Standard Time; a bank elsewhere sets its own zone (BANK_TIME_ZONE). */
@@ -25,6 +25,8 @@ export const isTimeZone = (timeZone: string): boolean => {
 export class BusinessCalendar {
   private readonly wallClock: Intl.DateTimeFormat;
   private readonly offsets = new Map<number, number>();
+  /** The last business day asked for, as [start, end) in epoch ms: events of one batch share a day. */
+  private lastDay = { start: 0, end: 0, date: '' };
 
   constructor(readonly timeZone: string = DEFAULT_BANK_TIME_ZONE) {
     if (!isTimeZone(timeZone)) throw new RangeError(`unknown time zone: ${timeZone}`);
@@ -43,7 +45,10 @@ export class BusinessCalendar {
   /** The business date of an instant (epoch ms, Date, or an RFC 3339 time with any offset). */
   dateOf(instant: number | Date | string): string {
     const ms = toMs(instant);
-    return new Date(ms + this.offsetAt(ms)).toISOString().slice(0, 10);
+    if (ms >= this.lastDay.start && ms < this.lastDay.end) return this.lastDay.date;
+    const date = new Date(ms + this.offsetAt(ms)).toISOString().slice(0, 10);
+    this.lastDay = { start: this.startOf(date), end: this.startOf(addDays(date, 1)), date };
+    return date;
   }
 
   today(now: number = Date.now()): string {

@@ -65,27 +65,18 @@ export class DispatchRepository {
 
   async record(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const column = <K extends keyof LedgerEntry>(key: K) => entries.map((e) => e[key]);
+    // One JSON document for all rows: serialised natively, where arrays of strings would be escaped
+    // character by character by the driver.
     await tx.query(
       `INSERT INTO ${this.s(tx)}.contact (contact_id, campaign_id, customer_id, channel, outcome, reason, institution_id,
          manager_id, phone_hash, email_hash, due_at, recorded_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-         $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[])
+       SELECT "contactId", "campaignId", "customerId", channel, outcome, reason, "institutionId", "managerId",
+              "phoneHash", "emailHash", "dueAt", "recordedAt"
+         FROM jsonb_to_recordset($1::jsonb) AS r("contactId" uuid, "campaignId" text, "customerId" text, channel text,
+              outcome text, reason text, "institutionId" text, "managerId" text, "phoneHash" text, "emailHash" text,
+              "dueAt" timestamptz, "recordedAt" timestamptz)
        ON CONFLICT (contact_id) DO NOTHING`,
-      [
-        column('contactId'),
-        column('campaignId'),
-        column('customerId'),
-        column('channel'),
-        column('outcome'),
-        column('reason'),
-        column('institutionId'),
-        column('managerId'),
-        column('phoneHash'),
-        column('emailHash'),
-        column('dueAt'),
-        column('recordedAt'),
-      ],
+      [JSON.stringify(entries)],
     );
   }
 
@@ -102,18 +93,12 @@ export class DispatchRepository {
   ): Promise<void> {
     if (moves.length === 0) return;
     await tx.query(
-      `UPDATE ${this.s(tx)}.target t SET state = m.state, due_at = m.due_at, last_reason = m.reason,
+      `UPDATE ${this.s(tx)}.target t SET state = m.state, due_at = m."dueAt", last_reason = m.reason,
               attempts = t.attempts + 1
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
-              AS m(campaign_id, customer_id, state, due_at, reason)
-        WHERE t.campaign_id = m.campaign_id AND t.customer_id = m.customer_id`,
-      [
-        moves.map((m) => m.campaignId),
-        moves.map((m) => m.customerId),
-        moves.map((m) => m.state),
-        moves.map((m) => m.dueAt),
-        moves.map((m) => m.reason),
-      ],
+         FROM jsonb_to_recordset($1::jsonb)
+              AS m("campaignId" text, "customerId" text, state text, "dueAt" timestamptz, reason text)
+        WHERE t.campaign_id = m."campaignId" AND t.customer_id = m."customerId"`,
+      [JSON.stringify(moves)],
     );
   }
 

@@ -11,14 +11,13 @@ import { LONGEST_CAP_PERIOD_MS } from './contact-policy.rule';
  * them first); for each, accepts it when already counted (a retry after a crash counts once), else checks
  * every cap and, only when all hold, counts it in every one of its keys (0), or names the first cap it would
  * break (its 1-based index). A contact counted early in the run is seen by the later ones' checks. Keys
- * expire a TTL after their last contact; members older than the TTL are trimmed once a key holds many
- * (a customer's keys hold a few, a channel's day many), not on every write.
+ * expire a TTL after their last contact; members older than the TTL are trimmed now and then, not on
+ * every write.
  * KEYS: the epoch marker, then each contact's counter keys, contact after contact.
  * ARGV: key TTL (ms); then per contact: its id, its time (ms), its number of keys, its number of checks, and
  * per check the key's position among the contact's keys (1-based), the window (ms, 0 = the whole key), the max.
  */
 const RESERVE_SCRIPT = `
-local TRIM_ABOVE = 64
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local ttl = tonumber(ARGV[1])
 local results = {}
@@ -44,12 +43,13 @@ while a <= #ARGV do
       a = a + 3
     end
     if result == 0 then
+      -- Caps keep a customer's or a number's keys small and day keys expire; a key kept alive for months
+      -- by steady contacts is trimmed now and then (a sixteenth of the writes, by the id's first digit).
+      local trim = string.sub(member, 1, 1) == '0'
       for j = k, k + keys - 1 do
         redis.call('ZADD', KEYS[j], now, member)
         redis.call('PEXPIRE', KEYS[j], ttl)
-        if redis.call('ZCARD', KEYS[j]) > TRIM_ABOVE then
-          redis.call('ZREMRANGEBYSCORE', KEYS[j], '-inf', '(' .. (now - ttl))
-        end
+        if trim then redis.call('ZREMRANGEBYSCORE', KEYS[j], '-inf', '(' .. (now - ttl)) end
       end
     end
   else

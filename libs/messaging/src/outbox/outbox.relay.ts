@@ -16,7 +16,8 @@ interface PendingRow {
   topic: string;
   message_key: string;
   headers: Record<string, string>;
-  payload: unknown;
+  /** JSON text. */
+  payload: string;
 }
 
 /**
@@ -119,19 +120,24 @@ export class OutboxRelay {
       ]);
       if (!locked) return 0;
       const rows: PendingRow[] = await tx.query(
-        `SELECT id, topic, message_key, headers, payload FROM "${this.schema}".outbox
+        // The payload as stored text: it goes to Kafka as is, not parsed and serialised again.
+        `SELECT id, topic, message_key, headers, payload::text AS payload FROM "${this.schema}".outbox
          WHERE published_at IS NULL ORDER BY id LIMIT $1`,
         [this.batchSize],
       );
       if (rows.length === 0) return 0;
       const byTopic = new Map<string, PendingRow[]>();
-      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+      for (const row of rows) {
+        const topicRows = byTopic.get(row.topic);
+        if (topicRows) topicRows.push(row);
+        else byTopic.set(row.topic, [row]);
+      }
       for (const [topic, topicRows] of byTopic) {
         await this.publisher.sendRaw(
           topic,
           topicRows.map((r) => ({
             key: r.message_key,
-            value: JSON.stringify(r.payload),
+            value: r.payload,
             headers: r.headers,
           })),
         );

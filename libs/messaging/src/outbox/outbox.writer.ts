@@ -48,17 +48,23 @@ export class OutboxWriter {
       data: event.data,
     }));
     if (envelopes.length === 0) return [];
-    const messages = envelopes.map((envelope) => toKafkaMessage(envelope));
+    // One JSON document for all rows: serialised natively, where arrays of strings would be escaped
+    // character by character by the driver.
+    const rows = envelopes.map((envelope, i) => {
+      const message = toKafkaMessage(envelope);
+      return {
+        id: envelope.id,
+        topic: `${this.topicPrefix}${events[i].topic}`,
+        key: message.key,
+        headers: message.headers,
+        payload: events[i].data,
+      };
+    });
     await tx.query(
       `INSERT INTO "${schemaOf(tx.connection)}".outbox (event_id, topic, message_key, headers, payload)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])`,
-      [
-        envelopes.map((e) => e.id),
-        events.map((e) => `${this.topicPrefix}${e.topic}`),
-        messages.map((m) => m.key),
-        messages.map((m) => JSON.stringify(m.headers)),
-        events.map((e) => JSON.stringify(e.data)),
-      ],
+       SELECT (r->>'id')::uuid, r->>'topic', r->>'key', r->'headers', r->'payload'
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(r, n) ORDER BY n`,
+      [JSON.stringify(rows)],
     );
     return envelopes;
   }
