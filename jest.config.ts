@@ -35,6 +35,7 @@ const common = {
     '<rootDir>/drills',
     '<rootDir>/docs',
     '<rootDir>/fuzz',
+    '<rootDir>/e2e',
     '<rootDir>/tools',
   ],
 } satisfies Config;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { EVENT_SAMPLES, EventTypes } from '@crm/contracts';
+import { CAMPAIGN_PROTO, EVENT_SAMPLES, EventTypes } from '@crm/contracts';
 import { ALL_ROLES, AccessTokenClaims, Role, signDevToken } from '@crm/security';
 import {
   MANAGERS,
@@ -10,6 +10,7 @@ import {
   seedOrganisation,
 } from '../apps/assignment-service/src/testing/bank.fixture';
 import { ALERT_SERVICE } from '../apps/alert-service/src/service';
+import { CAMPAIGN_SERVICE } from '../apps/campaign-service/src/service';
 import { ServiceHarness, testToken } from '@crm/service-harness';
 import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
 import { CUSTOMER_PROTO_PATH } from '../apps/customer-service/src/grpc/customer-grpc.controller';
@@ -413,7 +414,7 @@ async function fuzz(service: ServiceUnderFuzz, failures: string[]): Promise<Tall
   return tally;
 }
 
-describe('API fuzz: malformed requests to every operation of the three services, REST and gRPC', () => {
+describe('API fuzz: malformed requests to every operation of the services, REST and gRPC', () => {
   const services: ServiceUnderFuzz[] = [];
   const closers: (() => Promise<void>)[] = [];
 
@@ -500,7 +501,29 @@ describe('API fuzz: malformed requests to every operation of the three services,
       roleClaims: roleClaims('OUT1'),
       knownIds: ['OUT1', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
     });
-  }, 120_000);
+
+    const campaign = new ServiceHarness(CAMPAIGN_SERVICE, {
+      name: 'fuzz',
+      env: { DISPATCH_INTERVAL_MS: '600000' },
+    });
+    closers.push(() => campaign.destroy());
+    await campaign.start();
+    services.push({
+      name: 'campaign-service',
+      server: campaign.app.getHttpServer(),
+      tokens: TEST_TOKENS,
+      roleClaims: roleClaims('OUT1'),
+      knownIds: ['OUT1', 'CMP-000000000000', COVERED_CUSTOMER, '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
+      grpc: {
+        address: campaign.grpcAddress,
+        protoPath: CAMPAIGN_PROTO.path,
+        samples: {
+          Decide: { customerId: COVERED_CUSTOMER, channel: 'lobby' },
+          RecordResponse: { decisionId: '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11', response: 'declined' },
+        },
+      },
+    });
+  }, 150_000);
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -526,7 +549,11 @@ describe('API fuzz: malformed requests to every operation of the three services,
     const table = Object.fromEntries(withGrpc.map((s, i) => [s.name, tallies[i]]));
     console.log(`gRPC fuzz (seed ${SEED}):\n${JSON.stringify(table, null, 2)}`);
     expect(failures).toEqual([]);
-    expect(withGrpc.map((s) => s.name)).toEqual(['customer-service', 'assignment-service']);
+    expect(withGrpc.map((s) => s.name)).toEqual([
+      'customer-service',
+      'assignment-service',
+      'campaign-service',
+    ]);
     for (const tally of tallies) expect(tally.calls).toBeGreaterThan(100);
   }, 300_000);
 });

@@ -5,7 +5,7 @@ import { Role } from '@crm/security';
 import { EventProbe } from '@crm/testing';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
 import { SmallBank, seedSmallBank } from '@crm/testing';
-import { campaignHarness, bearer } from './testing/campaign.fixture';
+import { CampaignSpec, bearer, campaignHarness, launchCampaign } from './testing/campaign.fixture';
 
 const calendar = new BusinessCalendar('Asia/Shanghai');
 
@@ -39,56 +39,8 @@ describe('campaign-service contact policy on the real stack', () => {
       [customerId],
     );
 
-  async function launchCampaign(options: {
-    name: string;
-    owner: string;
-    priority: number;
-    channels: string[];
-    product: string;
-    controlShare: number;
-    customers: string[];
-    token?: string;
-  }): Promise<string> {
-    const now = Date.now();
-    const created = await http
-      .post('/api/v1/campaigns')
-      .set('authorization', options.token ?? alice())
-      .send({
-        name: options.name,
-        objective: `test: ${options.name}`,
-        ownerInstitutionId: options.owner,
-        productCodes: [options.product],
-        channels: options.channels,
-        templates: Object.fromEntries(options.channels.map((c) => [c, `${options.name} via ${c}`])),
-        costPerContact: Object.fromEntries(options.channels.map((c) => [c, '0.05'])),
-        conversionValue: { amount: '1000.00', currency: 'CNY' },
-        priority: options.priority,
-        controlShare: options.controlShare,
-        startsAt: new Date(now - 3_600_000).toISOString(),
-        endsAt: new Date(now + 5 * 86_400_000).toISOString(),
-        audience: { kind: 'upload' },
-      })
-      .expect(201);
-    const id: string = created.body.campaignId;
-    const upload = await http
-      .post(`/api/v1/campaigns/${id}/targets`)
-      .set('authorization', options.token ?? alice())
-      .send({ customerIds: options.customers })
-      .expect(200);
-    expect(upload.body.rejectedCount).toBe(0);
-    const act = async (action: string, token: string, version: number) =>
-      (
-        await http
-          .post(`/api/v1/campaigns/${id}/transitions`)
-          .set('authorization', token)
-          .send({ action, version })
-          .expect(200)
-      ).body.version as number;
-    const submitted = await act('submit', options.token ?? alice(), created.body.version);
-    const approved = await act('approve', bob(), submitted);
-    await act('launch', options.token ?? alice(), approved);
-    return id;
-  }
+  const launch = (spec: Omit<CampaignSpec, 'priority'> & { priority: number }, customers: string[]) =>
+    launchCampaign(http, { author: alice(), approver: bob() }, spec, customers);
 
   beforeAll(async () => {
     await harness.start();
@@ -175,33 +127,39 @@ describe('campaign-service contact policy on the real stack', () => {
       })
       .expect(200);
 
-    const sms = await launchCampaign({
-      name: 'deposits by SMS',
-      owner: bank.BR,
-      priority: 30,
-      channels: ['sms'],
-      product: 'TD-3Y',
-      controlShare: 0,
-      customers: [...bank.out1Customers, ...bank.out2Customers],
-    });
-    const tasks = await launchCampaign({
-      name: 'wealth by manager call',
-      owner: bank.OUT1,
-      priority: 20,
-      channels: ['manager-task'],
-      product: 'WM-90D',
-      controlShare: 0,
-      customers: bank.out1Customers,
-    });
-    const email = await launchCampaign({
-      name: 'cards by e-mail',
-      owner: bank.OUT2,
-      priority: 40,
-      channels: ['email'],
-      product: 'CARD-GOLD',
-      controlShare: 0.3,
-      customers: bank.out2Customers,
-    });
+    const sms = await launch(
+      {
+        name: 'deposits by SMS',
+        owner: bank.BR,
+        priority: 30,
+        channels: ['sms'],
+        product: 'TD-3Y',
+        controlShare: 0,
+      },
+      [...bank.out1Customers, ...bank.out2Customers],
+    );
+    const tasks = await launch(
+      {
+        name: 'wealth by manager call',
+        owner: bank.OUT1,
+        priority: 20,
+        channels: ['manager-task'],
+        product: 'WM-90D',
+        controlShare: 0,
+      },
+      bank.out1Customers,
+    );
+    const email = await launch(
+      {
+        name: 'cards by e-mail',
+        owner: bank.OUT2,
+        priority: 40,
+        channels: ['email'],
+        product: 'CARD-GOLD',
+        controlShare: 0.3,
+      },
+      bank.out2Customers,
+    );
     await harness.query(`UPDATE $schema.target SET due_at = $1 WHERE state = 'pending'`, [new Date(T1)]);
 
     const first = await dispatcher.runOnce(T1);
@@ -302,15 +260,17 @@ describe('campaign-service contact policy on the real stack', () => {
 
   it('rebuilds the counters from the ledger after Redis is wiped: no cap is exceeded', async () => {
     expect(await harness.wipeRedis()).toBeGreaterThan(0);
-    const late = await launchCampaign({
-      name: 'late and loud',
-      owner: bank.BR,
-      priority: 90,
-      channels: ['sms'],
-      product: 'LOAN-CAR',
-      controlShare: 0,
-      customers: bank.out1Customers,
-    });
+    const late = await launch(
+      {
+        name: 'late and loud',
+        owner: bank.BR,
+        priority: 90,
+        channels: ['sms'],
+        product: 'LOAN-CAR',
+        controlShare: 0,
+      },
+      bank.out1Customers,
+    );
     await harness.query(`UPDATE $schema.target SET due_at = $1 WHERE campaign_id = $2`, [new Date(T2), late]);
     const run = await dispatcher.runOnce(T2 + 60_000);
     // Every OUT1 customer contacted this week already, but C1-4 (do-not-contact) and C1-1, whose number

@@ -4,7 +4,7 @@ import { Role } from '@crm/security';
 import { EventProbe } from '@crm/testing';
 import { ContactDispatcher } from './dispatch/contact-dispatcher.service';
 import { SmallBank, seedSmallBank } from '@crm/testing';
-import { campaignHarness, bearer } from './testing/campaign.fixture';
+import { bearer, campaignHarness, launchCampaign } from './testing/campaign.fixture';
 
 const DELAY_MS = 60_000;
 
@@ -60,40 +60,19 @@ describe('event-triggered offers on the real stack', () => {
         managerDailyTasks: 10,
       })
       .expect(200);
-    const now = Date.now();
-    const created = await http
-      .post('/api/v1/campaigns')
-      .set('authorization', marketing('alice'))
-      .send({
+    campaignId = await launchCampaign(
+      http,
+      { author: marketing('alice'), approver: marketing('bob') },
+      {
         name: 'large inflow',
-        objective: 'offer a time deposit to customers whose account received a large inflow',
-        ownerInstitutionId: bank.OUT1,
-        productCodes: ['TD-12M'],
+        owner: bank.OUT1,
         channels: ['sms'],
-        templates: { sms: 'A one-year deposit at a preferential rate, ask your outlet' },
-        costPerContact: { sms: '0.05' },
-        conversionValue: { amount: '800.00', currency: 'CNY' },
+        product: 'TD-12M',
         priority: 20,
-        controlShare: 0,
-        startsAt: new Date(now - 3_600_000).toISOString(),
-        endsAt: new Date(now + 7 * 86_400_000).toISOString(),
+        value: '800.00',
         audience: { kind: 'event', alertKinds: ['large-inflow', 'time-deposit-maturity'] },
-      })
-      .expect(201);
-    campaignId = created.body.campaignId;
-    let version = created.body.version as number;
-    for (const [action, who] of [
-      ['submit', 'alice'],
-      ['approve', 'bob'],
-      ['launch', 'alice'],
-    ])
-      version = (
-        await http
-          .post(`/api/v1/campaigns/${campaignId}/transitions`)
-          .set('authorization', marketing(who))
-          .send({ action, version })
-          .expect(200)
-      ).body.version;
+      },
+    );
   }, 120_000);
 
   afterAll(async () => {

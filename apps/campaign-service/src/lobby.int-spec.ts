@@ -7,7 +7,7 @@ import { Role } from '@crm/security';
 import { LobbyCardDto, LobbyQueueDto } from './lobby/lobby.dto';
 import { lobbyChannelOf } from './lobby/lobby-ticket.repository';
 import { SmallBank, seedSmallBank, until } from '@crm/testing';
-import { campaignHarness, bearer } from './testing/campaign.fixture';
+import { bearer, campaignHarness, launchCampaign } from './testing/campaign.fixture';
 
 const calendar = new BusinessCalendar('Asia/Shanghai');
 
@@ -88,48 +88,13 @@ describe('lobby cards on the real stack', () => {
   const serverPort = (instance: number) =>
     (harness.instances[instance].getHttpServer().address() as AddressInfo).port;
 
-  async function runningLobbyCampaign(product: string, customers: string[]): Promise<string> {
-    const now = Date.now();
-    const created = await http
-      .post('/api/v1/campaigns')
-      .set('authorization', marketing('alice'))
-      .send({
-        name: 'lobby wealth',
-        objective: 'offer wealth products to customers waiting in the lobby',
-        ownerInstitutionId: bank.BR,
-        productCodes: [product],
-        channels: ['lobby'],
-        templates: { lobby: `Ask about ${product}` },
-        costPerContact: { lobby: '0.00' },
-        conversionValue: { amount: '3000.00', currency: 'CNY' },
-        priority: 40,
-        controlShare: 0,
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 7 * 86_400_000).toISOString(),
-        audience: { kind: 'upload' },
-      })
-      .expect(201);
-    const id = created.body.campaignId as string;
-    await http
-      .post(`/api/v1/campaigns/${id}/targets`)
-      .set('authorization', marketing('alice'))
-      .send({ customerIds: customers })
-      .expect(200);
-    let version = created.body.version as number;
-    for (const [action, who] of [
-      ['submit', 'alice'],
-      ['approve', 'bob'],
-      ['launch', 'alice'],
-    ])
-      version = (
-        await http
-          .post(`/api/v1/campaigns/${id}/transitions`)
-          .set('authorization', marketing(who))
-          .send({ action, version })
-          .expect(200)
-      ).body.version;
-    return id;
-  }
+  const runningLobbyCampaign = (product: string, customers: string[]) =>
+    launchCampaign(
+      http,
+      { author: marketing('alice'), approver: marketing('bob') },
+      { name: 'lobby wealth', owner: bank.BR, channels: ['lobby'], product, priority: 40, value: '3000.00' },
+      customers,
+    );
 
   beforeAll(async () => {
     await harness.start();
@@ -188,7 +153,14 @@ describe('lobby cards on the real stack', () => {
         issuedAt: ticket.issuedAt,
         customerId: c0,
         holdings: { productCodes: ['CC-GOLD', 'TD-12M'], byKind: { card: 1, 'time-deposit': 1 } },
-        offers: [{ campaignId, productCodes: ['WM-12M'], message: 'Ask about WM-12M', score: '6000.0000' }],
+        offers: [
+          {
+            campaignId,
+            productCodes: ['WM-12M'],
+            message: 'lobby wealth: ask about WM-12M',
+            score: '6000.0000',
+          },
+        ],
         reason: null,
       });
       expect(await branch.cardOf(ticket.ticketId)).toEqual(card);

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { CAMPAIGN_PROTO } from '@crm/contracts';
 import { Role } from '@crm/security';
 import { SmallBank, seedSmallBank } from '@crm/testing';
-import { campaignHarness, bearer } from './testing/campaign.fixture';
+import { bearer, campaignHarness, launchCampaign } from './testing/campaign.fixture';
 
 type Unary = (
   req: object,
@@ -31,54 +31,19 @@ describe('next best offer on the real stack', () => {
       );
     });
 
-  async function runningCampaign(
+  const runningCampaign = (
     name: string,
     priority: number,
     product: string,
     value: string,
     customers: string[],
-  ) {
-    const now = Date.now();
-    const created = await http
-      .post('/api/v1/campaigns')
-      .set('authorization', marketing('alice'))
-      .send({
-        name,
-        objective: name,
-        ownerInstitutionId: bank.BR,
-        productCodes: [product],
-        channels: ['lobby', 'counter'],
-        templates: { lobby: `${name}: ask about ${product}`, counter: `${name} at the counter` },
-        costPerContact: { lobby: '0.00', counter: '0.00' },
-        conversionValue: { amount: value, currency: 'CNY' },
-        priority,
-        controlShare: 0,
-        startsAt: new Date(now - 60_000).toISOString(),
-        endsAt: new Date(now + 7 * 86_400_000).toISOString(),
-        audience: { kind: 'upload' },
-      })
-      .expect(201);
-    const id = created.body.campaignId as string;
-    await http
-      .post(`/api/v1/campaigns/${id}/targets`)
-      .set('authorization', marketing('alice'))
-      .send({ customerIds: customers })
-      .expect(200);
-    let version = created.body.version as number;
-    for (const [action, who] of [
-      ['submit', 'alice'],
-      ['approve', 'bob'],
-      ['launch', 'alice'],
-    ])
-      version = (
-        await http
-          .post(`/api/v1/campaigns/${id}/transitions`)
-          .set('authorization', marketing(who))
-          .send({ action, version })
-          .expect(200)
-      ).body.version;
-    return id;
-  }
+  ) =>
+    launchCampaign(
+      http,
+      { author: marketing('alice'), approver: marketing('bob') },
+      { name, owner: bank.BR, channels: ['lobby', 'counter'], product, priority, value },
+      customers,
+    );
 
   beforeAll(async () => {
     await harness.start();
