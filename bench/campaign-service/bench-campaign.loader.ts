@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { Client } from 'pg';
 
 export const BENCH_HEAD_OFFICE = 'HO';
@@ -116,4 +117,16 @@ export async function loadBenchCampaignBank(options: {
   } finally {
     await client.end();
   }
+}
+
+/** An earlier run's contact counters under `prefix`: a run whose ledger starts empty needs them gone too. */
+export async function wipeCounters(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
 }

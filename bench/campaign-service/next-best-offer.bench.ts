@@ -12,7 +12,12 @@ import {
   startNodeApp,
   writeReport,
 } from '../lib';
-import { BENCH_HEAD_OFFICE, customerIdOf, loadBenchCampaignBank } from './bench-campaign.loader';
+import {
+  BENCH_HEAD_OFFICE,
+  customerIdOf,
+  loadBenchCampaignBank,
+  wipeCounters,
+} from './bench-campaign.loader';
 
 /**
  * Next best offer at the lobby under fixed-rate load, side by side with the NestJS hello world in one run,
@@ -27,6 +32,7 @@ import { BENCH_HEAD_OFFICE, customerIdOf, loadBenchCampaignBank } from './bench-
 const SCHEMA = 'bench_campaign';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_PREFIX = 'bench:campaign-nbo:';
 const CAMPAIGNS = 5;
 /** Customers the decisions rotate over: each comes a few times, so caps are checked, and some bite. */
 const SAMPLE = 50_000;
@@ -113,7 +119,7 @@ async function main(): Promise<void> {
     DATABASE_URL,
     DATABASE_SCHEMA: SCHEMA,
     REDIS_URL,
-    REDIS_KEY_PREFIX: 'bench:campaign-nbo:',
+    REDIS_KEY_PREFIX: REDIS_PREFIX,
     GRPC_PORT: String(await freePort()),
     KAFKA_TOPIC_PREFIX: 'bench.campaign-service.',
     ...JWT,
@@ -138,6 +144,7 @@ async function main(): Promise<void> {
       log,
     });
     await prepareCampaigns(db, customers);
+    await wipeCounters(REDIS_URL, REDIS_PREFIX);
     log('starting the baseline and campaign-service...');
     const [baseline, service] = await Promise.all([
       startBaseline(),

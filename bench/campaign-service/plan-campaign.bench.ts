@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { format, resolveConfig } from 'prettier';
 import { freePort } from '@crm/testing';
@@ -16,7 +15,7 @@ import {
   progressChartSvg,
   startNodeApp,
 } from '../lib';
-import { BENCH_HEAD_OFFICE, loadBenchCampaignBank } from './bench-campaign.loader';
+import { BENCH_HEAD_OFFICE, loadBenchCampaignBank, wipeCounters } from './bench-campaign.loader';
 
 /**
  * A campaign of 1 000 000 targets planned through the contact policy by campaign-service's dispatcher (every
@@ -87,18 +86,6 @@ async function resetCampaign(db: Client, customers: number): Promise<void> {
     [CAMPAIGN_ID, customers],
   );
   await db.query(`ANALYZE ${t('target')}`);
-}
-
-/** The previous run's contact counters: this run's ledger starts empty, so must they. */
-async function wipeCounters(): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${REDIS_PREFIX}*`, 'COUNT', 1_000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 const pendingOf = async (db: Client): Promise<number> =>
@@ -176,7 +163,7 @@ async function main(): Promise<void> {
     log(`bare loop over ${total} due targets in batches of ${batch}...`);
     const bare = await bareLoop(db, batch, total);
     await resetCampaign(db, customers);
-    await wipeCounters();
+    await wipeCounters(REDIS_URL, REDIS_PREFIX);
 
     log(`campaign-service dispatching ${total} due targets through the policy...`);
     const started = Date.now();

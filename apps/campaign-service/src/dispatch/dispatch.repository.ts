@@ -32,6 +32,21 @@ export interface LedgerEntry {
 
 const REBUILD_BATCH = 5_000;
 
+/**
+ * SQL appending the LedgerEntry rows of the JSON array parameter `param` to the ledger (a retried contact is
+ * recorded once). One JSON document for all rows: serialised natively, where arrays of strings would be
+ * escaped character by character by the driver.
+ */
+export const ledgerInsertSql = (schema: string, param: string): string =>
+  `INSERT INTO "${schema}".contact (contact_id, campaign_id, customer_id, channel, outcome, reason, institution_id,
+     manager_id, phone_hash, email_hash, due_at, recorded_at)
+   SELECT "contactId", "campaignId", "customerId", channel, outcome, reason, "institutionId", "managerId",
+          "phoneHash", "emailHash", "dueAt", "recordedAt"
+     FROM jsonb_to_recordset(${param}::jsonb) AS r("contactId" uuid, "campaignId" text, "customerId" text,
+          channel text, outcome text, reason text, "institutionId" text, "managerId" text, "phoneHash" text,
+          "emailHash" text, "dueAt" timestamptz, "recordedAt" timestamptz)
+   ON CONFLICT (contact_id) DO NOTHING`;
+
 /** The dispatcher's SQL: due targets, the ledger, and where each target goes next. */
 @Injectable()
 export class DispatchRepository {
@@ -65,19 +80,7 @@ export class DispatchRepository {
 
   async record(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    // One JSON document for all rows: serialised natively, where arrays of strings would be escaped
-    // character by character by the driver.
-    await tx.query(
-      `INSERT INTO ${this.s(tx)}.contact (contact_id, campaign_id, customer_id, channel, outcome, reason, institution_id,
-         manager_id, phone_hash, email_hash, due_at, recorded_at)
-       SELECT "contactId", "campaignId", "customerId", channel, outcome, reason, "institutionId", "managerId",
-              "phoneHash", "emailHash", "dueAt", "recordedAt"
-         FROM jsonb_to_recordset($1::jsonb) AS r("contactId" uuid, "campaignId" text, "customerId" text, channel text,
-              outcome text, reason text, "institutionId" text, "managerId" text, "phoneHash" text, "emailHash" text,
-              "dueAt" timestamptz, "recordedAt" timestamptz)
-       ON CONFLICT (contact_id) DO NOTHING`,
-      [JSON.stringify(entries)],
-    );
+    await tx.query(ledgerInsertSql(schemaOf(tx.connection), '$1'), [JSON.stringify(entries)]);
   }
 
   /** Where each target goes next: contacted, closed for good, or due again later. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MarketingChannel } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
+import { LedgerEntry, ledgerInsertSql } from '../dispatch/dispatch.repository';
 import { OfferCandidate } from './next-best-offer.rule';
 
 export interface DecisionRow {
@@ -42,8 +43,12 @@ export class OffersRepository {
     }));
   }
 
+  /**
+   * The decision and, when an offer was made, its contact in the ledger and the target marked contacted
+   * (a presented offer is the campaign's contact: no outbound one follows it), in one statement: atomic,
+   * and one round trip on the hot path of the lobby and the app.
+   */
   async recordDecision(
-    tx: EntityManager,
     d: {
       decisionId: string;
       customerId: string;
@@ -55,11 +60,20 @@ export class OffersRepository {
       decidedBy: string;
       decidedAt: Date;
     },
+    contact: LedgerEntry | null,
   ): Promise<void> {
-    await tx.query(
-      `INSERT INTO "${schemaOf(tx.connection)}".offer_decision
-         (decision_id, customer_id, channel, campaign_id, product_codes, reason, context, decided_by, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    const s = schemaOf(this.dataSource);
+    await this.dataSource.query(
+      `WITH decision AS (
+         INSERT INTO "${s}".offer_decision
+           (decision_id, customer_id, channel, campaign_id, product_codes, reason, context, decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ), contact AS (${ledgerInsertSql(s, '$10')}
+       ), contacted AS (
+         UPDATE "${s}".target SET state = 'contacted', attempts = attempts + 1
+          WHERE campaign_id = $4 AND customer_id = $2 AND state = 'pending' AND $11::boolean
+       )
+       SELECT 1`,
       [
         d.decisionId,
         d.customerId,
@@ -70,16 +84,9 @@ export class OffersRepository {
         JSON.stringify(d.context),
         d.decidedBy,
         d.decidedAt,
+        JSON.stringify(contact ? [contact] : []),
+        contact !== null,
       ],
-    );
-  }
-
-  /** A presented offer counts as the campaign's contact of the customer: no outbound contact follows it. */
-  async markContacted(tx: EntityManager, campaignId: string, customerId: string): Promise<void> {
-    await tx.query(
-      `UPDATE "${schemaOf(tx.connection)}".target SET state = 'contacted', attempts = attempts + 1
-        WHERE campaign_id = $1 AND customer_id = $2 AND state = 'pending'`,
-      [campaignId, customerId],
     );
   }
 

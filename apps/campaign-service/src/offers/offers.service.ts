@@ -85,8 +85,8 @@ export class OffersService {
     }
     const offer = counted && best;
     try {
-      await this.dataSource.transaction(async (tx) => {
-        await this.offers.recordDecision(tx, {
+      await this.offers.recordDecision(
+        {
           decisionId,
           customerId: dto.customerId,
           channel: dto.channel,
@@ -96,10 +96,9 @@ export class OffersService {
           context: dto.context ?? {},
           decidedBy: user.userId,
           decidedAt: new Date(now),
-        });
-        if (offer) {
-          await this.dispatch.record(tx, [
-            {
+        },
+        offer
+          ? {
               contactId: decisionId,
               campaignId: offer.campaignId,
               customerId: dto.customerId,
@@ -112,11 +111,9 @@ export class OffersService {
               emailHash: customerFacts?.emailHash ?? null,
               dueAt: new Date(now),
               recordedAt: new Date(now),
-            },
-          ]);
-          await this.offers.markContacted(tx, offer.campaignId, dto.customerId);
-        }
-      });
+            }
+          : null,
+      );
     } catch (error) {
       if (counted) await this.counters.release(counted).catch(() => undefined);
       throw error;
