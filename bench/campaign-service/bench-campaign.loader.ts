@@ -1,7 +1,57 @@
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { freePort } from '@crm/testing';
+import { startNodeApp } from '../lib';
 
+/** Kept between runs: loading a million customers takes a while. */
+export const BENCH_SCHEMA = 'bench_campaign';
+export const BENCH_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
+export const BENCH_REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const BENCH_HEAD_OFFICE = 'HO';
+
+/**
+ * Fixed keys, not secrets: the schema is kept between runs, and a later run's service must read what an
+ * earlier one wrote with them (its key fingerprint check refuses any other).
+ */
+const benchKey = (purpose: string): string =>
+  createHash('sha256').update(`bank-crm campaign benchmark ${purpose}`).digest('base64');
+
+/** campaign-service's environment in a benchmark: the bench schema and keys, its own Redis prefix, a free gRPC port. */
+export async function campaignServiceEnv(options: {
+  redisPrefix: string;
+  jwtSecret: string;
+  dispatchIntervalMs: number;
+  more?: Record<string, string>;
+}): Promise<Record<string, string>> {
+  return {
+    DATABASE_URL: BENCH_DATABASE_URL,
+    DATABASE_SCHEMA: BENCH_SCHEMA,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_KEY_PREFIX: options.redisPrefix,
+    GRPC_PORT: String(await freePort()),
+    KAFKA_TOPIC_PREFIX: 'bench.campaign-service.',
+    JWT_SECRET: options.jwtSecret,
+    PII_ENCRYPTION_KEY: benchKey('pii encryption'),
+    PII_HASH_KEY: benchKey('pii hash'),
+    DISPATCH_INTERVAL_MS: String(options.dispatchIntervalMs),
+    ...options.more,
+  };
+}
+
+/** Starts campaign-service once so that it migrates the bench schema, and stops it. */
+export async function migrateBenchSchema(
+  env: Record<string, string>,
+  log: (line: string) => void,
+): Promise<void> {
+  log('starting campaign-service once to migrate its schema...');
+  const migrating = await startNodeApp({
+    name: 'campaign-service',
+    entry: 'apps/campaign-service/src/main.ts',
+    env,
+  });
+  await migrating.stop();
+}
 const BRANCHES = 4;
 const OUTLETS_PER_BRANCH = 5;
 /** Customers sharing one mobile number (a family): the per-number caps have something to do. */

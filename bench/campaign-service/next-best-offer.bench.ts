@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Role, signDevToken } from '@crm/security';
-import { freePort } from '@crm/testing';
 import {
   LoadTarget,
   RunningNodeApp,
@@ -13,9 +12,14 @@ import {
   writeReport,
 } from '../lib';
 import {
+  BENCH_DATABASE_URL,
   BENCH_HEAD_OFFICE,
+  BENCH_REDIS_URL,
+  BENCH_SCHEMA,
+  campaignServiceEnv,
   customerIdOf,
   loadBenchCampaignBank,
+  migrateBenchSchema,
   wipeCounters,
 } from './bench-campaign.loader';
 
@@ -29,9 +33,9 @@ import {
  *   node -r ./tools/register.js bench/campaign-service/next-best-offer.bench.ts [--customers N]
  *     [--rates 250,500,1000 --duration 10 --repeats 3 --warmup 3 --connections 8]
  */
-const SCHEMA = 'bench_campaign';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SCHEMA = BENCH_SCHEMA;
+const DATABASE_URL = BENCH_DATABASE_URL;
+const REDIS_URL = BENCH_REDIS_URL;
 const REDIS_PREFIX = 'bench:campaign-nbo:';
 const CAMPAIGNS = 5;
 /** Customers the decisions rotate over: each comes a few times, so caps are checked, and some bite. */
@@ -41,8 +45,6 @@ const JWT = {
   JWT_ISSUER: 'bank-crm-dev',
   JWT_AUDIENCE: 'bank-crm',
 };
-const benchKey = (purpose: string): string =>
-  createHash('sha256').update(`bank-crm campaign benchmark ${purpose}`).digest('base64');
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -115,27 +117,11 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   const apps: RunningNodeApp[] = [];
-  const env = async (dispatchIntervalMs: number) => ({
-    DATABASE_URL,
-    DATABASE_SCHEMA: SCHEMA,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: REDIS_PREFIX,
-    GRPC_PORT: String(await freePort()),
-    KAFKA_TOPIC_PREFIX: 'bench.campaign-service.',
-    ...JWT,
-    PII_ENCRYPTION_KEY: benchKey('pii encryption'),
-    PII_HASH_KEY: benchKey('pii hash'),
-    // Decisions only: no target of these campaigns is due for the dispatcher.
-    DISPATCH_INTERVAL_MS: String(dispatchIntervalMs),
-  });
+  // Decisions only: no target of these campaigns is due for the dispatcher.
+  const env = () =>
+    campaignServiceEnv({ redisPrefix: REDIS_PREFIX, jwtSecret: JWT.JWT_SECRET, dispatchIntervalMs: 600_000 });
   try {
-    log('starting campaign-service once to migrate its schema...');
-    const migrating = await startNodeApp({
-      name: 'campaign-service',
-      entry: 'apps/campaign-service/src/main.ts',
-      env: await env(600_000),
-    });
-    await migrating.stop();
+    await migrateBenchSchema(await env(), log);
     const bank = await loadBenchCampaignBank({
       databaseUrl: DATABASE_URL,
       schema: SCHEMA,
@@ -148,7 +134,7 @@ async function main(): Promise<void> {
     log('starting the baseline and campaign-service...');
     const [baseline, service] = await Promise.all([
       startBaseline(),
-      env(600_000).then((serviceEnv) =>
+      env().then((serviceEnv) =>
         startNodeApp({
           name: 'campaign-service',
           entry: 'apps/campaign-service/src/main.ts',

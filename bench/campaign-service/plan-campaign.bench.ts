@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { format, resolveConfig } from 'prettier';
-import { freePort } from '@crm/testing';
 import {
   CountProgress,
   ProgressSeries,
@@ -15,7 +14,16 @@ import {
   progressChartSvg,
   startNodeApp,
 } from '../lib';
-import { BENCH_HEAD_OFFICE, loadBenchCampaignBank, wipeCounters } from './bench-campaign.loader';
+import {
+  BENCH_DATABASE_URL,
+  BENCH_HEAD_OFFICE,
+  BENCH_REDIS_URL,
+  BENCH_SCHEMA,
+  campaignServiceEnv,
+  loadBenchCampaignBank,
+  migrateBenchSchema,
+  wipeCounters,
+} from './bench-campaign.loader';
 
 /**
  * A campaign of 1 000 000 targets planned through the contact policy by campaign-service's dispatcher (every
@@ -26,13 +34,11 @@ import { BENCH_HEAD_OFFICE, loadBenchCampaignBank, wipeCounters } from './bench-
  *
  *   node -r ./tools/register.js bench/campaign-service/plan-campaign.bench.ts [--customers N] [--batch N]
  */
-const SCHEMA = 'bench_campaign';
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SCHEMA = BENCH_SCHEMA;
+const DATABASE_URL = BENCH_DATABASE_URL;
+const REDIS_URL = BENCH_REDIS_URL;
 const REDIS_PREFIX = 'bench:campaign:';
 const CAMPAIGN_ID = 'CMP-BENCHPLAN0001';
-const benchKey = (purpose: string): string =>
-  createHash('sha256').update(`bank-crm campaign benchmark ${purpose}`).digest('base64');
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -127,30 +133,16 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   let service: RunningNodeApp | undefined;
+  const jwtSecret = randomBytes(24).toString('hex');
   const serviceEnv = (dispatchIntervalMs: number) =>
-    freePort().then((grpcPort) => ({
-      DATABASE_URL,
-      DATABASE_SCHEMA: SCHEMA,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: REDIS_PREFIX,
-      GRPC_PORT: String(grpcPort),
-      KAFKA_TOPIC_PREFIX: 'bench.campaign-service.',
-      JWT_SECRET: randomBytes(24).toString('hex'),
-      PII_ENCRYPTION_KEY: benchKey('pii encryption'),
-      PII_HASH_KEY: benchKey('pii hash'),
-      DISPATCH_INTERVAL_MS: String(dispatchIntervalMs),
-      DISPATCH_BATCH_SIZE: String(batch),
-      POLICY_REBUILD_GRACE_MS: '0',
-      LOG_LEVEL: 'warn',
-    }));
-  try {
-    log('starting campaign-service once to migrate its schema...');
-    const migrating = await startNodeApp({
-      name: 'campaign-service',
-      entry: 'apps/campaign-service/src/main.ts',
-      env: await serviceEnv(600_000),
+    campaignServiceEnv({
+      redisPrefix: REDIS_PREFIX,
+      jwtSecret,
+      dispatchIntervalMs,
+      more: { DISPATCH_BATCH_SIZE: String(batch), POLICY_REBUILD_GRACE_MS: '0', LOG_LEVEL: 'warn' },
     });
-    await migrating.stop();
+  try {
+    await migrateBenchSchema(await serviceEnv(600_000), log);
     const bank = await loadBenchCampaignBank({
       databaseUrl: DATABASE_URL,
       schema: SCHEMA,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEnvelope, EventTypes, InstitutionLevel } from '@crm/contracts';
 import { ServiceHarness } from '@crm/service-harness';
+import { calendar } from './rule-fixtures';
 
 /** An entry of a customer's coverage: who at which institution, and why. */
 export interface CoverageEntry {
@@ -81,7 +82,7 @@ export class AlertEventFeed {
       creditDebitIndicator: 'CRDT',
       amount: { amount, currency: 'CNY' },
       bookingDate: bookedAt.toISOString(),
-      valueDate: bookedAt.toISOString().slice(0, 10),
+      valueDate: calendar.dateOf(bookedAt),
       bankTransactionCode: 'PMNT-RCDT-DMCT',
       channel: 'online',
       balanceAfter: { amount, currency: 'CNY' },
