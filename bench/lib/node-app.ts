@@ -7,7 +7,10 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** How every service runs (Dockerfile, deploy/local): TypeScript through SWC, as in development. */
 export const SERVICE_NODE_ARGS: readonly string[] = ['-r', './tools/register.js'];
 
-/** Extra node flags for the apps under test, to profile them: `--cpu-prof --cpu-prof-dir=.local/profiles`. */
+/**
+ * Extra node flags for the apps under test, to profile them: `--cpu-prof --cpu-prof-dir=.local/profiles`.
+ * A profile is written as the app exits, which takes a while after a long run: stop waits longer then.
+ */
 const PROFILING_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /**
@@ -98,7 +101,10 @@ export async function startNodeApp(options: NodeAppOptions): Promise<RunningNode
     stop: async () => {
       if (hasExited(child)) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(
+        () => child.kill('SIGKILL'),
+        PROFILING_NODE_ARGS.length > 0 ? 120_000 : 10_000,
+      );
       await exited;
       clearTimeout(timer);
     },

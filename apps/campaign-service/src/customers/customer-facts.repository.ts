@@ -170,43 +170,48 @@ export class CustomerFactsRepository {
     customerIds: readonly string[],
     productCodes: readonly string[],
   ): Promise<Map<string, CustomerFacts>> {
-    const s = this.s(tx);
-    const rows: {
-      customer_id: string;
-      opted_out: ConsentChannel[];
-      dnc_reason: string | null;
-      phone_hash: string | null;
-      email_hash: string | null;
-      held: string[];
-      declines: { product: string; at: string }[];
-    }[] = await tx.query(
-      `SELECT ids.id AS customer_id,
-              coalesce((SELECT array_agg(channel) FROM ${s}.consent WHERE customer_id = ids.id AND status = 'opted-out'), '{}') AS opted_out,
-              (SELECT reason FROM ${s}.do_not_contact WHERE customer_id = ids.id) AS dnc_reason,
-              cp.phone_hash, cp.email_hash,
-              coalesce((SELECT array_agg(product_code) FROM ${s}.holding
-                         WHERE customer_id = ids.id AND product_code = ANY($2)), '{}') AS held,
-              coalesce((SELECT json_agg(json_build_object('product', product_code, 'at', max_at)) FROM (
-                         SELECT product_code, max(responded_at) AS max_at FROM ${s}.offer_response
-                          WHERE customer_id = ids.id AND outcome = 'declined' AND product_code = ANY($2)
-                          GROUP BY product_code) d), '[]') AS declines
-         FROM unnest($1::text[]) AS ids(id)
-         LEFT JOIN ${s}.contact_point cp ON cp.customer_id = ids.id`,
+    const rows: ({ customer_id: string } & CustomerFactsRow)[] = await tx.query(
+      `SELECT ids.id AS customer_id, ${customerFactsColumns(this.s(tx), 'ids.id', '$2')}
+         FROM unnest($1::text[]) AS ids(id)`,
       [customerIds, productCodes],
     );
-    return new Map(
-      rows.map((r) => [
-        r.customer_id,
-        {
-          customerId: r.customer_id,
-          optedOut: new Set(r.opted_out),
-          doNotContact: r.dnc_reason,
-          phoneHash: r.phone_hash,
-          emailHash: r.email_hash,
-          heldProducts: new Set(r.held),
-          declinedAt: new Map(r.declines.map((d) => [d.product, Date.parse(d.at)])),
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.customer_id, customerFactsOf(r.customer_id, r)]));
   }
 }
+
+/** The columns `customerFactsColumns` selects. */
+export interface CustomerFactsRow {
+  opted_out: ConsentChannel[];
+  dnc_reason: string | null;
+  phone_hash: string | null;
+  email_hash: string | null;
+  held: string[];
+  declines: { product: string; at: string }[];
+}
+
+/**
+ * The select list of one customer's facts, for a query of its own or for one that reads more with them:
+ * `customerId` and `productCodes` are SQL expressions (a text and a text[]) naming whose and which products.
+ */
+export const customerFactsColumns = (s: string, customerId: string, productCodes: string): string => `
+  coalesce((SELECT array_agg(channel) FROM ${s}.consent
+             WHERE customer_id = ${customerId} AND status = 'opted-out'), '{}') AS opted_out,
+  (SELECT reason FROM ${s}.do_not_contact WHERE customer_id = ${customerId}) AS dnc_reason,
+  (SELECT phone_hash FROM ${s}.contact_point WHERE customer_id = ${customerId}) AS phone_hash,
+  (SELECT email_hash FROM ${s}.contact_point WHERE customer_id = ${customerId}) AS email_hash,
+  coalesce((SELECT array_agg(product_code) FROM ${s}.holding
+             WHERE customer_id = ${customerId} AND product_code = ANY(${productCodes})), '{}') AS held,
+  coalesce((SELECT json_agg(json_build_object('product', product_code, 'at', max_at)) FROM (
+             SELECT product_code, max(responded_at) AS max_at FROM ${s}.offer_response
+              WHERE customer_id = ${customerId} AND outcome = 'declined' AND product_code = ANY(${productCodes})
+              GROUP BY product_code) d), '[]') AS declines`;
+
+export const customerFactsOf = (customerId: string, r: CustomerFactsRow): CustomerFacts => ({
+  customerId,
+  optedOut: new Set(r.opted_out),
+  doNotContact: r.dnc_reason,
+  phoneHash: r.phone_hash,
+  emailHash: r.email_hash,
+  heldProducts: new Set(r.held),
+  declinedAt: new Map(r.declines.map((d) => [d.product, Date.parse(d.at)])),
+});

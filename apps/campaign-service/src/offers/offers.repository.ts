@@ -3,7 +3,44 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MarketingChannel } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 import { LedgerEntry, ledgerInsertSql } from '../dispatch/dispatch.repository';
+import {
+  CustomerFacts,
+  CustomerFactsRow,
+  customerFactsColumns,
+  customerFactsOf,
+} from '../customers/customer-facts.repository';
 import { OfferCandidate } from './next-best-offer.rule';
+
+/** A customer showing up on a channel at a moment. */
+export interface DecisionAsk {
+  customerId: string;
+  channel: MarketingChannel;
+  at: Date;
+}
+
+/** A decision as recorded, with the contact it made when it presented an offer. */
+export interface RecordedDecision {
+  decision: {
+    decisionId: string;
+    customerId: string;
+    channel: MarketingChannel;
+    campaignId: string | null;
+    productCodes: string[];
+    reason: string | null;
+    context: object;
+    decidedBy: string;
+    decidedAt: Date;
+  };
+  contact: LedgerEntry | null;
+}
+
+/** What a decision about one customer is made from. */
+export interface DecisionInputs {
+  candidates: OfferCandidate[];
+  /** The customer's primary institution, whose policy applies; null when no coverage is known. */
+  institutionId: string | null;
+  facts: CustomerFacts;
+}
 
 export interface DecisionRow {
   decision_id: string;
@@ -18,75 +55,72 @@ export interface DecisionRow {
 export class OffersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Running campaigns on `channel` that hold the customer as a treatment target not yet closed. */
-  async candidates(customerId: string, channel: MarketingChannel, at: Date): Promise<OfferCandidate[]> {
+  /**
+   * For each customer asked about: the running campaigns on the channel that hold them as a treatment
+   * target not yet closed, their primary institution (whose policy applies), and their facts for the
+   * products those campaigns offer. One statement for every decision of a tick.
+   */
+  async decisionInputs(asked: readonly DecisionAsk[]): Promise<DecisionInputs[]> {
     const s = `"${schemaOf(this.dataSource)}"`;
-    const rows: {
-      campaign_id: string;
-      priority: number;
-      product_codes: string[];
-      conversion_value: string;
-      message: string;
-    }[] = await this.dataSource.query(
-      `SELECT c.campaign_id, c.priority, c.product_codes, c.conversion_value, c.templates->>$2 AS message
-           FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
-          WHERE t.customer_id = $1 AND t.arm = 'treatment' AND t.state <> 'closed'
-            AND c.status = 'running' AND $2 = ANY(c.channels) AND c.starts_at <= $3 AND c.ends_at > $3`,
-      [customerId, channel, at],
+    const rows: ({
+      i: number;
+      customer_id: string;
+      primary_institution_id: string | null;
+      candidates: OfferCandidate[];
+    } & CustomerFactsRow)[] = await this.dataSource.query(
+      `WITH asked AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, customer_id text, channel text, at timestamptz))
+       SELECT a.i, a.customer_id, cov.primary_institution_id, coalesce(cand.list, '[]') AS candidates,
+              ${customerFactsColumns(s, 'a.customer_id', 'offered.products')}
+         FROM asked a
+         LEFT JOIN ${s}.coverage cov ON cov.customer_id = a.customer_id
+         LEFT JOIN LATERAL (
+           SELECT json_agg(json_build_object(
+                    'campaignId', c.campaign_id, 'priority', c.priority, 'productCodes', c.product_codes,
+                    'conversionValue', c.conversion_value::text, 'message', c.templates->>a.channel)
+                    ORDER BY c.campaign_id) AS list
+             FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
+            WHERE t.customer_id = a.customer_id AND t.arm = 'treatment' AND t.state <> 'closed'
+              AND c.status = 'running' AND a.channel = ANY(c.channels) AND c.starts_at <= a.at AND c.ends_at > a.at
+         ) cand ON true
+         LEFT JOIN LATERAL (
+           SELECT coalesce(array_agg(DISTINCT p), '{}') AS products
+             FROM json_array_elements(cand.list) e, json_array_elements_text(e->'productCodes') p
+         ) offered ON true
+        ORDER BY a.i`,
+      [JSON.stringify(asked.map((a, i) => ({ i, customer_id: a.customerId, channel: a.channel, at: a.at })))],
     );
     return rows.map((r) => ({
-      campaignId: r.campaign_id,
-      priority: r.priority,
-      productCodes: r.product_codes,
-      conversionValue: r.conversion_value,
-      message: r.message,
+      candidates: r.candidates,
+      institutionId: r.primary_institution_id,
+      facts: customerFactsOf(r.customer_id, r),
     }));
   }
 
   /**
-   * The decision and, when an offer was made, its contact in the ledger and the target marked contacted
-   * (a presented offer is the campaign's contact: no outbound one follows it), in one statement: atomic,
-   * and one round trip on the hot path of the lobby and the app.
+   * The decisions and, for each offer made, its contact in the ledger and the target marked contacted (a
+   * presented offer is the campaign's contact: no outbound one follows it), in one statement: atomic, and
+   * one round trip for every decision of a tick on the hot path of the lobby and the app.
    */
-  async recordDecision(
-    d: {
-      decisionId: string;
-      customerId: string;
-      channel: MarketingChannel;
-      campaignId: string | null;
-      productCodes: string[];
-      reason: string | null;
-      context: object;
-      decidedBy: string;
-      decidedAt: Date;
-    },
-    contact: LedgerEntry | null,
-  ): Promise<void> {
+  async recordDecisions(decisions: readonly RecordedDecision[]): Promise<void> {
     const s = schemaOf(this.dataSource);
+    const contacts = decisions.flatMap((d) => (d.contact ? [d.contact] : []));
     await this.dataSource.query(
       `WITH decision AS (
          INSERT INTO "${s}".offer_decision
            (decision_id, customer_id, channel, campaign_id, product_codes, reason, context, decided_by, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ), contact AS (${ledgerInsertSql(s, '$10')}
+         SELECT "decisionId", "customerId", channel, "campaignId", "productCodes", reason, context, "decidedBy", "decidedAt"
+           FROM jsonb_to_recordset($1::jsonb) AS r("decisionId" uuid, "customerId" text, channel text,
+                "campaignId" text, "productCodes" text[], reason text, context jsonb, "decidedBy" text,
+                "decidedAt" timestamptz)
+       ), contact AS (${ledgerInsertSql(s, '$2')}
        ), contacted AS (
-         UPDATE "${s}".target SET state = 'contacted', attempts = attempts + 1
-          WHERE campaign_id = $4 AND customer_id = $2 AND state = 'pending' AND $11::boolean
+         UPDATE "${s}".target t SET state = 'contacted', attempts = t.attempts + 1
+           FROM jsonb_to_recordset($2::jsonb) AS k("campaignId" text, "customerId" text)
+          WHERE t.campaign_id = k."campaignId" AND t.customer_id = k."customerId" AND t.state = 'pending'
        )
        SELECT 1`,
-      [
-        d.decisionId,
-        d.customerId,
-        d.channel,
-        d.campaignId,
-        d.productCodes,
-        d.reason,
-        JSON.stringify(d.context),
-        d.decidedBy,
-        d.decidedAt,
-        JSON.stringify(contact ? [contact] : []),
-        contact !== null,
-      ],
+      [JSON.stringify(decisions.map((d) => d.decision)), JSON.stringify(contacts)],
     );
   }
 

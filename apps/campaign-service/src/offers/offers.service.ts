@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
 import { MarketingChannel } from '@crm/contracts';
-import { AuthenticatedUser, CoverageProjectionRepository, Role, hasRole } from '@crm/security';
+import { AuthenticatedUser, Role, hasRole } from '@crm/security';
 import { CampaignException, CampaignExceptionCode } from '../common/campaign.exception';
 import { CustomerFactsRepository } from '../customers/customer-facts.repository';
+import { TickBatch } from '../common/tick-batch';
 import { DispatchRepository } from '../dispatch/dispatch.repository';
 import { ContactCounterStore } from '../policy/contact-counter.store';
 import { CountedContact, counterChecks } from '../policy/contact-counters.rule';
@@ -13,7 +14,7 @@ import { ContactPolicyService } from '../policy/contact-policy.service';
 import { CustomerScope } from '../scope/customer-scope';
 import { LobbyTicketRepository } from '../lobby/lobby-ticket.repository';
 import { DecideRequestDto, DecisionDto, OfferDto, OfferResponse, OfferResponseDto } from './offer.dto';
-import { OffersRepository } from './offers.repository';
+import { DecisionAsk, OffersRepository, RecordedDecision } from './offers.repository';
 import { RankedOffer, rankOffers } from './next-best-offer.rule';
 
 /** The reason when the customer is the target of no running campaign on the channel. */
@@ -46,7 +47,6 @@ export class OffersService {
     private readonly dataSource: DataSource,
     private readonly offers: OffersRepository,
     private readonly facts: CustomerFactsRepository,
-    private readonly coverage: CoverageProjectionRepository,
     private readonly policies: ContactPolicyService,
     private readonly counters: ContactCounterStore,
     private readonly dispatch: DispatchRepository,
@@ -55,9 +55,16 @@ export class OffersService {
     private readonly calendar: BusinessCalendar,
   ) {}
 
+  private readonly decisionInputs = new TickBatch((asked: DecisionAsk[]) =>
+    this.offers.decisionInputs(asked),
+  );
+  private readonly decisionRecords = new TickBatch((decisions: RecordedDecision[]) =>
+    this.recordAll(decisions),
+  );
+
   async decide(user: AuthenticatedUser, dto: DecideRequestDto, now = Date.now()): Promise<DecisionDto> {
     await this.assertMayServe(user, dto.customerId, now);
-    const { candidates, ranked, firstExclusion, customerFacts, policy, institutionId } = await this.rank(
+    const { candidates, ranked, firstExclusion, facts, policy, institutionId } = await this.rank(
       dto.customerId,
       dto.channel,
       now,
@@ -72,8 +79,8 @@ export class OffersService {
         contactId: decisionId,
         customerId: dto.customerId,
         channel: dto.channel,
-        phoneHash: customerFacts?.phoneHash ?? null,
-        emailHash: customerFacts?.emailHash ?? null,
+        phoneHash: facts.phoneHash,
+        emailHash: facts.emailHash,
         managerId: null,
         at: now,
       };
@@ -84,39 +91,38 @@ export class OffersService {
       else reason = result.blockedBy.reason;
     }
     const offer = counted && best;
-    try {
-      await this.offers.recordDecision(
-        {
-          decisionId,
-          customerId: dto.customerId,
-          channel: dto.channel,
-          campaignId: offer ? offer.campaignId : null,
-          productCodes: offer ? offer.offeredProducts : [],
-          reason: offer ? null : reason,
-          context: dto.context ?? {},
-          decidedBy: user.userId,
-          decidedAt: new Date(now),
-        },
-        offer
-          ? {
-              contactId: decisionId,
-              campaignId: offer.campaignId,
-              customerId: dto.customerId,
-              channel: dto.channel,
-              outcome: 'sent',
-              reason: null,
-              institutionId,
-              managerId: null,
-              phoneHash: customerFacts?.phoneHash ?? null,
-              emailHash: customerFacts?.emailHash ?? null,
-              dueAt: new Date(now),
-              recordedAt: new Date(now),
-            }
-          : null,
-      );
-    } catch (error) {
+    const failure = await this.decisionRecords.add({
+      decision: {
+        decisionId,
+        customerId: dto.customerId,
+        channel: dto.channel,
+        campaignId: offer ? offer.campaignId : null,
+        productCodes: offer ? offer.offeredProducts : [],
+        reason: offer ? null : reason,
+        context: dto.context ?? {},
+        decidedBy: user.userId,
+        decidedAt: new Date(now),
+      },
+      contact: offer
+        ? {
+            contactId: decisionId,
+            campaignId: offer.campaignId,
+            customerId: dto.customerId,
+            channel: dto.channel,
+            outcome: 'sent',
+            reason: null,
+            institutionId,
+            managerId: null,
+            phoneHash: facts.phoneHash,
+            emailHash: facts.emailHash,
+            dueAt: new Date(now),
+            recordedAt: new Date(now),
+          }
+        : null,
+    });
+    if (failure) {
       if (counted) await this.counters.release(counted).catch(() => undefined);
-      throw error;
+      throw failure.error;
     }
     return {
       decisionId,
@@ -172,20 +178,35 @@ export class OffersService {
 
   /** The customer's candidate campaigns on `channel`, those the policy allows ranked best first, and what decides it. */
   private async rank(customerId: string, channel: MarketingChannel, now: number) {
-    const manager = this.dataSource.manager;
-    const [candidates, coverage] = await Promise.all([
-      this.offers.candidates(customerId, channel, new Date(now)),
-      this.coverage.coverageOf(manager, [customerId]),
-    ]);
-    const productCodes = [...new Set(candidates.flatMap((c) => c.productCodes))];
-    const institutionId = coverage.get(customerId)?.primaryInstitutionId ?? null;
-    const [facts, policy] = await Promise.all([
-      this.facts.factsOf(manager, [customerId], productCodes),
-      this.policies.effectiveFor(institutionId),
-    ]);
-    const customerFacts = facts.get(customerId);
-    const { ranked, firstExclusion } = rankOffers(candidates, customerFacts, channel, policy, now);
-    return { candidates, ranked, firstExclusion, customerFacts, policy, institutionId };
+    const { candidates, institutionId, facts } = await this.decisionInputs.add({
+      customerId,
+      channel,
+      at: new Date(now),
+    });
+    const policy = await this.policies.effectiveFor(institutionId);
+    const { ranked, firstExclusion } = rankOffers(candidates, facts, channel, policy, now);
+    return { candidates, ranked, firstExclusion, facts, policy, institutionId };
+  }
+
+  /**
+   * A tick's decisions in one statement. Should it fail, each is recorded alone, so a decision Postgres
+   * refuses fails its own request only. Per decision: undefined when recorded, else what went wrong.
+   */
+  private async recordAll(decisions: RecordedDecision[]): Promise<({ error: unknown } | undefined)[]> {
+    try {
+      await this.offers.recordDecisions(decisions);
+      return decisions.map(() => undefined);
+    } catch (error) {
+      if (decisions.length === 1) return [{ error }];
+      return Promise.all(
+        decisions.map((d) =>
+          this.offers.recordDecisions([d]).then(
+            () => undefined,
+            (alone: unknown) => ({ error: alone }),
+          ),
+        ),
+      );
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { BusinessCalendar, MS_PER_DAY } from '@crm/calendar';
 import { InjectRedis } from '@crm/persistence';
 import { CampaignServiceConfig } from '../app.config';
+import { TickBatch } from '../common/tick-batch';
 import { CounterCheck, CountedContact, counterKeysOf } from './contact-counters.rule';
 import { LONGEST_CAP_PERIOD_MS } from './contact-policy.rule';
 
@@ -63,12 +64,10 @@ return results
 
 export type ReserveResult = { reserved: true } | { reserved: false; blockedBy: CounterCheck };
 
-interface PendingReservation {
+interface Reservation {
   contact: CountedContact;
   checks: readonly CounterCheck[];
   rebuild: () => AsyncIterable<CountedContact[]>;
-  settle: (result: ReserveResult) => void;
-  fail: (error: unknown) => void;
 }
 
 const REBUILD_LOCK_MS = 120_000;
@@ -88,7 +87,7 @@ export class ContactCounterStore {
   private readonly logger = new Logger(ContactCounterStore.name);
   private readonly prefix: string;
   private readonly graceMs: number;
-  private queued: PendingReservation[] = [];
+  private readonly reservations = new TickBatch((batch: Reservation[]) => this.reserveAll(batch));
 
   constructor(
     @InjectRedis() private readonly redis: Redis,
@@ -109,44 +108,30 @@ export class ContactCounterStore {
     checks: readonly CounterCheck[],
     rebuild: () => AsyncIterable<CountedContact[]>,
   ): Promise<ReserveResult> {
-    return new Promise((settle, fail) => {
-      if (this.queued.length === 0) setImmediate(() => void this.flush());
-      this.queued.push({ contact, checks, rebuild, settle, fail });
-    });
+    return this.reservations.add({ contact, checks, rebuild });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queued;
-    this.queued = [];
-    try {
-      const keys: string[] = [this.epochKey()];
-      const args: (string | number)[] = [LONGEST_CAP_PERIOD_MS + MS_PER_DAY];
-      for (const { contact, checks } of batch) {
-        const own = counterKeysOf(contact, this.calendar);
-        const position = new Map(own.map((key, i) => [key, i + 1]));
-        keys.push(...own.map((key) => this.prefix + key));
-        args.push(contact.contactId, contact.at, own.length, checks.length);
-        for (const check of checks) args.push(position.get(check.key)!, check.windowMs, check.max);
-      }
-      for (;;) {
-        const results = (await (this.redis as RedisWithReserve).reserveContacts(
-          keys.length,
-          ...keys,
-          ...args,
-        )) as number[];
-        if (results[0] === -1) {
-          await this.rebuildOrWait(batch[0].rebuild);
-          continue;
-        }
-        batch.forEach(({ checks, settle }, i) =>
-          settle(
-            results[i] === 0 ? { reserved: true } : { reserved: false, blockedBy: checks[results[i] - 1] },
-          ),
+  private async reserveAll(batch: readonly Reservation[]): Promise<ReserveResult[]> {
+    const keys: string[] = [this.epochKey()];
+    const args: (string | number)[] = [LONGEST_CAP_PERIOD_MS + MS_PER_DAY];
+    for (const { contact, checks } of batch) {
+      const own = counterKeysOf(contact, this.calendar);
+      const position = new Map(own.map((key, i) => [key, i + 1]));
+      keys.push(...own.map((key) => this.prefix + key));
+      args.push(contact.contactId, contact.at, own.length, checks.length);
+      for (const check of checks) args.push(position.get(check.key)!, check.windowMs, check.max);
+    }
+    for (;;) {
+      const results = (await (this.redis as RedisWithReserve).reserveContacts(
+        keys.length,
+        ...keys,
+        ...args,
+      )) as number[];
+      if (results[0] !== -1)
+        return batch.map(({ checks }, i) =>
+          results[i] === 0 ? { reserved: true } : { reserved: false, blockedBy: checks[results[i] - 1] },
         );
-        return;
-      }
-    } catch (error) {
-      batch.forEach(({ fail }) => fail(error));
+      await this.rebuildOrWait(batch[0].rebuild);
     }
   }
 
