@@ -148,6 +148,43 @@ describe('next best offer on the real stack', () => {
     expect(later.body!.offer).toBeUndefined();
   });
 
+  it('decides for customers arriving together, each on their own campaigns, facts and caps', async () => {
+    const [first, second, untargeted] = bank.out2Customers;
+    const together = await runningCampaign('together', 40, 'WM-12M', '300.00', [first, second]);
+    const ask = (customerId: string) =>
+      http
+        .post('/api/v1/offers/decide')
+        .set('authorization', lobbyApp())
+        .send({ customerId, channel: 'lobby' })
+        .expect(200);
+    // Decisions arriving in the same moment share their reads and writes: each must still get its own answer.
+    const answers = await Promise.all([first, second, untargeted, first].map(ask));
+    const byCustomer = (customerId: string) => answers.filter((a) => a.body.customerId === customerId);
+    expect(byCustomer(second)[0].body.offer).toMatchObject({ campaignId: together });
+    expect(byCustomer(untargeted)[0].body).toMatchObject({ offer: null, reason: 'no-campaign' });
+    // The lobby allows one offer a day: of the two decisions for `first`, exactly one offers.
+    expect(
+      byCustomer(first)
+        .map((a) => a.body.reason)
+        .sort(),
+    ).toEqual(['cap:customer:lobby:day', null]);
+
+    const recorded = await harness.query<{ decision_id: string; campaign_id: string | null }>(
+      `SELECT decision_id, campaign_id FROM $schema.offer_decision WHERE customer_id = ANY($1)`,
+      [[first, second, untargeted]],
+    );
+    expect(new Map(recorded.map((r) => [r.decision_id, r.campaign_id]))).toEqual(
+      new Map(answers.map((a) => [a.body.decisionId, a.body.offer?.campaignId ?? null])),
+    );
+    const targets = await harness.query<{ customer_id: string; state: string }>(
+      `SELECT customer_id, state FROM $schema.target WHERE campaign_id = $1 ORDER BY customer_id`,
+      [together],
+    );
+    expect(targets).toEqual(
+      [first, second].sort().map((customer_id) => ({ customer_id, state: 'contacted' })),
+    );
+  });
+
   it('refuses a bad channel with the field named, and staff outside their scope as not found', async () => {
     const bad = await call('Decide', { customerId: bank.out1Customers[0], channel: 'sms' }, lobbyApp());
     expect(bad.code).toBe(status.INVALID_ARGUMENT);
