@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs node_modules exactly from the lock file, once per lock file content (npm ci is slow
+# Installs node_modules exactly from the lock file and patches/, once per their content (npm ci is slow
 # and wipes node_modules, so it only runs when the lock changed or nothing is installed).
 set -Eeuo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -10,7 +10,8 @@ command -v java >/dev/null || { echo "deps: ERROR: Java 17+ is required for the 
 command -v mvn >/dev/null || { echo "deps: ERROR: Maven is required to fetch the Kafka broker jars (apt-get install maven)" >&2; exit 1; }
 
 stamp=node_modules/.package-lock.sha256
-wanted="$(sha256sum package-lock.json | cut -d' ' -f1)"
+# The patches applied after install (patch-package) count as part of the lock.
+wanted="$(cat package-lock.json patches/*.patch | sha256sum | cut -d' ' -f1)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then
   echo "==> node_modules up to date"
 else
