@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { EventHeaders, EventTypes, Topics, deadLetterTopicOf } from '@crm/contracts';
 import { ensureTopics } from '@crm/messaging';
 import { ServiceHarness } from '@crm/service-harness';
@@ -48,6 +49,13 @@ describe('analytics-service warehouse: corebank.* and crm.assignment → Postgre
   }, 120_000);
 
   afterAll(() => harness.destroy(), 60_000);
+
+  it('is ready once Postgres and Kafka answer, and serves its metrics', async () => {
+    const http = request(harness.app.getHttpServer());
+    const ready = await http.get('/health/ready').expect(200);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['kafka', 'postgres']);
+    expect((await http.get('/metrics').expect(200)).text).toMatch(/^# HELP /m);
+  });
 
   it('keeps holdings, transaction facts by month and end-of-day balances from the events', async () => {
     await feed.accountOpened(c1, A1, {
