@@ -1,0 +1,20 @@
+import { ServiceHarness } from '@crm/service-harness';
+import { expectSwaggerConsoleAt } from '@crm/testing';
+import { ANALYTICS_SERVICE } from './service';
+
+describe('analytics-service Swagger console in headless Chromium', () => {
+  const harness = new ServiceHarness(ANALYTICS_SERVICE, { name: 'swagger' });
+
+  beforeAll(() => harness.start());
+  afterAll(() => harness.destroy());
+
+  it('renders every operation, with its errors and named schemas documented', async () => {
+    const report = await expectSwaggerConsoleAt(harness.httpUrl);
+    expect(report.render.operations.map((o) => `${o.method} ${o.path}`)).toEqual(
+      expect.arrayContaining([
+        'get /api/v1/warehouse/partitions',
+        'post /api/v1/warehouse/partitions/detach',
+      ]),
+    );
+  });
+});
