@@ -15,6 +15,7 @@ const TOPIC_BY_AREA: Record<string, string> = {
   'crm.assignment': Topics.CrmAssignment,
   'crm.customer': Topics.CrmCustomer,
   'crm.campaign': Topics.CrmCampaignContact,
+  'crm.analytics': Topics.CrmAnalyticsProfile,
   'lobby.queue': Topics.LobbyQueue,
 };
 

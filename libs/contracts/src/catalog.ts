@@ -8,6 +8,7 @@ import {
   ConsentChangedPayload,
   ContactRequestedPayload,
   CoverageChangedPayload,
+  CustomerProfileChangedPayload,
   CardIssuedPayload,
   CardOverduePayload,
   CardPaymentReceivedPayload,
@@ -58,6 +59,7 @@ export const EventTypes = {
   CoverageChanged: 'bank.crm.assignment.coverage-changed.v1',
   ConsentChanged: 'bank.crm.customer.consent-changed.v1',
   ContactRequested: 'bank.crm.campaign.contact-requested.v1',
+  CustomerProfileChanged: 'bank.crm.analytics.profile-changed.v1',
   QueueTicketIssued: 'bank.lobby.queue.ticket-issued.v1',
 } as const;
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];
@@ -225,6 +227,12 @@ export const EVENT_CATALOG: readonly (EventDefinition & { type: EventType })[] =
     Topics.CrmCampaignContact,
     ContactRequestedPayload,
     'A campaign contact is due: a channel gateway sends it, or a manager does it as a task.',
+  ),
+  define(
+    EventTypes.CustomerProfileChanged,
+    Topics.CrmAnalyticsProfile,
+    CustomerProfileChangedPayload,
+    'A customer’s analytic profile changed at a close of business: value tier, lifecycle stage, RFM, potential tags, churn score.',
   ),
   define(
     EventTypes.QueueTicketIssued,

@@ -298,6 +298,23 @@ export const EVENT_SAMPLES: Readonly<Record<EventType, Readonly<Record<string, u
     managerId: null,
     dueAt: '2025-03-03T10:00:00.000+08:00',
   },
+  [EventTypes.CustomerProfileChanged]: {
+    customerId,
+    businessDate: '2025-03-03',
+    valueTier: 'important',
+    lifecycleStage: 'mature',
+    rfm: { recency: 4, frequency: 3, monetary: 5, segment: 'loyal' },
+    tags: [
+      {
+        tag: 'wealth-management',
+        score: 82,
+        facts: ['demand deposits 620000.00 CNY idle for 90 days', 'no wealth-management product held'],
+      },
+    ],
+    churnScore: 12,
+    churnReasons: [],
+    computedAt: '2025-03-03T23:41:07.000+08:00',
+  },
   [EventTypes.QueueTicketIssued]: {
     ticketId: 'T-11001-20250303-017',
     institutionId,

@@ -1,3 +1,4 @@
+export * from './analytics.events';
 export * from './account.events';
 export * from './alert.events';
 export * from './assignment.events';
