@@ -25,9 +25,9 @@ source .local/dev.env
 set +a
 
 # HTTP ports of the services (their config defaults); a service whose app is not in apps/ yet is skipped.
-declare -A SERVICE_PORTS=([customer-service]=3001 [assignment-service]=3002 [alert-service]=3003 [campaign-service]=3004)
+declare -A SERVICE_PORTS=([customer-service]=3001 [assignment-service]=3002 [alert-service]=3003 [campaign-service]=3004 [analytics-service]=3005)
 services=()
-for name in customer-service assignment-service alert-service campaign-service; do
+for name in customer-service assignment-service alert-service campaign-service analytics-service; do
   [[ -f "apps/$name/src/main.ts" ]] && services+=("$name")
 done
 
