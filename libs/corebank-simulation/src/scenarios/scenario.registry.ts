@@ -1,6 +1,8 @@
 import { campaignUpliftScenario } from './campaign-uplift.scenario';
 import { cardLargeSpendThenOverdueScenario } from './card-large-spend-then-overdue.scenario';
+import { churnDrainScenario } from './churn-drain.scenario';
 import { depositAccountClosureScenario } from './deposit-account-closure.scenario';
+import { idleDepositsScenario } from './idle-deposits.scenario';
 import { inflowAtThresholdScenario } from './inflow-at-threshold.scenario';
 import { largeInflowScenario } from './large-inflow.scenario';
 import { loanMaturingScenario } from './loan-maturing.scenario';
@@ -30,10 +32,18 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
 /** Stories that set up customers for a campaign and tell how they answer it (with a segment). */
 export const CAMPAIGN_SCENARIOS: readonly ScenarioDefinition[] = [campaignUpliftScenario];
 
-export const scenarioNames = (): string[] => [...SCENARIOS, ...CAMPAIGN_SCENARIOS].map((s) => s.name);
+/**
+ * Stories of customer histories for the analytical CRM: months of everyday banking before a close of
+ * business, with what it must find (ScenarioRun.analytics). Their alerts are declared like any story's.
+ */
+export const ANALYTICS_SCENARIOS: readonly ScenarioDefinition[] = [churnDrainScenario, idleDepositsScenario];
+
+const ALL_SCENARIOS = [...SCENARIOS, ...ANALYTICS_SCENARIOS, ...CAMPAIGN_SCENARIOS];
+
+export const scenarioNames = (): string[] => ALL_SCENARIOS.map((s) => s.name);
 
 export const scenarioNamed = (name: string): ScenarioDefinition | undefined =>
-  [...SCENARIOS, ...CAMPAIGN_SCENARIOS].find((s) => s.name === name);
+  ALL_SCENARIOS.find((s) => s.name === name);
 
 /** A scenario's events and expected alerts for a seed and start (epoch ms); throws on an unknown name. */
 export function buildScenario(name: string, options: { seed: number; start: number }): ScenarioRun {
