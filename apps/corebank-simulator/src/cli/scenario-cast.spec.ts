@@ -47,4 +47,18 @@ describe('describeScenarioCast', () => {
     expect(investor).toContain('; not tagged wealth-management');
     expect(earner).toContain('; not tagged wealth-management');
   });
+
+  it('prints the channels an active customer uses, and who must get the mobile-activation tag', () => {
+    const run = buildScenario('mobile-activation', { seed: 42, start: START });
+    const lines = describeScenarioCast(run).split('\n');
+    const [counterGoer, mobileUser] = run.analytics!.profiles.map((p) =>
+      lines.find((l) => l.startsWith(`    customer ${p.customerId}: `))!,
+    );
+    expect(counterGoer).toMatch(
+      /; by channel in the last 90 days: pos \d+, batch \d+, atm \d+, counter \d+;/,
+    );
+    expect(counterGoer).toContain('; tagged mobile-activation');
+    expect(mobileUser).toMatch(/; by channel in the last 90 days: mobile \d+, /);
+    expect(mobileUser).toContain('; not tagged mobile-activation');
+  });
 });

@@ -27,8 +27,17 @@ function describeProfile(profile: ExpectedProfile, businessDate: string): string
     `AUM ${aum.thirtyDaysBefore} on ${addDays(businessDate, -30)}, ${aum.businessDate} on ${businessDate} ` +
       `(${change(aum.thirtyDaysBefore, aum.businessDate)})`,
     `demand deposits ${facts.demandDeposits}${facts.holdsWealthProduct ? ', holds a wealth product' : ', no wealth product'}`,
-    `entries: ${facts.entries.last30Days} in the last 30 days, ${facts.entries.previous90Days} in the 90 before` +
+    `entries: ${facts.entries.last30Days} in the last 30 days, ${facts.entries.last90Days} in the last 90, ` +
+      `${facts.entries.previous90Days} in the 90 before the last 30` +
       (facts.lastEntryOn ? `, last on ${facts.lastEntryOn}` : ', none ever'),
+    ...(Object.keys(facts.channelsLast90Days).length > 0
+      ? [
+          `by channel in the last 90 days: ${Object.entries(facts.channelsLast90Days)
+            .sort(([, a], [, b]) => b - a)
+            .map(([channel, n]) => `${channel} ${n}`)
+            .join(', ')}`,
+        ]
+      : []),
     transfers.count === 0
       ? 'no transfer to another bank'
       : `${transfers.count} transfers to other banks, ${transfers.amount}`,

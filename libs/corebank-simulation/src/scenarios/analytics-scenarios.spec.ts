@@ -55,6 +55,10 @@ function factsFromEvents(run: ScenarioRun, customerId: string, businessDate: str
       .toFixed(2);
   const inLast30 = (date: string) => date > monthBefore && date <= businessDate;
   const inPrevious90 = (date: string) => date > addDays(monthBefore, -90) && date <= monthBefore;
+  const inLast90 = (date: string) => date > addDays(businessDate, -90) && date <= businessDate;
+  const channels: ExpectedFacts['channelsLast90Days'] = {};
+  for (const { channel } of entries.filter((e) => inLast90(e.valueDate)))
+    channels[channel] = (channels[channel] ?? 0) + 1;
   const transfers = entries.filter(
     (e) =>
       inLast30(e.valueDate) &&
@@ -79,8 +83,10 @@ function factsFromEvents(run: ScenarioRun, customerId: string, businessDate: str
     holdsWealthProduct: wealthOpen,
     entries: {
       last30Days: entries.filter((e) => inLast30(e.valueDate)).length,
+      last90Days: entries.filter((e) => inLast90(e.valueDate)).length,
       previous90Days: entries.filter((e) => inPrevious90(e.valueDate)).length,
     },
+    channelsLast90Days: channels,
     transfersToOtherBanks: {
       count: transfers.length,
       amount: transfers.reduce((total, e) => total.plus(e.amount.amount), new Decimal(0)).toFixed(2),
@@ -106,7 +112,11 @@ const STARTS = [
 
 describe('the analytics scenarios', () => {
   it('are named on the command line but are no alert stories', () => {
-    expect(ANALYTICS_SCENARIOS.map((s) => s.name)).toEqual(['churn-drain', 'idle-deposits']);
+    expect(ANALYTICS_SCENARIOS.map((s) => s.name)).toEqual([
+      'churn-drain',
+      'idle-deposits',
+      'mobile-activation',
+    ]);
     for (const { name } of ANALYTICS_SCENARIOS) expect(SCENARIOS.map((s) => s.name)).not.toContain(name);
   });
 
@@ -212,6 +222,33 @@ describe('idle-deposits', () => {
       expect(idleSince(investor)).toBeGreaterThanOrEqual(90);
       expect(new Decimal(earner.demandDeposits).lt('100000.00')).toBe(true);
       expect(earner.entries.last30Days).toBeGreaterThan(20);
+    });
+  });
+});
+
+describe('mobile-activation', () => {
+  describe.each(STARTS)('starting %s', (_when, start) => {
+    const run = buildScenario('mobile-activation', { seed: 42, start });
+    const [counterGoer, mobileUser] = run.analytics!.profiles;
+    const remote = (facts: ExpectedFacts) =>
+      (facts.channelsLast90Days.mobile ?? 0) + (facts.channelsLast90Days.online ?? 0);
+
+    it('tags an active customer who never uses mobile or online banking', () => {
+      expect(counterGoer.tags).toEqual({ given: [PotentialTag.MobileActivation], notGiven: [] });
+      expect(counterGoer.facts.entries.last90Days).toBeGreaterThan(60);
+      expect(remote(counterGoer.facts)).toBe(0);
+      expect(Object.keys(counterGoer.facts.channelsLast90Days).sort()).toEqual([
+        'atm',
+        'batch',
+        'counter',
+        'pos',
+      ]);
+    });
+
+    it('does not tag one as active by mobile', () => {
+      expect(mobileUser.tags).toEqual({ given: [], notGiven: [PotentialTag.MobileActivation] });
+      expect(mobileUser.facts.entries.last90Days).toBeGreaterThan(60);
+      expect(remote(mobileUser.facts)).toBeGreaterThan(mobileUser.facts.entries.last90Days / 2);
     });
   });
 });

@@ -63,6 +63,7 @@ export const churnDrainScenario: ScenarioDefinition = {
       salary: '18600.00',
       salaryDay: 10,
       shopsBy: 'pos',
+      transfersBy: 'mobile',
     };
     const steadyHabits: Household = {
       book: stay,
@@ -70,6 +71,7 @@ export const churnDrainScenario: ScenarioDefinition = {
       salary: '15200.00',
       salaryDay: 25,
       shopsBy: 'mobile',
+      transfersBy: 'mobile',
     };
 
     const drainPlan = new Map<number, Planned[]>();

@@ -21,7 +21,7 @@ const DEMAND_KINDS: readonly AccountKind[] = [AccountKind.Current, AccountKind.S
  * the customer goes through the book; `closeDay` notes the AUM at the end of each day told.
  */
 export class CustomerBook {
-  private readonly entriesOn = new Map<string, number>();
+  private readonly entries: { on: string; channel: TransactionChannel }[] = [];
   private readonly aumAtEndOf = new Map<string, Decimal>();
   private readonly transfersOut: { on: string; amount: Decimal }[] = [];
   private readonly closed: ExpectedFacts['closed'] = [];
@@ -35,12 +35,12 @@ export class CustomerBook {
 
   credit(account: DepositAccount, amount: Decimal.Value, at: number, details: PostingDetails): void {
     this.story.credit(account, new Decimal(amount).toFixed(2), at, details);
-    this.entry(at);
+    this.entry(at, details.channel);
   }
 
   debit(account: DepositAccount, amount: Decimal.Value, at: number, details: PostingDetails): void {
     this.story.debit(account, new Decimal(amount).toFixed(2), at, details);
-    this.entry(at);
+    this.entry(at, details.channel);
   }
 
   /** A credit transfer to the customer's own account at another bank. */
@@ -56,7 +56,7 @@ export class CustomerBook {
       counterparty: this.story.otherBankParty(this.customer.profile.name),
       remittanceInfo: '转账',
     });
-    this.entry(at);
+    this.entry(at, channel);
     this.transfersOut.push({ on: cstDateOf(at), amount: new Decimal(amount) });
   }
 
@@ -131,17 +131,28 @@ export class CustomerBook {
     };
     const inLast30 = (date: string) => date > monthBefore && date <= businessDate;
     const inPrevious90 = (date: string) => date > addDays(monthBefore, -90) && date <= monthBefore;
-    const count = (within: (date: string) => boolean) =>
-      [...this.entriesOn].filter(([date]) => within(date)).reduce((sum, [, n]) => sum + n, 0);
+    const inLast90 = (date: string) => date > addDays(businessDate, -90) && date <= businessDate;
+    const count = (within: (date: string) => boolean) => this.entries.filter((e) => within(e.on)).length;
+    const channels: ExpectedFacts['channelsLast90Days'] = {};
+    for (const { channel } of this.entries.filter((e) => inLast90(e.on)))
+      channels[channel] = (channels[channel] ?? 0) + 1;
     const transfers = this.transfersOut.filter((t) => inLast30(t.on));
-    const entryDates = [...this.entriesOn.keys()].filter((date) => date <= businessDate).sort();
+    const entryDates = this.entries
+      .map((e) => e.on)
+      .filter((date) => date <= businessDate)
+      .sort();
     const facts: ExpectedFacts = {
       aum: { thirtyDaysBefore: aumOn(monthBefore), businessDate: aumOn(businessDate) },
       demandDeposits: this.balanceOf((a) => DEMAND_KINDS.includes(a.kind)).toFixed(2),
       holdsWealthProduct: this.accounts.some(
         (a) => a.kind === AccountKind.WealthProduct && a.status !== AccountStatus.Closed,
       ),
-      entries: { last30Days: count(inLast30), previous90Days: count(inPrevious90) },
+      entries: {
+        last30Days: count(inLast30),
+        last90Days: count(inLast90),
+        previous90Days: count(inPrevious90),
+      },
+      channelsLast90Days: channels,
       transfersToOtherBanks: {
         count: transfers.length,
         amount: transfers.reduce((sum, t) => sum.plus(t.amount), ZERO).toFixed(2),
@@ -159,8 +170,7 @@ export class CustomerBook {
       .reduce((sum, a) => sum.plus(a.balance), ZERO);
   }
 
-  private entry(at: number): void {
-    const date = cstDateOf(at);
-    this.entriesOn.set(date, (this.entriesOn.get(date) ?? 0) + 1);
+  private entry(at: number, channel: TransactionChannel): void {
+    this.entries.push({ on: cstDateOf(at), channel });
   }
 }

@@ -42,6 +42,8 @@ export interface Household {
   salaryDay: number;
   /** The channel it pays in shops with. */
   shopsBy: TransactionChannel;
+  /** The channel it sends the monthly allowance by. */
+  transfersBy: TransactionChannel;
 }
 
 /** Five shopping days a week, counted from the start day. */
@@ -98,7 +100,7 @@ export function everydayBanking(story: Story, household: Household, day: number)
       act: (at) =>
         book.debit(current, '2000.00', at, {
           code: BankTransactionCodes.TransferSent,
-          channel: 'mobile',
+          channel: household.transfersBy,
           counterparty: { agent: here, name: '家人', accountReference: `6231****${p.digits(4)}` },
           remittanceInfo: '生活费',
         }),

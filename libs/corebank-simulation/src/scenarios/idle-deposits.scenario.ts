@@ -52,6 +52,7 @@ export const idleDepositsScenario: ScenarioDefinition = {
       salary: '12000.00',
       salaryDay: 15,
       shopsBy: 'mobile',
+      transfersBy: 'mobile',
     };
 
     tellDays(

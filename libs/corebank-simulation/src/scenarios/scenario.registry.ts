@@ -8,6 +8,7 @@ import { largeInflowScenario } from './large-inflow.scenario';
 import { loanMaturingScenario } from './loan-maturing.scenario';
 import { loanOverdueAndDowngradeScenario } from './loan-overdue-and-downgrade.scenario';
 import { timeDepositMaturingScenario, wealthProductMaturingScenario } from './maturing-products.scenario';
+import { mobileActivationScenario } from './mobile-activation.scenario';
 import { moneyDrainingScenario } from './money-draining.scenario';
 import { splitLargeInflowScenario } from './split-large-inflow.scenario';
 import { quietUnderThresholdsScenario } from './quiet-under-thresholds.scenario';
@@ -36,7 +37,11 @@ export const CAMPAIGN_SCENARIOS: readonly ScenarioDefinition[] = [campaignUplift
  * Stories of customer histories for the analytical CRM: months of everyday banking before a close of
  * business, with what it must find (ScenarioRun.analytics). Their alerts are declared like any story's.
  */
-export const ANALYTICS_SCENARIOS: readonly ScenarioDefinition[] = [churnDrainScenario, idleDepositsScenario];
+export const ANALYTICS_SCENARIOS: readonly ScenarioDefinition[] = [
+  churnDrainScenario,
+  idleDepositsScenario,
+  mobileActivationScenario,
+];
 
 const ALL_SCENARIOS = [...SCENARIOS, ...ANALYTICS_SCENARIOS, ...CAMPAIGN_SCENARIOS];
 

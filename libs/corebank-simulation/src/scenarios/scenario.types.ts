@@ -1,4 +1,11 @@
-import type { AccountClosureReason, AccountKind, AlertKind, ChurnReason, PotentialTag } from '@crm/contracts';
+import type {
+  AccountClosureReason,
+  AccountKind,
+  AlertKind,
+  ChurnReason,
+  PotentialTag,
+  TransactionChannel,
+} from '@crm/contracts';
 import type { KnownCustomer } from '../campaigns/known-customer';
 import type { SimEvent } from '../core/event-factory';
 import type { Institution, Manager } from '../population/bank.model';
@@ -21,8 +28,8 @@ export interface ExpectedAlert {
 /**
  * A customer's figures as of the end of a business date, stated by the story from its own book-keeping
  * (not from its events, which tests replay to check them). Windows end on the business date and count
- * whole calendar days: the last 30 days are businessDate-29 .. businessDate, the 90 before them
- * businessDate-119 .. businessDate-30. Amounts are CNY decimal strings.
+ * whole calendar days: the last 30 days are businessDate-29 .. businessDate, the last 90
+ * businessDate-89 .. businessDate, the 90 before the last 30 businessDate-119 .. businessDate-30. Amounts are CNY decimal strings.
  */
 export interface ExpectedFacts {
   /**
@@ -35,7 +42,9 @@ export interface ExpectedFacts {
   /** Whether the customer holds a wealth product at the end of the business date. */
   holdsWealthProduct: boolean;
   /** Entries posted (transaction.posted, any code and channel) on the customer's accounts, by value date. */
-  entries: { last30Days: number; previous90Days: number };
+  entries: { last30Days: number; last90Days: number; previous90Days: number };
+  /** The same entries of the last 90 days (businessDate-89 .. businessDate) by channel; unused channels absent. */
+  channelsLast90Days: Partial<Record<TransactionChannel, number>>;
   /** The value date of the customer's latest entry, if any. */
   lastEntryOn?: string;
   /** Debits by credit transfer (PMNT-ICDT-*) to another bank (counterparty agent not sameBank), last 30 days. */

@@ -28,6 +28,7 @@ describe('scenario registry', () => {
         'quiet-under-thresholds',
         'churn-drain',
         'idle-deposits',
+        'mobile-activation',
       ]),
     );
   });
