@@ -121,7 +121,10 @@ export class CustomerBook {
     );
   }
 
-  /** The customer's figures at the end of `businessDate`; both it and the day 30 before must have been closed. */
+  /**
+   * The customer's figures at the end of `businessDate`, asked once the story has told that day (its last):
+   * balances and holdings are read as they stand, the AUM of the day 30 before as `closeDay` noted it.
+   */
   factsAsOf(businessDate: string): ExpectedFacts {
     const monthBefore = addDays(businessDate, -30);
     const aumOn = (date: string) => {
