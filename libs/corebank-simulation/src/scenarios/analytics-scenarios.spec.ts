@@ -184,7 +184,7 @@ describe('churn-drain', () => {
       expect(facts.entries.last30Days).toBeLessThan(monthlyAverage(facts) / 2);
     });
 
-    it('keeps the other as he was: AUM steady, nothing sent away or closed, as active as before', () => {
+    it('keeps the other as before: AUM steady, nothing sent away or closed, as active as before', () => {
       const { facts } = steady;
       expect(steady.churn).toEqual({ warned: false, reasons: [] });
       expect(new Decimal(facts.aum.businessDate).gte(facts.aum.thirtyDaysBefore)).toBe(true);

@@ -28,11 +28,11 @@ export const churnDrainScenario: ScenarioDefinition = {
   summary:
     `Four months of history for a close of business ${CHURN_DRAIN_BUSINESS_DAY} days after the start. Two ` +
     'salaried customers of one outlet, each with current, savings and a 12-month time deposit, bank alike for 90 ' +
-    'days. In the last 30 the drainer moves his salary and everyday banking away, sends ' +
-    `${DRAIN_TRANSFERS.length} transfers to his own accounts at other banks (${DRAINED}), lets the time deposit ` +
-    'mature unrenewed (paid out, then sent away) and closes his savings: AUM falls by some 90 %, a churn warning ' +
+    'days. In the last 30 the drainer moves salary and everyday banking away, sends ' +
+    `${DRAIN_TRANSFERS.length} transfers to own accounts at other banks (${DRAINED}), lets the time deposit ` +
+    'mature unrenewed (paid out, then sent away) and closes the savings: AUM falls by some 90 %, a churn warning ' +
     'naming the AUM fall, the transfers, the closures, the maturity not renewed and the activity drop. The steady ' +
-    'one goes on as before and renews his: no warning. Alerts: both maturity reminders and the savings closure.',
+    'one goes on as before and renews: no warning. Alerts: both maturity reminders and the savings closure.',
   tell(story) {
     const drainer = story.individual({ minAge: 40, maxAge: 55 });
     const dCurrent = story.currentAccount(drainer, '60000.00');

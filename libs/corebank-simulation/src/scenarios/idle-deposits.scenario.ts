@@ -5,7 +5,7 @@ import type { ScenarioDefinition } from './scenario.types';
 
 /** The close of business the story is told for: this many days after the start day. */
 const IDLE_DEPOSITS_BUSINESS_DAY = 120;
-/** The saver's last entry; from here to the close of business her money lies still. */
+/** The saver's last entry; from here to the close of business the money lies still. */
 const SAVER_LAST_SEEN = 6;
 /** The wealth product held by the control runs beyond the story (no maturity reminder). */
 const WEALTH_MATURES = 200;
@@ -15,7 +15,7 @@ export const idleDepositsScenario: ScenarioDefinition = {
   summary:
     `Four months of history for a close of business ${IDLE_DEPOSITS_BUSINESS_DAY} days after the start, four ` +
     'customers of one outlet. Wealth-management potential: a saver who leaves 1539000.00 on savings and current ' +
-    `after her last entry on day ${SAVER_LAST_SEEN}, and a business owner with 800000.00 on a current account that never ` +
+    `after the last entry on day ${SAVER_LAST_SEEN}, and a business owner with 800000.00 on a current account that never ` +
     'moves, neither holding a wealth product. Not tagged: an idle saver of 920000.00 who already holds a wealth ' +
     'product, and a salaried household banking every day with under 100000.00. No alert.',
   tell(story) {
