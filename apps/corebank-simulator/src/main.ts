@@ -7,6 +7,7 @@ import { eventSource, runSimulation } from './cli/run-simulation';
 import { describeScenarioCast } from './cli/scenario-cast';
 import { Topics } from '@crm/contracts';
 import {
+  ANALYTICS_SCENARIOS,
   buildScenario,
   CAMPAIGN_SCENARIOS,
   CampaignResponses,
@@ -22,14 +23,17 @@ import { createKafka } from '@crm/messaging';
 const NAME = 'corebank-simulator';
 
 function listScenarios(options: SimulatorOptions): string {
-  return [...SCENARIOS, ...CAMPAIGN_SCENARIOS]
+  return [...SCENARIOS, ...ANALYTICS_SCENARIOS, ...CAMPAIGN_SCENARIOS]
     .map((definition) => {
       const run = buildScenario(definition.name, { seed: options.seed, start: options.start });
       const alerts =
         run.expectedAlerts.length === 0
           ? ['no alert']
           : run.expectedAlerts.map((a) => `${a.kind} (${a.because})`);
-      return `${definition.name}\n  ${definition.summary}\n  ${run.events.length} events; must raise: ${alerts.join('; ')}`;
+      const closeOfBusiness = run.analytics
+        ? `; analytics must find its customers' figures at the close of business ${run.analytics.businessDate}`
+        : '';
+      return `${definition.name}\n  ${definition.summary}\n  ${run.events.length} events; must raise: ${alerts.join('; ')}${closeOfBusiness}`;
     })
     .join('\n\n');
 }

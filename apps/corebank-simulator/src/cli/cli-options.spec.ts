@@ -1,6 +1,11 @@
 import { loadConfig } from '@crm/config';
 import { CorebankSimulatorConfig } from '../app.config';
-import { DEFAULT_LIVE_RESPONSE, DEFAULT_UPLIFT, SCENARIOS } from '@crm/corebank-simulation';
+import {
+  ANALYTICS_SCENARIOS,
+  DEFAULT_LIVE_RESPONSE,
+  DEFAULT_UPLIFT,
+  SCENARIOS,
+} from '@crm/corebank-simulation';
 import { CliUsageError, parseCliOptions } from './cli-options';
 
 const NOW = Date.parse('2025-03-01T01:00:00Z');
@@ -81,9 +86,18 @@ describe('parseCliOptions', () => {
       'large-inflow',
       'quiet-under-thresholds',
     ]);
-    // "all" is every alert story; the campaign scenario waits for contact requests, so it is asked for by name.
+    // "all" is every alert story. The campaign scenario waits for contact requests, and the analytics ones
+    // are months of history read at their own close of business: each is asked for by name.
     expect(parse('--scenario', 'all').scenarios).toEqual(SCENARIOS.map((s) => s.name));
     expect(parse('--scenario', 'all').scenarios).not.toContain('campaign-uplift');
+    for (const { name } of ANALYTICS_SCENARIOS) {
+      expect(parse('--scenario', 'all').scenarios).not.toContain(name);
+      expect(parse('--scenario', name).scenarios).toEqual([name]);
+    }
+    expect(parse('--scenario', 'churn-drain,idle-deposits').scenarios).toEqual([
+      'churn-drain',
+      'idle-deposits',
+    ]);
   });
 
   it('reads how contacted customers answer, live and in the campaign-uplift scenario', () => {

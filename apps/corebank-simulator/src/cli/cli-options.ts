@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { MAX_CUSTOMERS, MAX_RATE, type CorebankSimulatorConfig } from '../app.config';
 import {
+  ANALYTICS_SCENARIOS,
   DEFAULT_LIVE_RESPONSE,
   DEFAULT_UPLIFT,
   SCENARIOS,
@@ -47,7 +48,8 @@ export const USAGE = `Usage: node -r ./tools/register.js apps/corebank-simulator
 
 Publishes a seeded, reproducible bank's core-banking events to Kafka: the organisation, customers and
 their holdings, then a stream of transactions, loan and card events, with the outlets' lobby queue
-tickets (09:00-17:00 bank time). Or tells a named scenario that must raise known alerts.
+tickets (09:00-17:00 bank time). Or tells named scenarios: stories that must raise known alerts, customer
+histories an analytics close of business must read a known way, a campaign's target segment.
 
 Options:
   --seed <n>            generator seed (default SIM_SEED or 42); same seed and --start, same events
@@ -61,6 +63,8 @@ Options:
   --scenario <names>    tell these scenarios instead of running the population (comma-separated, or "all"
                         for every alert scenario); prints each one's customers, their accounts, loans and
                         cards, and their manager
+                        (${ANALYTICS_SCENARIOS.map((s) => s.name).join(', ')}: four months of customer history from
+                        --start; they print the close of business after it and what analytics must find then)
   --list-scenarios      list the scenarios and the alerts each must raise, then exit
 
   --brokers <list>      Kafka bootstrap brokers host:port[,host:port] (default KAFKA_BROKERS or 127.0.0.1:9092)

@@ -1,7 +1,7 @@
 import { AlertKind, EventTypes, describeProblems, validateEventPayload } from '@crm/contracts';
 import { generatePopulation } from '../population/population.generator';
 import { deriveAlerts } from './reference-alert-rules';
-import { SCENARIOS, buildScenario, scenarioNames } from './scenario.registry';
+import { ANALYTICS_SCENARIOS, SCENARIOS, buildScenario, scenarioNames } from './scenario.registry';
 
 const START = Date.parse('2025-03-01T09:00:00+08:00');
 const sortAlerts = <T extends { kind: string; subjectRef: string; periodKey: string }>(alerts: T[]) =>
@@ -26,6 +26,9 @@ describe('scenario registry', () => {
         'card-large-spend-then-overdue',
         'deposit-account-closure',
         'quiet-under-thresholds',
+        'churn-drain',
+        'idle-deposits',
+        'mobile-activation',
       ]),
     );
   });
@@ -52,7 +55,7 @@ describe.each([
   const population = generatePopulation({ seed: 42, customers: 200, asOf: '2025-03-01' });
   const populationIds = new Set(population.customers.map((c) => c.profile.customerId));
 
-  describe.each(SCENARIOS.map((s) => [s.name]))('%s', (name) => {
+  describe.each([...SCENARIOS, ...ANALYTICS_SCENARIOS].map((s) => [s.name]))('%s', (name) => {
     const run = buildScenario(name, { seed: 42, start });
 
     it('is reproducible for the same seed and start, with new customers and ids for another start', () => {

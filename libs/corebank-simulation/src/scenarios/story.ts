@@ -14,6 +14,7 @@ import { OTHER_BANKS } from '../population/zhejiang.data';
 import type { KnownCustomer } from '../campaigns/known-customer';
 import type {
   ExpectedAlert,
+  ExpectedAnalytics,
   ScenarioCustomer,
   ScenarioDefinition,
   ScenarioRun,
@@ -35,6 +36,7 @@ export class Story {
   private readonly expected: ExpectedAlert[] = [];
   private readonly customers: ScenarioCustomer[] = [];
   private segment?: ScenarioSegment;
+  private analytics?: ExpectedAnalytics;
   private clock: number;
   readonly outlet: Institution;
   readonly manager: Manager;
@@ -89,11 +91,16 @@ export class Story {
 
   /** Moves the clock to a CST time on the day `days` after the start day; never backwards. */
   onDay(days: number, hours: number, minutes = 0): number {
-    const target = cstAt(cstDateOf(this.start + days * MS_PER_DAY), hours, minutes);
+    const target = cstAt(this.dayAfterStart(days), hours, minutes);
     if (target <= this.clock)
       throw new Error(`${this.definition.name}: day ${days} ${hours}:${minutes} is in the story's past`);
     this.clock = target;
     return this.clock;
+  }
+
+  /** The business day `days` after the start day. */
+  dayAfterStart(days: number): string {
+    return cstDateOf(this.start + days * MS_PER_DAY);
   }
 
   record(produced: SimEvent | SimEvent[] | undefined): SimEvent[] {
@@ -196,6 +203,11 @@ export class Story {
     this.customers.find((c) => c.customerId === customerId)?.holdings.push(holdingId);
   }
 
+  /** States what a close of business on a date after the story must find about its customers. */
+  expectAnalytics(analytics: ExpectedAnalytics): void {
+    this.analytics = analytics;
+  }
+
   /** Marks the story's customers a campaign is to target: the run carries them with their current accounts. */
   targetSegment(members: KnownCustomer[]): void {
     this.segment = { outlet: this.outlet, manager: this.manager, members };
@@ -255,6 +267,7 @@ export class Story {
       customerIds: this.customers.map((c) => c.customerId),
       customers: this.customers,
       ...(this.segment ? { segment: this.segment } : {}),
+      ...(this.analytics ? { analytics: this.analytics } : {}),
       startsAt: toTimestamp(this.start),
       endsAt: this.events[this.events.length - 1].time,
     };
