@@ -11,7 +11,9 @@ import { ensureTopics } from '@crm/messaging';
 import { Role } from '@crm/security';
 import { ServiceHarness, testToken } from '@crm/service-harness';
 import { EventProbe, until } from '@crm/testing';
+import { status } from '@grpc/grpc-js';
 import { CUSTOMER_SERVICE } from '../service';
+import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
 
 /** analytics-service's profiles (crm.analytics.profile) in the search filters and the 360 view. */
@@ -25,6 +27,7 @@ describe('analytic profiles from crm.analytics.profile', () => {
   /** O21 is CA's secondary institution: it sees CA's holdings there only. */
   const secondaryHead = testToken({ roles: [Role.InstitutionHead], inst: 'O21' });
   const http = () => request(h.app.getHttpServer());
+  let grpc: CustomerGrpcClient;
 
   const profile = (
     customerId: string,
@@ -96,9 +99,11 @@ describe('analytic profiles from crm.analytics.profile', () => {
       note: 'rules',
     });
     await h.drained();
+    grpc = new CustomerGrpcClient(h.grpcAddress);
   });
 
   afterAll(async () => {
+    grpc?.close();
     await h.destroy();
   });
 
@@ -159,6 +164,29 @@ describe('analytic profiles from crm.analytics.profile', () => {
       .send({ filter: { valueTiers: ['platinum'], lifecycleStages: ['mature'] } })
       .expect(400);
     expect(JSON.stringify(res.body)).toContain('filter.valueTiers');
+  });
+
+  it('filters by tier, stage and churn score over gRPC too (SearchCustomers, StreamCustomerIds)', async () => {
+    const system = testToken({ roles: [Role.System], inst: 'HO' });
+    const page = await grpc.call<{ items: { id: string }[] }>(
+      'SearchCustomers',
+      { valueTiers: ['important', 'top'], churnScore: { max: 50 } },
+      system,
+    );
+    expect(page.code).toBe(status.OK);
+    expect(page.response!.items.map((i) => i.id)).toEqual([CB, CD].sort());
+
+    const streamed = await grpc.collect<{ customers: { id: string }[] }>(
+      'StreamCustomerIds',
+      { filter: { lifecycleStages: ['declining'], valueTiers: ['mass'] } },
+      system,
+    );
+    expect(streamed.code).toBe(status.OK);
+    expect(streamed.response!.flatMap((b) => b.customers.map((c) => c.id))).toEqual([CC]);
+
+    const refused = await grpc.call('SearchCustomers', { lifecycleStages: ['dormant'] }, system);
+    expect(refused).toMatchObject({ code: status.INVALID_ARGUMENT });
+    expect(refused.message).toContain('lifecycleStages');
   });
 
   it('keeps the latest business date: an older profile arriving late changes nothing, a newer one replaces it', async () => {
