@@ -7,6 +7,9 @@ import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
 import { PersistenceModule, REDIS, RedisModule } from '@crm/persistence';
 import { AuditModule, CoverageProjectionRepository, DataScopeModule, SecurityModule } from '@crm/security';
+import { AnalyticProfileConsumer } from './analytics/analytic-profile.consumer';
+import { AnalyticProfileRepository } from './analytics/analytic-profile.repository';
+import { AnalyticProfileService } from './analytics/analytic-profile.service';
 import { CampaignServiceConfig } from './app.config';
 import { CampaignRepository } from './campaigns/campaign.repository';
 import { CampaignsController } from './campaigns/campaigns.controller';
@@ -75,6 +78,7 @@ export const SERVICE_NAME = 'campaign-service';
     CustomerFactsConsumer,
     LobbyConsumer,
     EventTriggersConsumer,
+    AnalyticProfileConsumer,
     CampaignsController,
     TargetsController,
     ContactPolicyController,
@@ -115,6 +119,8 @@ export const SERVICE_NAME = 'campaign-service';
     EventTriggersService,
     EvaluationRepository,
     EvaluationService,
+    AnalyticProfileRepository,
+    AnalyticProfileService,
   ],
 })
 export class AppModule {}

@@ -126,6 +126,17 @@ describe('lobby cards on the real stack', () => {
       customerId: c0,
       institutionId: bank.OUT1,
     });
+    await harness.publishEvent(EventTypes.CustomerProfileChanged, c0, {
+      customerId: c0,
+      businessDate: '2026-03-02',
+      valueTier: 'important',
+      lifecycleStage: 'declining',
+      rfm: null,
+      tags: [],
+      churnScore: 64,
+      churnReasons: ['aum-fall'],
+      computedAt: '2026-03-02T23:40:00.000+08:00',
+    });
     await harness.drained();
     campaignId = await runningLobbyCampaign('WM-12M', [c0, bank.out2Customers[0]]);
   }, 180_000);
@@ -153,11 +164,13 @@ describe('lobby cards on the real stack', () => {
         issuedAt: ticket.issuedAt,
         customerId: c0,
         holdings: { productCodes: ['CC-GOLD', 'TD-12M'], byKind: { card: 1, 'time-deposit': 1 } },
+        profile: { asOf: '2026-03-02', valueTier: 'important', lifecycleStage: 'declining', churnScore: 64 },
         offers: [
           {
             campaignId,
             productCodes: ['WM-12M'],
             message: 'lobby wealth: ask about WM-12M',
+            propensity: '0.0500',
             score: '6000.0000',
           },
         ],
@@ -198,6 +211,7 @@ describe('lobby cards on the real stack', () => {
         ticketId: known.ticketId,
         customerId: bank.out1Customers[1],
         holdings: { productCodes: [], byKind: {} },
+        profile: null,
         offers: [],
         reason: 'no-campaign',
       }),
@@ -205,6 +219,7 @@ describe('lobby cards on the real stack', () => {
         ticketId: walkIn.ticketId,
         customerId: null,
         holdings: null,
+        profile: null,
         offers: [],
         reason: 'walk-in',
       }),

@@ -125,8 +125,10 @@ describe('next best offer on the real stack', () => {
     await runningCampaign('cards', 30, 'CC-GOLD', '500.00', [customer]);
     const decided = await call('Decide', { customerId: customer, channel: 'counter' }, lobbyApp());
     expect(decided.code).toBe(status.OK);
-    const offer = decided.body!.offer as { productCodes: string[] };
+    const offer = decided.body!.offer as { productCodes: string[]; propensity: string };
     expect(offer.productCodes).toEqual(['CC-GOLD']);
+    // No profile of the customer: the stated default.
+    expect(offer.propensity).toBe('0.0500');
 
     const declined = await call(
       'RecordResponse',

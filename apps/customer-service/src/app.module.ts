@@ -7,6 +7,9 @@ import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, DataScopeModule, SecurityModule } from '@crm/security';
+import { AnalyticProfileConsumer } from './analytics/analytic-profile.consumer';
+import { AnalyticProfileRepository } from './analytics/analytic-profile.repository';
+import { AnalyticProfileService } from './analytics/analytic-profile.service';
 import { CustomerServiceConfig } from './app.config';
 import { ConsentController } from './consent/consent.controller';
 import { ConsentRepository } from './consent/consent.repository';
@@ -56,6 +59,7 @@ export const SERVICE_NAME = 'customer-service';
     ProspectController,
     CustomerGrpcController,
     ProjectionConsumer,
+    AnalyticProfileConsumer,
   ],
   providers: [
     CustomerRepository,
@@ -70,6 +74,8 @@ export const SERVICE_NAME = 'customer-service';
     TagService,
     ConsentRepository,
     ConsentService,
+    AnalyticProfileRepository,
+    AnalyticProfileService,
   ],
 })
 export class AppModule {}

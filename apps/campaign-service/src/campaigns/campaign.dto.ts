@@ -28,9 +28,13 @@ import {
   IsEntityId,
   IsMoney,
   IsTimestamp,
+  LIFECYCLE_STAGES,
+  LifecycleStage,
   MARKETING_CHANNELS,
   MarketingChannel,
   Money,
+  VALUE_TIERS,
+  ValueTier,
 } from '@crm/contracts';
 import { Arm, MAX_CONTROL_SHARE } from '../targets/control-group.rule';
 import { CampaignAction, CampaignStatus } from './campaign-lifecycle.rule';
@@ -89,6 +93,22 @@ export class AmountRangeDto {
   @IsOptional()
   @IsDecimalAmount({ nonNegative: true })
   max?: string;
+}
+
+export class ScoreRangeDto {
+  @ApiPropertyOptional({ example: 60, minimum: 0, maximum: 100, description: 'Inclusive lower bound' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  min?: number;
+
+  @ApiPropertyOptional({ example: 100, minimum: 0, maximum: 100, description: 'Inclusive upper bound' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  max?: number;
 }
 
 /**
@@ -159,6 +179,41 @@ export class AudienceFilterDto {
   @IsOptional()
   @IsEntityId()
   managerId?: string;
+
+  @ApiPropertyOptional({
+    enum: VALUE_TIERS,
+    isArray: true,
+    example: ['top', 'important'],
+    description: 'Value tiers (any of them) analytics-service last assigned (顶级, 重要, 核心, 大众)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(VALUE_TIERS.length)
+  @ArrayUnique()
+  @IsIn(VALUE_TIERS, { each: true })
+  valueTiers?: ValueTier[];
+
+  @ApiPropertyOptional({
+    enum: LIFECYCLE_STAGES,
+    isArray: true,
+    example: ['declining'],
+    description: 'Lifecycle stages (any of them) analytics-service last assigned',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIFECYCLE_STAGES.length)
+  @ArrayUnique()
+  @IsIn(LIFECYCLE_STAGES, { each: true })
+  lifecycleStages?: LifecycleStage[];
+
+  @ApiPropertyOptional({
+    type: ScoreRangeDto,
+    description: 'Churn warning score (0 to 100) of analytics-service’s latest profile',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ScoreRangeDto)
+  churnScore?: ScoreRangeDto;
 }
 
 export class AudienceDto {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AccountKind, ConsentChannel, ConsentStatus } from '@crm/contracts';
+import { AccountKind, ConsentChannel, ConsentStatus, PotentialTag } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 
 /** What the contact policy knows about one customer, read in one query per batch of customers. */
@@ -13,6 +13,10 @@ export interface CustomerFacts {
   heldProducts: Set<string>;
   /** Latest decline per product (ms). */
   declinedAt: Map<string, number>;
+  /** Potential-tag scores (0 to 100) of analytics-service's latest profile; empty without one. */
+  tagScores: Map<PotentialTag, number>;
+  /** The kind of each product asked about that core banking has reported an opening of. */
+  productKinds: Map<string, HoldingKind>;
 }
 
 /** What kind of product a holding is: a deposit or wealth account's kind, a loan or a credit card. */
@@ -79,8 +83,12 @@ export class CustomerFactsRepository {
    */
   async recordProductOpened(tx: EntityManager, p: ProductOpened): Promise<number> {
     const s = this.s(tx);
+    // The product's kind too, for the propensity rule: written only when it is new or changed.
     await tx.query(
-      `INSERT INTO ${s}.holding (customer_id, product_code, opened_at, kind) VALUES ($1, $2, $3, $4)
+      `WITH known_kind AS (
+         INSERT INTO ${s}.product AS pr (product_code, kind) VALUES ($2, $4)
+         ON CONFLICT (product_code) DO UPDATE SET kind = EXCLUDED.kind WHERE pr.kind <> EXCLUDED.kind)
+       INSERT INTO ${s}.holding (customer_id, product_code, opened_at, kind) VALUES ($1, $2, $3, $4)
        ON CONFLICT (customer_id, product_code)
        DO UPDATE SET opened_at = least(${s}.holding.opened_at, EXCLUDED.opened_at), kind = EXCLUDED.kind`,
       [p.customerId, p.productCode, p.openedAt, p.kind],
@@ -187,6 +195,8 @@ export interface CustomerFactsRow {
   email_hash: string | null;
   held: string[];
   declines: { product: string; at: string }[];
+  tag_scores: Partial<Record<PotentialTag, number>> | null;
+  product_kinds: Record<string, HoldingKind>;
 }
 
 /**
@@ -204,7 +214,10 @@ export const customerFactsColumns = (s: string, customerId: string, productCodes
   coalesce((SELECT json_agg(json_build_object('product', product_code, 'at', max_at)) FROM (
              SELECT product_code, max(responded_at) AS max_at FROM ${s}.offer_response
               WHERE customer_id = ${customerId} AND outcome = 'declined' AND product_code = ANY(${productCodes})
-              GROUP BY product_code) d), '[]') AS declines`;
+              GROUP BY product_code) d), '[]') AS declines,
+  (SELECT tag_scores FROM ${s}.analytic_profile WHERE customer_id = ${customerId}) AS tag_scores,
+  coalesce((SELECT json_object_agg(product_code, kind) FROM ${s}.product
+             WHERE product_code = ANY(${productCodes})), '{}') AS product_kinds`;
 
 export const customerFactsOf = (customerId: string, r: CustomerFactsRow): CustomerFacts => ({
   customerId,
@@ -214,4 +227,6 @@ export const customerFactsOf = (customerId: string, r: CustomerFactsRow): Custom
   emailHash: r.email_hash,
   heldProducts: new Set(r.held),
   declinedAt: new Map(r.declines.map((d) => [d.product, Date.parse(d.at)])),
+  tagScores: new Map(Object.entries(r.tag_scores ?? {}) as [PotentialTag, number][]),
+  productKinds: new Map(Object.entries(r.product_kinds)),
 });

@@ -1,16 +1,10 @@
 import Decimal from 'decimal.js';
 
-/**
- * The chance a contacted customer converts, until analytics-service publishes a propensity per customer
- * and product: the same for every offer, so value alone ranks campaigns of equal priority.
- */
-export const DEFAULT_PROPENSITY = new Decimal('0.05');
-
 /** One campaign's claim on a customer in a dispatch slot. */
 export interface ContactClaim {
   campaignId: string;
   priority: number;
-  /** Value of a conversion times its propensity, a decimal string in the bank's currency. */
+  /** A conversion's value times the customer's propensity (propensityOf), a decimal string. */
   expectedValue: string;
 }
 

@@ -15,7 +15,8 @@ import { ContactPolicyService } from '../policy/contact-policy.service';
 import { SuppressionReason, ineligibility } from '../policy/eligibility.rule';
 import { TaskRepository } from '../tasks/task.repository';
 import { TargetRepository } from '../targets/target.repository';
-import { DEFAULT_PROPENSITY, rankClaims } from './arbitration.rule';
+import { propensityOf } from '../analytics/propensity.rule';
+import { rankClaims } from './arbitration.rule';
 import { DispatchRepository, DueTarget, LedgerEntry } from './dispatch.repository';
 
 /** Outcome of one dispatch pass, for logs, metrics and tests. */
@@ -137,7 +138,7 @@ export class ContactDispatcher {
                 campaign,
                 campaignId: t.campaign_id,
                 priority: campaign.priority,
-                expectedValue: expectedValueOf(campaign),
+                expectedValue: expectedValueOf(campaign, facts.get(customerId)),
               };
             }),
           );
@@ -392,5 +393,6 @@ function groupByCustomer(due: readonly DueTarget[]): Map<string, DueTarget[]> {
   return groups;
 }
 
-const expectedValueOf = (campaign: CampaignRow): string =>
-  DEFAULT_PROPENSITY.times(campaign.conversion_value).toFixed(2);
+/** What a conversion is worth times the customer's propensity for the campaign's products. */
+const expectedValueOf = (campaign: CampaignRow, facts: CustomerFacts | undefined): string =>
+  propensityOf(campaign.product_codes, facts).times(campaign.conversion_value).toFixed(2);

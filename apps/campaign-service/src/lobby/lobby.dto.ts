@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LobbyService } from '@crm/contracts';
+import { LIFECYCLE_STAGES, LobbyService, VALUE_TIERS } from '@crm/contracts';
 import { HoldingKind } from '../customers/customer-facts.repository';
 import { OfferDto } from '../offers/offer.dto';
 
@@ -14,6 +14,21 @@ export class HoldingsDto {
     example: { current: 1, 'time-deposit': 2, card: 1 },
   })
   byKind!: Partial<Record<HoldingKind, number>>;
+}
+
+/** Who the customer is to the bank, by analytics-service's latest profile (crm.analytics.profile). */
+export class LobbyCustomerProfileDto {
+  @ApiProperty({ example: '2026-03-02', description: 'The close of business the profile was computed at' })
+  asOf!: string;
+  @ApiProperty({ nullable: true, enum: VALUE_TIERS, description: 'Value tier (顶级, 重要, 核心, 大众)' })
+  valueTier!: string | null;
+  @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: string;
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    description: 'Churn warning score (流失预警), 100: about to leave',
+  })
+  churnScore!: number;
 }
 
 /**
@@ -33,6 +48,12 @@ export class LobbyCardDto {
   customerId!: string | null;
   @ApiProperty({ type: HoldingsDto, nullable: true, description: 'null for a walk-in' })
   holdings!: HoldingsDto | null;
+  @ApiProperty({
+    type: LobbyCustomerProfileDto,
+    nullable: true,
+    description: 'null for a walk-in, or before analytics-service profiles the customer',
+  })
+  profile!: LobbyCustomerProfileDto | null;
   @ApiProperty({
     type: [OfferDto],
     description:

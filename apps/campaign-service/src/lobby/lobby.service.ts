@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
 import { MarketingChannel, QueueTicketIssuedPayload } from '@crm/contracts';
 import { AuthenticatedUser, DataScopeResolver } from '@crm/security';
+import { AnalyticProfileRepository } from '../analytics/analytic-profile.repository';
 import { CustomerFactsRepository } from '../customers/customer-facts.repository';
 import { OfferPreview, OffersService } from '../offers/offers.service';
 import { LobbyCardDto, LobbyQueueDto } from './lobby.dto';
@@ -17,7 +18,8 @@ const WALK_IN = 'walk-in';
 
 /**
  * The lobby (大堂): the tickets the outlets' queueing machines issue, each with a card for the lobby
- * manager when the customer identified themselves: who is waiting, what they hold, what to offer.
+ * manager when the customer identified themselves: who is waiting (and who they are to the bank: tier,
+ * lifecycle stage, churn score), what they hold, what to offer.
  */
 @Injectable()
 export class LobbyService {
@@ -25,6 +27,7 @@ export class LobbyService {
     private readonly dataSource: DataSource,
     private readonly tickets: LobbyTicketRepository,
     private readonly facts: CustomerFactsRepository,
+    private readonly profiles: AnalyticProfileRepository,
     private readonly offers: OffersService,
     private readonly scopes: DataScopeResolver,
     private readonly calendar: BusinessCalendar,
@@ -65,7 +68,10 @@ export class LobbyService {
     const customerIds = [
       ...new Set(rows.map((r) => r.customer_id).filter((id): id is string => id !== null)),
     ];
-    const holdings = await this.facts.holdingsOf(this.dataSource.manager, customerIds);
+    const [holdings, profiles] = await Promise.all([
+      this.facts.holdingsOf(this.dataSource.manager, customerIds),
+      this.profiles.summariesOf(this.dataSource.manager, customerIds),
+    ]);
     const previews = new Map<string, OfferPreview>();
     for (let i = 0; i < customerIds.length; i += PREVIEWS_AT_ONCE) {
       const batch = customerIds.slice(i, i + PREVIEWS_AT_ONCE);
@@ -89,6 +95,7 @@ export class LobbyService {
           row.customer_id === null
             ? null
             : (holdings.get(row.customer_id) ?? { productCodes: [], byKind: {} }),
+        profile: row.customer_id === null ? null : (profiles.get(row.customer_id) ?? null),
         offers: preview?.offers ?? [],
         reason: preview ? preview.reason : WALK_IN,
       };

@@ -1,6 +1,5 @@
-import Decimal from 'decimal.js';
-import { ConsentChannel, MarketingChannel } from '@crm/contracts';
-import type { CustomerFacts } from '../customers/customer-facts.repository';
+import { ConsentChannel, MarketingChannel, PotentialTag } from '@crm/contracts';
+import { HoldingKind, type CustomerFacts } from '../customers/customer-facts.repository';
 import { DEFAULT_CONTACT_POLICY } from '../policy/contact-policy.rule';
 import { OfferCandidate, rankOffers } from './next-best-offer.rule';
 
@@ -25,6 +24,8 @@ const facts = (over: Partial<CustomerFacts> = {}): CustomerFacts => ({
   emailHash: null,
   heldProducts: new Set(),
   declinedAt: new Map(),
+  tagScores: new Map(),
+  productKinds: new Map(),
   ...over,
 });
 
@@ -44,16 +45,24 @@ describe('rankOffers', () => {
     ]);
   });
 
-  it('uses the customer’s propensity where one is known', () => {
+  it('uses the customer’s propensity for the products where the profile gives one', () => {
     const { ranked } = rankOffers(
-      [candidate('A', 10, '100.00'), candidate('B', 10, '100.00')],
-      facts(),
+      [candidate('DEPOSIT', 10, '1000.00', ['TD-3Y']), candidate('WEALTH', 10, '200.00', ['WM-90D'])],
+      facts({
+        tagScores: new Map([[PotentialTag.WealthManagement, 90]]),
+        productKinds: new Map([
+          ['TD-3Y', HoldingKind.TimeDeposit],
+          ['WM-90D', HoldingKind.WealthProduct],
+        ]),
+      }),
       MarketingChannel.Lobby,
       DEFAULT_CONTACT_POLICY,
       now,
-      (c) => new Decimal(c.campaignId === 'B' ? '0.9' : '0.1'),
     );
-    expect(ranked[0].campaignId).toBe('B');
+    expect(ranked.map((o) => [o.campaignId, o.propensity, o.score])).toEqual([
+      ['WEALTH', '0.9000', '1800.0000'],
+      ['DEPOSIT', '0.0500', '500.0000'],
+    ]);
   });
 
   it('leaves out what the customer holds or declined, and says why when nothing is left', () => {

@@ -46,7 +46,16 @@ export class OfferDto {
   @ApiProperty({ type: [String], description: 'Products to present: those the customer does not hold yet' })
   productCodes!: string[];
   @ApiProperty({ description: 'The campaign’s message for the channel' }) message!: string;
-  @ApiProperty({ description: 'priority × propensity × conversion value' }) score!: string;
+  @ApiProperty({
+    example: '0.8800',
+    description:
+      'The customer’s chance of converting on these products, 0 to 1: the score / 100 of the potential tag ' +
+      'of analytics-service’s latest profile that measures their kind (wealth products: wealth-management, ' +
+      'loans: loan, credit cards: credit-card), the highest among them; 0.05 where the profile says nothing',
+  })
+  propensity!: string;
+  @ApiProperty({ example: '44000.0000', description: 'priority × propensity × conversion value' })
+  score!: string;
 }
 
 export class DecisionDto {

@@ -26,6 +26,7 @@ const offerOf = (offer: RankedOffer): OfferDto => ({
   campaignId: offer.campaignId,
   productCodes: offer.offeredProducts,
   message: offer.message,
+  propensity: offer.propensity,
   score: offer.score,
 });
 

@@ -13,6 +13,8 @@ const facts = (over: Partial<CustomerFacts> = {}): CustomerFacts => ({
   emailHash: null,
   heldProducts: new Set(),
   declinedAt: new Map(),
+  tagScores: new Map(),
+  productKinds: new Map(),
   ...over,
 });
 const judge = (

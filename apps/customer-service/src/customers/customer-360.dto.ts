@@ -1,4 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  CHURN_REASONS,
+  ChurnReason,
+  LIFECYCLE_STAGES,
+  LifecycleStage,
+  POTENTIAL_TAGS,
+  PotentialTag,
+  VALUE_TIERS,
+  ValueTier,
+} from '@crm/contracts';
 import { ConsentDto } from '../consent/consent.dto';
 
 export class CustomerProfileDto {
@@ -25,9 +35,17 @@ export class CustomerProfileDto {
   @ApiProperty({ nullable: true, description: 'Masked (138****5678) unless the caller holds pii:read' })
   phone!: string | null;
   @ApiProperty({ nullable: true }) registeredOn!: string | null;
-  @ApiProperty({ nullable: true, description: 'From analytics; null until it provides one' }) valueTier!:
-    string | null;
-  @ApiProperty({ nullable: true, description: 'From analytics; null until it provides one' })
+  @ApiProperty({
+    nullable: true,
+    enum: VALUE_TIERS,
+    description: 'From analytics-service; null until it tiers the customer',
+  })
+  valueTier!: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: LIFECYCLE_STAGES,
+    description: 'From analytics-service; null until it profiles the customer',
+  })
   lifecycleStage!: string | null;
 }
 
@@ -134,9 +152,62 @@ export class TagDto {
   @ApiProperty({ example: 'vip-event-2026' }) tag!: string;
   @ApiProperty({ enum: ['manual', 'analytic'] }) kind!: string;
   @ApiProperty({ description: 'manual: the manager; analytic: the model' }) source!: string;
-  @ApiProperty({ nullable: true, example: '0.8700' }) score!: string | null;
+  @ApiProperty({
+    nullable: true,
+    example: '82.0000',
+    description: 'analytic: the model’s score (analytics-service’s potential tags: 0 to 100); manual: null',
+  })
+  score!: string | null;
   @ApiProperty({ nullable: true }) validUntil!: string | null;
   @ApiProperty() createdAt!: string;
+}
+
+export class RfmDto {
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'Recency, 5: the most recent fifth of the bank' })
+  recency!: number;
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'Frequency, 5: the most active fifth' })
+  frequency!: number;
+  @ApiProperty({ minimum: 1, maximum: 5, description: 'Monetary, 5: the highest-value fifth' })
+  monetary!: number;
+  @ApiProperty({ example: 'loyal', description: 'The segment the scores name' }) segment!: string;
+}
+
+export class PotentialTagDto {
+  @ApiProperty({ enum: POTENTIAL_TAGS }) tag!: PotentialTag;
+  @ApiProperty({ minimum: 0, maximum: 100, example: 82, description: 'How strong the potential is' })
+  score!: number;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['demand deposits 620000.00 CNY idle for 90 days', 'no wealth-management product held'],
+    description:
+      'Why, in words a manager reads. They state bank-wide figures, so only the primary side (holdings ' +
+      'visibility all) gets them; null for a secondary institution',
+  })
+  facts!: string[] | null;
+}
+
+/** analytics-service's profile of the customer at its latest close of business (潜力客户, 流失预警, RFM). */
+export class CustomerAnalyticsDto {
+  @ApiProperty({ example: '2026-03-03', description: 'The close of business the profile was computed at' })
+  asOf!: string;
+  @ApiProperty({ example: '2026-03-03T23:41:07.000Z' }) computedAt!: string;
+  @ApiProperty({ nullable: true, enum: VALUE_TIERS, description: 'null: nothing held to tier on' })
+  valueTier!: ValueTier | null;
+  @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: LifecycleStage;
+  @ApiProperty({ type: RfmDto, nullable: true, description: 'null: no transactions to score yet' })
+  rfm!: RfmDto | null;
+  @ApiProperty({ type: [PotentialTagDto], description: 'Potential-customer tags, strongest first' })
+  tags!: PotentialTagDto[];
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    example: 12,
+    description: 'Churn warning score, 100: about to leave',
+  })
+  churnScore!: number;
+  @ApiProperty({ enum: CHURN_REASONS, isArray: true, description: 'Why the churn score is what it is' })
+  churnReasons!: ChurnReason[];
 }
 
 export class Customer360Dto {
@@ -147,4 +218,10 @@ export class Customer360Dto {
   @ApiProperty({ type: [TagDto] }) tags!: TagDto[];
   @ApiProperty({ type: [ConsentDto], description: 'Channels without a record are not opted out' })
   consent!: ConsentDto[];
+  @ApiProperty({
+    type: CustomerAnalyticsDto,
+    nullable: true,
+    description: 'analytics-service’s latest profile; null until it publishes one for the customer',
+  })
+  analytics!: CustomerAnalyticsDto | null;
 }

@@ -1,5 +1,6 @@
 import { AuthenticatedUser, Permission, PiiPresenter, Role } from '@crm/security';
-import { present360 } from './customer-360.presenter';
+import { AnalyticProfileRow } from '../analytics/analytic-profile.repository';
+import { present360, presentAnalytics } from './customer-360.presenter';
 import { CustomerRecord, Holdings } from './customer.repository';
 
 const record: CustomerRecord = {
@@ -116,6 +117,7 @@ const view = (permissions: Permission[], visibility: Parameters<typeof present36
       recentDays: 90,
       tags: [],
       consent: [],
+      analytics: undefined,
       today: '2026-06-14',
     }),
   };
@@ -160,5 +162,50 @@ describe('present360', () => {
 
   it('computes the age in whole years on the given business date', () => {
     expect(view([], { kind: 'all' }).dto.profile.age).toBe(45);
+  });
+});
+
+describe('presentAnalytics', () => {
+  const profile: AnalyticProfileRow = {
+    business_date: '2026-06-13',
+    computed_at: new Date('2026-06-13T15:41:07.000Z'),
+    value_tier: 'important',
+    lifecycle_stage: 'declining',
+    rfm: { recency: 2, frequency: 3, monetary: 5, segment: 'at-risk' },
+    tags: [
+      { tag: 'loan', score: 40, facts: ['salary credited monthly', 'no loan held'] },
+      { tag: 'wealth-management', score: 82, facts: ['demand deposits 620000.00 CNY idle for 90 days'] },
+    ],
+    churn_score: 71,
+    churn_reasons: ['aum-fall', 'transfers-to-other-banks'],
+  };
+
+  it('gives the primary side the whole profile, tags strongest first with their facts', () => {
+    expect(presentAnalytics(profile, { kind: 'all' })).toEqual({
+      asOf: '2026-06-13',
+      computedAt: '2026-06-13T15:41:07.000Z',
+      valueTier: 'important',
+      lifecycleStage: 'declining',
+      rfm: { recency: 2, frequency: 3, monetary: 5, segment: 'at-risk' },
+      tags: [
+        { tag: 'wealth-management', score: 82, facts: ['demand deposits 620000.00 CNY idle for 90 days'] },
+        { tag: 'loan', score: 40, facts: ['salary credited monthly', 'no loan held'] },
+      ],
+      churnScore: 71,
+      churnReasons: ['aum-fall', 'transfers-to-other-banks'],
+    });
+  });
+
+  it('withholds the facts, which state bank-wide figures, from a secondary institution', () => {
+    const dto = presentAnalytics(profile, { kind: 'institutions', institutionIds: ['O21'] });
+    expect(dto.tags).toEqual([
+      { tag: 'wealth-management', score: 82, facts: null },
+      { tag: 'loan', score: 40, facts: null },
+    ]);
+    expect(dto.churnScore).toBe(71);
+  });
+
+  it('has no section before analytics-service profiles the customer', () => {
+    expect(view([], { kind: 'all' }).dto.analytics).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
 import { ageOn } from '@crm/calendar';
 import { formatAmount } from '@crm/persistence';
 import { HoldingsVisibility, PiiPresenter } from '@crm/security';
+import { AnalyticProfileRow } from '../analytics/analytic-profile.repository';
 import { HoldingAmounts, totalHoldings } from '../projection/balance.rule';
 import { ConsentRow } from '../consent/consent.repository';
 import { TagRow } from '../tags/tag.repository';
-import { CustomerProfileDto, Customer360Dto, HoldingsDto } from './customer-360.dto';
+import { CustomerAnalyticsDto, CustomerProfileDto, Customer360Dto, HoldingsDto } from './customer-360.dto';
 import { CustomerRecord, Holdings } from './customer.repository';
 
 /** Decrypted ID and phone numbers of a customer; presented through PiiPresenter only. */
@@ -113,6 +114,36 @@ export function presentHoldings(
   };
 }
 
+/**
+ * The analytics section. The tags' facts state figures across the whole bank (idle deposits, AUM), so
+ * a secondary institution, which sees only what is held with it, gets the tags and scores without them.
+ */
+export function presentAnalytics(
+  profile: AnalyticProfileRow,
+  visibility: Exclude<HoldingsVisibility, { kind: 'none' }>,
+): CustomerAnalyticsDto {
+  const tags = [...profile.tags].sort((a, b) => b.score - a.score || (a.tag < b.tag ? -1 : 1));
+  return {
+    asOf: profile.business_date,
+    computedAt: profile.computed_at.toISOString(),
+    valueTier: profile.value_tier,
+    lifecycleStage: profile.lifecycle_stage,
+    rfm: profile.rfm && {
+      recency: profile.rfm.recency,
+      frequency: profile.rfm.frequency,
+      monetary: profile.rfm.monetary,
+      segment: profile.rfm.segment,
+    },
+    tags: tags.map((t) => ({
+      tag: t.tag,
+      score: t.score,
+      facts: visibility.kind === 'all' ? t.facts : null,
+    })),
+    churnScore: profile.churn_score,
+    churnReasons: profile.churn_reasons,
+  };
+}
+
 export function present360(input: {
   record: CustomerRecord;
   pii: RevealablePii;
@@ -122,6 +153,7 @@ export function present360(input: {
   recentDays: number;
   tags: TagRow[];
   consent: ConsentRow[];
+  analytics: AnalyticProfileRow | undefined;
   today: string;
 }): Customer360Dto {
   const { record, holdings } = input;
@@ -171,5 +203,6 @@ export function present360(input: {
       changedBy: c.changed_by,
       source: c.source,
     })),
+    analytics: input.analytics ? presentAnalytics(input.analytics, input.visibility) : null,
   };
 }

@@ -18,7 +18,8 @@ export class CustomerController {
   @ApiOperation({
     summary: 'Customer 360 view (客户全景视图)',
     description:
-      'Profile, coverage, holdings and balances, recent transactions, tags and consent. Holdings follow the caller’s ' +
+      'Profile, coverage, holdings and balances, recent transactions, tags, consent and analytics-service’s ' +
+      'latest profile (value tier, lifecycle stage, RFM, potential tags, churn score). Holdings follow the caller’s ' +
       'visibility: the primary side sees all, a secondary institution only what is held there. ID and phone numbers ' +
       'are masked unless the caller holds pii:read (such reads are audited).',
   })

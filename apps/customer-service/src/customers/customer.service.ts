@@ -10,6 +10,7 @@ import {
   PiiPresenter,
   holdingsVisibility,
 } from '@crm/security';
+import { AnalyticProfileRepository } from '../analytics/analytic-profile.repository';
 import { ConsentRepository } from '../consent/consent.repository';
 import { customerNotFound } from '../common/customer.exception';
 import { TagRepository } from '../tags/tag.repository';
@@ -30,6 +31,7 @@ export class CustomerService {
     private readonly audit: AuditLogWriter,
     private readonly tags: TagRepository,
     private readonly consent: ConsentRepository,
+    private readonly analytics: AnalyticProfileRepository,
     private readonly calendar: BusinessCalendar,
   ) {}
 
@@ -39,10 +41,11 @@ export class CustomerService {
     // In scope means covered by the caller's side, so some holdings are visible; 'none' cannot pass requireInScope.
     if (visibility.kind === 'none') throw customerNotFound(customerId);
     const manager = this.dataSource.manager;
-    const [holdings, tags, consent] = await Promise.all([
+    const [holdings, tags, consent, analytics] = await Promise.all([
       this.customers.holdings(customerId, visibility, RECENT_TRANSACTION_DAYS),
       this.tags.listValid(manager, customerId),
       this.consent.current(manager, customerId),
+      this.analytics.find(manager, customerId),
     ]);
     const presenter = new PiiPresenter(user);
     const view = present360({
@@ -54,6 +57,7 @@ export class CustomerService {
       recentDays: RECENT_TRANSACTION_DAYS,
       tags,
       consent,
+      analytics,
       today: this.calendar.today(),
     });
     await this.auditReveal(user, [customerId], presenter);

@@ -41,6 +41,11 @@ interface AmountRange {
   max?: string;
 }
 
+interface ScoreRange {
+  min?: number;
+  max?: number;
+}
+
 /** The proto's CustomerFilter, and the same fields of SearchCustomersRequest. */
 export interface CustomerFilterMessage {
   kind?: string;
@@ -54,6 +59,9 @@ export interface CustomerFilterMessage {
   managerId?: string;
   idNumber?: string;
   phone?: string;
+  valueTiers?: string[];
+  lifecycleStages?: string[];
+  churnScore?: ScoreRange;
 }
 
 export interface SearchCustomersRequest extends CustomerFilterMessage {
@@ -208,11 +216,14 @@ function searchFilterOf(message: CustomerFilterMessage) {
         : undefined,
     idNumber: message.idNumber,
     phone: message.phone,
+    valueTiers: nonEmpty(message.valueTiers),
+    lifecycleStages: nonEmpty(message.lifecycleStages),
+    churnScore: rangeOf(message.churnScore),
   };
 }
 
 /** The bounds alone: a decoded message also carries its optional fields' synthetic oneofs (`_min`). */
-const rangeOf = (range: AmountRange | undefined) => range && { min: range.min, max: range.max };
+const rangeOf = <T>(range: { min?: T; max?: T } | undefined) => range && { min: range.min, max: range.max };
 
 const invalid = (field: string, message: string) => new RequestValidationException([{ field, message }]);
 

@@ -48,7 +48,10 @@ export class ProjectionRepository {
     );
   }
 
-  /** Upserts the profile (ID and phone encrypted, with keyed hashes); returns the ID number's hash. */
+  /**
+   * Upserts the profile (ID and phone encrypted, with keyed hashes); returns the ID number's hash. A new
+   * customer takes the value tier and lifecycle stage of an analytic profile that arrived before them.
+   */
   async upsertCustomer(
     tx: EntityManager,
     p: CustomerProfile & { registeredOn?: string },
@@ -59,8 +62,10 @@ export class ProjectionRepository {
     const idHash = idNumber ? this.cipher.blindIndex(idNumber, 'id-number') : null;
     await tx.query(
       `INSERT INTO "${s}".customer (id, kind, name, gender, birth_date, industry, region_code, home_institution_id,
-         id_number_enc, id_number_hash, phone_enc, phone_hash, registered_on, profile_as_of)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         id_number_enc, id_number_hash, phone_enc, phone_hash, registered_on, profile_as_of, value_tier, lifecycle_stage)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+         (SELECT value_tier FROM "${s}".analytic_profile WHERE customer_id = $1),
+         (SELECT lifecycle_stage FROM "${s}".analytic_profile WHERE customer_id = $1))
        ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name, gender = EXCLUDED.gender,
          birth_date = EXCLUDED.birth_date, industry = EXCLUDED.industry, region_code = EXCLUDED.region_code,
          home_institution_id = EXCLUDED.home_institution_id, id_number_enc = EXCLUDED.id_number_enc,

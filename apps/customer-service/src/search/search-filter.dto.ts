@@ -17,7 +17,18 @@ import {
   registerDecorator,
 } from 'class-validator';
 import Decimal from 'decimal.js';
-import { AccountKind, CustomerKind, Gender, IsDecimalAmount, IsEntityId, IsTimestamp } from '@crm/contracts';
+import {
+  AccountKind,
+  CustomerKind,
+  Gender,
+  IsDecimalAmount,
+  IsEntityId,
+  IsTimestamp,
+  LIFECYCLE_STAGES,
+  LifecycleStage,
+  VALUE_TIERS,
+  ValueTier,
+} from '@crm/contracts';
 import { CARD_STATUSES } from '../common/holding-status';
 
 /** `max` must not be below `min` of the same range; the error names `max`. */
@@ -73,6 +84,28 @@ export class AgeRangeDto {
   @IsInt()
   @Min(0)
   @Max(150)
+  @NotLessThan('min', numberNotAbove)
+  max?: number;
+}
+
+export class ScoreRangeDto {
+  @ApiPropertyOptional({ example: 60, minimum: 0, maximum: 100, description: 'Inclusive lower bound' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  min?: number;
+
+  @ApiPropertyOptional({
+    example: 100,
+    minimum: 0,
+    maximum: 100,
+    description: 'Inclusive upper bound; not below min',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
   @NotLessThan('min', numberNotAbove)
   max?: number;
 }
@@ -248,24 +281,39 @@ export class CustomerSearchFilterDto {
   tags?: string[];
 
   @ApiPropertyOptional({
-    type: [String],
+    enum: VALUE_TIERS,
+    isArray: true,
     example: ['top', 'important'],
-    description: 'Value tiers (any of them)',
+    description:
+      'Value tiers (any of them), as analytics-service last assigned them; a customer it has not tiered matches none',
   })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(32, { each: true })
-  valueTiers?: string[];
+  @ArrayMaxSize(VALUE_TIERS.length)
+  @IsIn(VALUE_TIERS, { each: true })
+  valueTiers?: ValueTier[];
 
-  @ApiPropertyOptional({ type: [String], example: ['mature'], description: 'Lifecycle stages (any of them)' })
+  @ApiPropertyOptional({
+    enum: LIFECYCLE_STAGES,
+    isArray: true,
+    example: ['declining'],
+    description: 'Lifecycle stages (any of them), as analytics-service last assigned them',
+  })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(32, { each: true })
-  lifecycleStages?: string[];
+  @ArrayMaxSize(LIFECYCLE_STAGES.length)
+  @IsIn(LIFECYCLE_STAGES, { each: true })
+  lifecycleStages?: LifecycleStage[];
+
+  @ApiPropertyOptional({
+    type: ScoreRangeDto,
+    description:
+      'Churn score (流失预警, 0 to 100) of analytics-service’s latest profile; a customer without one matches none',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ScoreRangeDto)
+  churnScore?: ScoreRangeDto;
 
   @ApiPropertyOptional({ type: CoverageCriteriaDto })
   @IsOptional()

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { LIFECYCLE_STAGES, VALUE_TIERS } from '@crm/contracts';
 import { flattenValidationErrors } from '@crm/http';
 import { AuthenticatedUser, DataScope, Role, resolveDataScope } from '@crm/security';
 import { CustomerSearchFilterDto, CustomerSearchRequestDto } from './search-filter.dto';
@@ -71,6 +72,7 @@ describe('buildSearchQuery', () => {
         tags: ['vip'],
         valueTiers: ['top'],
         lifecycleStages: ['mature'],
+        churnScore: { min: 60, max: 90 },
         coverage: { institutionId: 'B1', managerId: 'M1', keyCustomer: true },
         activity: {
           lastTransactionAfter: '2026-01-01T00:00:00+08:00',
@@ -96,6 +98,8 @@ describe('buildSearchQuery', () => {
       'tg.tag = ANY(',
       'c.value_tier = ANY(',
       'c.lifecycle_stage = ANY(',
+      'ap.churn_score >= $',
+      'ap.churn_score <= $',
       'IN (SELECT id FROM subtree)',
       'COALESCE(cv.key_customer, false) = $',
       'v.last_transaction_at >= $',
@@ -183,6 +187,12 @@ describe('CustomerSearchRequestDto validation', () => {
     ).toEqual([]);
   });
 
+  it('accepts every value tier and lifecycle stage of the analytics contract', () => {
+    expect(
+      errorsOf({ filter: { valueTiers: [...VALUE_TIERS], lifecycleStages: [...LIFECYCLE_STAGES] } }),
+    ).toEqual([]);
+  });
+
   it.each([
     [{ filter: { aum: { min: '200.00', max: '100.00' } } }, 'filter.aum.max'],
     [{ filter: { age: { min: 50, max: 40 } } }, 'filter.age.max'],
@@ -191,6 +201,10 @@ describe('CustomerSearchRequestDto validation', () => {
     [{ filter: { colour: 'red' } }, 'filter.colour'],
     [{ filter: { holds: { productKinds: ['yacht'] } } }, 'filter.holds.productKinds'],
     [{ filter: { regionCodes: ['12'] } }, 'filter.regionCodes'],
+    [{ filter: { valueTiers: ['platinum'] } }, 'filter.valueTiers'],
+    [{ filter: { lifecycleStages: ['dormant'] } }, 'filter.lifecycleStages'],
+    [{ filter: { churnScore: { min: 80, max: 20 } } }, 'filter.churnScore.max'],
+    [{ filter: { churnScore: { min: 101 } } }, 'filter.churnScore.min'],
     [
       {
         filter: {

@@ -110,6 +110,16 @@ export function buildSearchQuery(
   if (filter.lifecycleStages?.length) {
     where.push(`c.lifecycle_stage = ANY(${params.add(filter.lifecycleStages)}::text[])`);
   }
+  const churn = filter.churnScore;
+  if (churn && (churn.min !== undefined || churn.max !== undefined)) {
+    const bounds = [
+      ...(churn.min === undefined ? [] : [`ap.churn_score >= ${params.add(churn.min)}::int`]),
+      ...(churn.max === undefined ? [] : [`ap.churn_score <= ${params.add(churn.max)}::int`]),
+    ];
+    where.push(
+      `EXISTS (SELECT 1 FROM ${t('analytic_profile')} ap WHERE ap.customer_id = c.id AND ${bounds.join(' AND ')})`,
+    );
+  }
 
   const coverage = filter.coverage;
   if (coverage?.institutionId) {
