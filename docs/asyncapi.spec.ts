@@ -124,7 +124,8 @@ function disagreements(): string[] {
   const operations = Object.entries(child(doc, 'operations') ?? {}) as [string, Node][];
   for (const [id, operation] of operations) {
     const address = String(resolve(child(operation, 'channel'))?.address);
-    const expected = address.startsWith('corebank.') ? 'receive' : 'send';
+    // Core banking and the lobby's queueing system publish to the CRM; every other topic is the CRM's own.
+    const expected = /^(corebank|lobby)\./.test(address) ? 'receive' : 'send';
     if (operation.action !== expected) problems.push(`operation ${id} on ${address} should ${expected}`);
   }
   const operated = new Set(operations.map(([, o]) => resolve(child(o, 'channel'))?.address));

@@ -22,6 +22,23 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
 
 export const ALL_TOPICS: readonly Topic[] = Object.values(Topics);
 
+/** Who publishes each topic: a system outside the CRM (the CRM receives it) or the CRM service that owns it. */
+export const TOPIC_PUBLISHERS: Readonly<Record<Topic, { outside: boolean; publisher: string }>> = {
+  [Topics.CorebankCustomer]: { outside: true, publisher: 'core banking' },
+  [Topics.CorebankAccount]: { outside: true, publisher: 'core banking' },
+  [Topics.CorebankTransaction]: { outside: true, publisher: 'core banking' },
+  [Topics.CorebankLoan]: { outside: true, publisher: 'core banking' },
+  [Topics.CorebankCard]: { outside: true, publisher: 'core banking' },
+  [Topics.CorebankOrganisation]: { outside: true, publisher: 'core banking' },
+  [Topics.LobbyQueue]: { outside: true, publisher: 'the lobby queueing system' },
+  [Topics.CrmAssignment]: { outside: false, publisher: 'assignment-service' },
+  [Topics.CrmCustomer]: { outside: false, publisher: 'customer-service' },
+  [Topics.CrmAlert]: { outside: false, publisher: 'alert-service' },
+  [Topics.CrmCampaignContact]: { outside: false, publisher: 'campaign-service' },
+  [Topics.CrmAnalyticsProfile]: { outside: false, publisher: 'analytics-service' },
+  [Topics.CrmAudit]: { outside: false, publisher: 'every CRM service' },
+};
+
 /** Where a topic's events go when they cannot be handled; the reason travels in headers. */
 export const deadLetterTopicOf = (topic: string): string => `${topic}.dlq`;
 

@@ -3,7 +3,7 @@ import { CLOUDEVENTS_SPEC_VERSION, EventHeaders } from '../envelope';
 import { EVENT_SAMPLES } from '../event-samples';
 import { TIMESTAMP } from '../field.decorators';
 import { DECIMAL_AMOUNT } from '../money';
-import { TOPIC_PARTITIONS } from '../topics';
+import { TOPIC_PARTITIONS, TOPIC_PUBLISHERS } from '../topics';
 import { objectSchemaOf, type JsonSchema, type PayloadClass } from './payload-schema';
 
 /** Where the generated document lives and how to regenerate it (tools/asyncapi writes it). */
@@ -112,16 +112,16 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     },
   ]);
   const operations = topics.map((topic): [string, Record<string, unknown>] => {
-    const action = topic.startsWith('corebank.') ? 'receive' : 'send';
+    const { outside, publisher } = TOPIC_PUBLISHERS[topic];
+    const action = outside ? 'receive' : 'send';
     return [
       operationIdOf(action, topic),
       {
         action,
         channel: { $ref: `#/channels/${topic}` },
-        summary:
-          action === 'receive'
-            ? `CRM services consume ${topic} events published by core banking.`
-            : `The alert service publishes the alerts it raises on ${topic}.`,
+        summary: outside
+          ? `CRM services consume ${topic} events published by ${publisher}.`
+          : `${publisher} publishes ${topic} events through its outbox.`,
         messages: EVENT_CATALOG.filter((d) => d.topic === topic)
           .map((d) => d.type)
           .sort()
