@@ -77,12 +77,28 @@ export class CustomerFactsRepository {
   }
 
   /**
+   * Holds the customers until the transaction ends (taken in id order, so two holders cannot deadlock):
+   * their contacts and their products are recorded one transaction at a time. A dispatch dates a
+   * contact when it decides and commits it later; an opening recorded in between would not see the contact
+   * it converts, and a contact decided while an opening commits would offer what the customer just opened.
+   */
+  async lockCustomers(tx: EntityManager, customerIds: readonly string[]): Promise<void> {
+    const s = schemaOf(tx.connection);
+    const keys = [...new Set(customerIds)].sort().map((id) => `${s}:customer:${id}`);
+    await tx.query(
+      `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest($1::text[]) AS k`,
+      [keys],
+    );
+  }
+
+  /**
    * Records the holding and, for every campaign that contacted the customer with an offer of this
    * product within its attribution window (or held them back as control while it ran), the conversion,
    * once per campaign and customer. How many conversions it recorded.
    */
   async recordProductOpened(tx: EntityManager, p: ProductOpened): Promise<number> {
     const s = this.s(tx);
+    await this.lockCustomers(tx, [p.customerId]);
     // The product's kind too, for the propensity rule: written only when it is new or changed.
     await tx.query(
       `WITH known_kind AS (

@@ -117,6 +117,7 @@ export class ContactDispatcher {
 
         const campaigns = await this.campaignsOf(tx, due);
         const customerIds = [...new Set(due.map((t) => t.customer_id))];
+        await this.facts.lockCustomers(tx, customerIds);
         const products = [...new Set([...campaigns.values()].flatMap((c) => c.product_codes))];
         const [facts, coverage] = await Promise.all([
           this.facts.factsOf(tx, customerIds, products),

@@ -57,9 +57,12 @@ export class DispatchRepository {
   }
 
   /**
-   * Locks up to `limit` due targets of running campaigns, skipping those another instance holds, and
-   * with them every other pending target of the same customers due by `slotEnd` (the rest of the
-   * business day): campaigns competing for a customer are judged together, whichever came due first.
+   * Locks the due targets of up to `limit` customers of running campaigns, and with them every other pending
+   * target of the same customers due by `slotEnd` (the rest of the business day): campaigns competing for a
+   * customer are judged together, whichever came due first. A customer's first pending target (by due time,
+   * then campaign) stands for the customer: only the transaction that locks it takes the customer's other
+   * targets (waiting for one a launch or an offer holds a moment), so two dispatchers never judge one
+   * customer's campaigns apart, where a lower priority could take the slot before the higher one is seen.
    */
   async lockDue(tx: EntityManager, now: Date, slotEnd: Date, limit: number): Promise<DueTarget[]> {
     const s = this.s(tx);
@@ -67,13 +70,17 @@ export class DispatchRepository {
       `WITH due AS (
          SELECT t.customer_id FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
           WHERE t.state = 'pending' AND t.due_at <= $1 AND c.status = 'running' AND c.starts_at <= $1
+            AND NOT EXISTS (
+              SELECT 1 FROM ${s}.target e JOIN ${s}.campaign ec USING (campaign_id)
+               WHERE e.customer_id = t.customer_id AND e.state = 'pending' AND ec.status = 'running'
+                 AND ec.starts_at <= $1 AND (e.due_at, e.campaign_id) < (t.due_at, t.campaign_id))
           ORDER BY t.due_at LIMIT $3
           FOR UPDATE OF t SKIP LOCKED)
        SELECT t.campaign_id, t.customer_id, t.due_at, t.attempts FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
         WHERE t.customer_id IN (SELECT customer_id FROM due) AND t.state = 'pending' AND t.due_at < $2
           AND c.status = 'running' AND c.starts_at <= $1
         ORDER BY t.customer_id, t.campaign_id
-        FOR UPDATE OF t SKIP LOCKED`,
+        FOR UPDATE OF t`,
       [now, slotEnd, limit],
     );
   }
