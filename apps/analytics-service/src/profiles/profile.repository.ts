@@ -36,20 +36,22 @@ export class ProfileRepository {
   async tierChanges(scope: DataScope, customerId: string): Promise<TierChange[] | null> {
     const s = schemaOf(this.dataSource);
     const p = new SqlParams();
-    const id = p.add(customerId);
-    const rows: (TierChange & { inScope: boolean })[] = await this.dataSource.query(
+    const rows: TierChange[] = await this.dataSource.query(
       `SELECT t.business_date::text AS "businessDate", t.from_tier AS "fromTier", t.to_tier AS "toTier"
-         FROM "${s}".value_tier_change t
-        WHERE t.customer_id = ${id} AND ${scopePredicate(scope, wholeCustomerScopeColumns(s, 't.customer_id'), p)}
+         FROM "${s}".customer c
+         JOIN "${s}".value_tier_change t ON t.customer_id = c.customer_id
+        WHERE c.customer_id = ${p.add(customerId)}
+          AND ${scopePredicate(scope, wholeCustomerScopeColumns(s, 'c.customer_id'), p)}
         ORDER BY t.business_date DESC`,
       p.values,
     );
     if (rows.length > 0) return rows;
-    const known: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM "${s}".customer c WHERE c.customer_id = ${id}
-          AND ${scopePredicate(scope, wholeCustomerScopeColumns(s, 'c.customer_id'), p)}`,
-      p.values,
+    const known = new SqlParams();
+    const inScope: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM "${s}".customer c WHERE c.customer_id = ${known.add(customerId)}
+          AND ${scopePredicate(scope, wholeCustomerScopeColumns(s, 'c.customer_id'), known)}`,
+      known.values,
     );
-    return known.length > 0 ? [] : null;
+    return inScope.length > 0 ? [] : null;
   }
 }

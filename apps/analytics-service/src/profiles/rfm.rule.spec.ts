@@ -39,9 +39,9 @@ describe('RFM', () => {
       { score: 5, bound: '$3' },
     ];
     expect(rfmScoreSql('x', 'higher', bounds)).toBe(
-      'CASE WHEN x >= $3 THEN 5 WHEN x >= $2 THEN 3 WHEN x >= $1 THEN 1 END',
+      '(CASE WHEN x >= $3 THEN 5 WHEN x >= $2 THEN 3 WHEN x >= $1 THEN 1 END)::smallint',
     );
     expect(rfmScoreSql('d', 'lower', bounds)).toContain('WHEN d <= $3 THEN 5');
-    expect(rfmScoreSql('x', 'higher', [])).toBe('NULL');
+    expect(rfmScoreSql('x', 'higher', [])).toBe('NULL::smallint');
   });
 });

@@ -65,7 +65,7 @@ export function rfmScoreSql(
   const arms = [...breakpoints]
     .sort((a, b) => b.score - a.score)
     .map((b) => `WHEN ${column} ${reaches} ${b.bound} THEN ${b.score}`);
-  return arms.length === 0 ? 'NULL' : `CASE ${arms.join(' ')} END`;
+  return arms.length === 0 ? 'NULL::smallint' : `(CASE ${arms.join(' ')} END)::smallint`;
 }
 
 export function rfmSegmentOf(r: number, f: number, m: number): RfmSegment {
