@@ -68,10 +68,8 @@ export class IndicatorSnapshotRepository {
     const average = (daySum: string, n: number) => `round(coalesce(${daySum}, 0)::numeric(48,20) / ${n}, 2)`;
     const share = (count: string) =>
       `CASE WHEN a.txn_count_90d > 0 THEN round(a.${count}::numeric(48,20) / a.txn_count_90d, 4) END`;
-    const eod = (kinds: readonly string[]) =>
-      `sum(balance) FILTER (WHERE last_day = ${date} AND kind IN (${list(kinds)}))`;
-    const daySum = (kinds: readonly string[], from: string, to = date) =>
-      `sum(balance * ${days(from, to)}) FILTER (WHERE kind IN (${list(kinds)}))`;
+    const eod = (kinds: string) => `sum(balance) FILTER (WHERE at_date AND ${kinds})`;
+    const daySum = (kinds: string, days: string) => `sum(balance * ${days}) FILTER (WHERE ${kinds})`;
     const channelCounts = CUSTOMER_CHANNELS.map(
       (c) => `count(*) FILTER (WHERE f.business_date >= ${last90} AND f.channel = '${c}') AS ${c}_90d`,
     ).join(',\n          ');
@@ -95,7 +93,13 @@ export class IndicatorSnapshotRepository {
           WHERE b.business_date <= ${date} AND b.currency = ${cny} AND ${inShard('b.customer_id')}
        ),
        spans AS (
-         SELECT x.*, coalesce(sp.spread, 0) AS spread
+         SELECT x.customer_id, x.balance, coalesce(sp.spread, 0) AS spread, x.last_day = ${date} AS at_date,
+                x.kind IN (${list(DEMAND_DEPOSIT_KINDS)}) AS demand, x.kind IN (${list(DEPOSIT_KINDS)}) AS deposit,
+                x.kind IN (${list(ASSET_KINDS)}) AS asset, x.kind = '${ProductKind.TimeDeposit}' AS time_deposit,
+                x.kind = '${ProductKind.WealthProduct}' AS wealth, x.kind = '${ProductKind.Loan}' AS loan,
+                ${days(monthStart, date)} AS d_mtd, ${days(quarterStart, date)} AS d_qtd,
+                ${days(yearStart, date)} AS d_ytd, ${days(last90, date)} AS d_90,
+                ${days(prev90From, prev90To)} AS d_prev_90
            FROM (SELECT st.customer_id, st.balance, st.first_day, st.last_day,
                         CASE WHEN st.holding_type = 'loan' THEN '${ProductKind.Loan}' ELSE a.kind END AS kind
                    FROM stated st
@@ -105,21 +109,21 @@ export class IndicatorSnapshotRepository {
        ),
        balances AS (
          SELECT customer_id,
-                ${eod(DEMAND_DEPOSIT_KINDS)} AS demand_deposits,
-                ${eod([ProductKind.TimeDeposit])} AS time_deposits,
-                ${eod([ProductKind.WealthProduct])} AS wealth,
-                ${eod([ProductKind.Loan])} AS loan_balance,
-                ${daySum(DEPOSIT_KINDS, monthStart)} AS deposit_days_mtd,
-                ${daySum(DEPOSIT_KINDS, quarterStart)} AS deposit_days_qtd,
-                ${daySum(DEPOSIT_KINDS, yearStart)} AS deposit_days_ytd,
-                ${daySum(ASSET_KINDS, monthStart)} AS aum_days_mtd,
-                ${daySum(ASSET_KINDS, quarterStart)} AS aum_days_qtd,
-                ${daySum(ASSET_KINDS, yearStart)} AS aum_days_ytd,
-                ${daySum(ASSET_KINDS, last90)} AS aum_days_90d,
-                ${daySum(ASSET_KINDS, prev90From, prev90To)} AS aum_days_prev_90d,
-                bool_or(balance <> 0 AND ${days(last90, date)} > 0) AS had_balance_90d,
-                sum(balance * spread) FILTER (WHERE last_day = ${date}) AS margin_day_x365,
-                sum(balance * spread * ${days(monthStart, date)}) AS margin_mtd_x365
+                ${eod('demand')} AS demand_deposits,
+                ${eod('time_deposit')} AS time_deposits,
+                ${eod('wealth')} AS wealth,
+                ${eod('loan')} AS loan_balance,
+                ${daySum('deposit', 'd_mtd')} AS deposit_days_mtd,
+                ${daySum('deposit', 'd_qtd')} AS deposit_days_qtd,
+                ${daySum('deposit', 'd_ytd')} AS deposit_days_ytd,
+                ${daySum('asset', 'd_mtd')} AS aum_days_mtd,
+                ${daySum('asset', 'd_qtd')} AS aum_days_qtd,
+                ${daySum('asset', 'd_ytd')} AS aum_days_ytd,
+                ${daySum('asset', 'd_90')} AS aum_days_90d,
+                ${daySum('asset', 'd_prev_90')} AS aum_days_prev_90d,
+                bool_or(balance <> 0 AND d_90 > 0) AS had_balance_90d,
+                sum(balance * spread) FILTER (WHERE at_date) AS margin_day_x365,
+                sum(balance * spread * d_mtd) AS margin_mtd_x365
            FROM spans GROUP BY customer_id
        ),
        holdings AS (
