@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Topics } from '@crm/contracts';
+import { EventHeaders, EventTypes, Topics, validateEventPayload } from '@crm/contracts';
 import { ServiceHarness } from '@crm/service-harness';
 import { EventProbe, ProbedMessage, SmallBank, seedSmallBank } from '@crm/testing';
 import { DEFAULT_CONTRIBUTION_SPREADS } from '../indicators/contribution.rule';
@@ -183,6 +183,10 @@ describe('analytics-service close of business: warehouse → indicators → prof
     );
     expect(runs[NEXT_QUARTER]).toMatchObject({ changed: changed.length, published: changed.length });
     expect(next[0].json).toMatchObject({ tags: [], churnScore: 0, churnReasons: [] });
+    for (const m of [...all, ...next]) {
+      expect(m.headers[EventHeaders.Type]).toBe(EventTypes.CustomerProfileChanged);
+      expect(validateEventPayload(EventTypes.CustomerProfileChanged, m.json)).toMatchObject({ ok: true });
+    }
   });
 
   it('keeps the tier history, a row per change with its business date', async () => {

@@ -1,14 +1,6 @@
-import { quintileScore, rfmScoreSql, rfmSegmentOf } from './rfm.rule';
+import { rfmScoreSql, rfmSegmentOf } from './rfm.rule';
 
 describe('RFM', () => {
-  it('scores quintiles by the share of customers strictly worse', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((worse) => quintileScore(worse, 10))).toEqual([
-      1, 1, 2, 2, 3, 3, 4, 4, 5, 5,
-    ]);
-    expect(quintileScore(0, 1)).toBe(1);
-    expect(quintileScore(2, 3)).toBe(4);
-  });
-
   it.each([
     [5, 5, 5, 'champions'],
     [4, 4, 4, 'champions'],

@@ -48,9 +48,6 @@ export const RFM_MEASURE_NAMES = Object.keys(RFM_MEASURES) as RfmMeasure[];
  */
 export type RfmBreakpoints = Record<RfmMeasure, { score: number; bound: string }[]>;
 
-/** The score of a quintile position: `worse` of `n` customers scored are strictly worse. */
-export const quintileScore = (worse: number, n: number): number => 1 + Math.floor((5 * worse) / n);
-
 /**
  * A value's score from the date's breakpoints, as SQL: the highest score whose bound it reaches (`bound`:
  * the statement's placeholder for it). Every scored value reaches the lowest score present, whose bound is
