@@ -1,22 +1,38 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
+import { Topics } from '@crm/contracts';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
 import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
 import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, CoverageProjectionRepository, DataScopeModule, SecurityModule } from '@crm/security';
 import { AnalyticsServiceConfig } from './app.config';
 import { DailyBalanceRepository } from './balances/daily-balance.repository';
+import { CobRunRepository } from './cob/cob-run.repository';
+import { CobController } from './cob/cob.controller';
+import { CobService } from './cob/cob.service';
 import { DimensionRepository } from './dimensions/dimension.repository';
 import { DimensionsConsumer } from './dimensions/dimensions.consumer';
 import { DimensionsService } from './dimensions/dimensions.service';
 import { HoldingRepository } from './holdings/holding.repository';
 import { HoldingsConsumer } from './holdings/holdings.consumer';
 import { HoldingsService } from './holdings/holdings.service';
+import { IndicatorSnapshotRepository } from './indicators/indicator-snapshot.repository';
+import { IndicatorRepository } from './indicators/indicator.repository';
+import { IndicatorsController } from './indicators/indicators.controller';
+import { IndicatorsService } from './indicators/indicators.service';
 import { ANALYTICS_MIGRATIONS } from './migrations';
+import { AnalyticsParameterRepository } from './parameters/analytics-parameter.repository';
+import { AnalyticsParametersController } from './parameters/analytics-parameters.controller';
+import { AnalyticsParametersService } from './parameters/analytics-parameters.service';
 import { PartitionRepository } from './partitions/partition.repository';
 import { PartitionsController } from './partitions/partitions.controller';
 import { PartitionsService } from './partitions/partitions.service';
+import { ProfilePublisher } from './profiles/profile-publisher.service';
+import { ProfileSnapshotRepository } from './profiles/profile-snapshot.repository';
+import { ProfileRepository } from './profiles/profile.repository';
+import { ProfilesController } from './profiles/profiles.controller';
+import { ProfilesService } from './profiles/profiles.service';
 import { TransactionRepository } from './transactions/transaction.repository';
 import { TransactionsConsumer } from './transactions/transactions.consumer';
 import { TransactionsService } from './transactions/transactions.service';
@@ -27,8 +43,7 @@ export const SERVICE_NAME = 'analytics-service';
   imports: [
     ConfigModule.forRoot(AnalyticsServiceConfig),
     PersistenceModule.forRoot({ migrations: ANALYTICS_MIGRATIONS, applicationName: SERVICE_NAME }),
-    // Publishes nothing yet: crm.analytics.profile comes with the profiles.
-    MessagingModule.forRoot({ service: SERVICE_NAME }),
+    MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmAnalyticsProfile] }),
     SecurityModule.forRoot(),
     DataScopeModule.forRoot({ table: 'institution', idColumn: 'institution_id', parentColumn: 'parent_id' }),
     AuditModule,
@@ -40,7 +55,16 @@ export const SERVICE_NAME = 'analytics-service';
       }),
     }),
   ],
-  controllers: [DimensionsConsumer, HoldingsConsumer, TransactionsConsumer, PartitionsController],
+  controllers: [
+    DimensionsConsumer,
+    HoldingsConsumer,
+    TransactionsConsumer,
+    PartitionsController,
+    AnalyticsParametersController,
+    CobController,
+    IndicatorsController,
+    ProfilesController,
+  ],
   providers: [
     CoverageProjectionRepository,
     DimensionRepository,
@@ -52,6 +76,17 @@ export const SERVICE_NAME = 'analytics-service';
     TransactionsService,
     PartitionRepository,
     PartitionsService,
+    AnalyticsParameterRepository,
+    AnalyticsParametersService,
+    CobRunRepository,
+    CobService,
+    IndicatorSnapshotRepository,
+    IndicatorRepository,
+    IndicatorsService,
+    ProfileSnapshotRepository,
+    ProfilePublisher,
+    ProfileRepository,
+    ProfilesService,
   ],
 })
 export class AppModule {}

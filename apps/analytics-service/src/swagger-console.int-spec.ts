@@ -14,6 +14,17 @@ describe('analytics-service Swagger console in headless Chromium', () => {
       expect.arrayContaining([
         'get /api/v1/warehouse/partitions',
         'post /api/v1/warehouse/partitions/detach',
+        'post /api/v1/cob-runs',
+        'get /api/v1/cob-runs/{runId}',
+        'get /api/v1/analytics-parameters/value-tiers',
+        'put /api/v1/analytics-parameters/value-tiers',
+        'get /api/v1/analytics-parameters/contribution-spreads',
+        'put /api/v1/analytics-parameters/contribution-spreads',
+        'get /api/v1/customers/{customerId}/indicators',
+        'get /api/v1/customers/{customerId}/profile',
+        'get /api/v1/customers/{customerId}/value-tier-changes',
+        'get /api/v1/indicator-aggregates/institutions',
+        'get /api/v1/indicator-aggregates/managers',
       ]),
     );
   });

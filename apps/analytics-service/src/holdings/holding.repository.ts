@@ -174,17 +174,26 @@ export class HoldingRepository {
     );
   }
 
-  /** What a statement or a payment says is owed at its instant. */
+  /**
+   * What a statement or a payment says is owed at its instant: kept in the card's history (what a past
+   * date's figures read) and, when the latest, on the card; at one instant, as on the card, the later arrival.
+   */
   async setCardStatedBalance(
     tx: EntityManager,
-    cardId: string,
+    card: { cardId: string; customerId: string },
     balance: string,
     asOf: string,
   ): Promise<void> {
+    const s = schemaOf(tx.connection);
     await tx.query(
-      `UPDATE "${schemaOf(tx.connection)}".card SET stated_balance = $2, stated_as_of = $3
+      `INSERT INTO "${s}".card_stated_balance (card_id, as_of, customer_id, balance) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (card_id, as_of) DO UPDATE SET balance = EXCLUDED.balance`,
+      [card.cardId, asOf, card.customerId, balance],
+    );
+    await tx.query(
+      `UPDATE "${s}".card SET stated_balance = $2, stated_as_of = $3
         WHERE card_id = $1 AND (stated_as_of IS NULL OR stated_as_of <= $3)`,
-      [cardId, balance, asOf],
+      [card.cardId, balance, asOf],
     );
   }
 

@@ -126,14 +126,14 @@ export class HoldingsService {
     eventTime: string,
   ): Promise<void> {
     await this.holdings.ensure(tx, 'card', c.cardId, c);
-    await this.holdings.setCardStatedBalance(tx, c.cardId, c.statementBalance.amount, eventTime);
+    await this.holdings.setCardStatedBalance(tx, c, c.statementBalance.amount, eventTime);
     await this.holdings.refreshCardOutstanding(tx, c.cardId);
   }
 
   /** A payment states what is still owed, and ends an overdue that began before it. */
   async cardPaymentReceived(tx: EntityManager, c: CardPaymentReceivedPayload): Promise<void> {
     await this.holdings.ensure(tx, 'card', c.cardId, c);
-    await this.holdings.setCardStatedBalance(tx, c.cardId, c.outstandingBalance.amount, c.receivedAt);
+    await this.holdings.setCardStatedBalance(tx, c, c.outstandingBalance.amount, c.receivedAt);
     await this.holdings.setCardStatus(tx, c.cardId, 'active', 0, c.receivedAt);
     await this.holdings.refreshCardOutstanding(tx, c.cardId);
   }

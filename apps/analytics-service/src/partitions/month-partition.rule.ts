@@ -1,8 +1,15 @@
 import { addMonths, monthOf } from '@crm/calendar';
 import { MONTH_PERIOD } from '@crm/contracts';
 
-/** The warehouse tables partitioned by business month. */
-export const MonthlyTables = { TransactionFact: 'transaction_fact' } as const;
+/**
+ * The warehouse tables partitioned by business month: the transaction facts (a month's partition attached by
+ * its first fact) and the close of business's snapshots (attached by the first run of a date in the month).
+ */
+export const MonthlyTables = {
+  TransactionFact: 'transaction_fact',
+  CustomerIndicator: 'customer_indicator',
+  CustomerProfile: 'customer_profile',
+} as const;
 export type MonthlyTable = (typeof MonthlyTables)[keyof typeof MonthlyTables];
 
 export const MONTHLY_TABLES: readonly MonthlyTable[] = Object.values(MonthlyTables);

@@ -7,6 +7,7 @@ import { AnalyticsServiceConfig } from '../app.config';
 import { AnalyticsException, AnalyticsExceptionCode } from '../common/analytics.exception';
 import {
   MONTHLY_TABLES,
+  MonthPartition,
   MonthlyTable,
   firstRetainedMonth,
   monthPartition,
@@ -33,6 +34,29 @@ export class PartitionsService {
    * waits for it). A detached month is archived: its fact cannot be written, and goes to the dead letters.
    */
   async ensureFor(tx: EntityManager, table: MonthlyTable, businessDate: string): Promise<void> {
+    const partition = await this.attach(tx, table, businessDate);
+    if (partition)
+      throw new PermanentEventError(
+        `${partition.name} is detached: facts of ${partition.month} are archived`,
+      );
+  }
+
+  /** The same for a close of business writing a date's snapshot: a detached month is refused (422). */
+  async ensureForRun(tx: EntityManager, table: MonthlyTable, businessDate: string): Promise<void> {
+    const partition = await this.attach(tx, table, businessDate);
+    if (partition)
+      throw new AnalyticsException(
+        AnalyticsExceptionCode.MonthDetached,
+        `${partition.name} is detached: ${partition.month} is archived and cannot be run again`,
+      );
+  }
+
+  /** Attaches the date's month when it was never made; the partition when it is detached, else null. */
+  private async attach(
+    tx: EntityManager,
+    table: MonthlyTable,
+    businessDate: string,
+  ): Promise<MonthPartition | null> {
     const partition = partitionOfDate(table, businessDate);
     let state = await this.partitions.state(tx, partition);
     if (state === 'missing') {
@@ -40,10 +64,7 @@ export class PartitionsService {
       state = await this.partitions.state(tx, partition);
       if (state === 'missing') await this.partitions.create(tx, partition);
     }
-    if (state === 'detached')
-      throw new PermanentEventError(
-        `${partition.name} is detached: facts of ${partition.month} are archived`,
-      );
+    return state === 'detached' ? partition : null;
   }
 
   async list(): Promise<PartitionListDto> {

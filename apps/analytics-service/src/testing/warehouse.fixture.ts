@@ -236,6 +236,7 @@ export const WAREHOUSE_TABLES = [
   'account',
   'loan',
   'card',
+  'card_stated_balance',
   'transaction_fact',
   'daily_balance',
 ] as const;

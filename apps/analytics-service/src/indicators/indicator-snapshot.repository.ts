@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { SqlParams, schemaOf } from '@crm/persistence';
+import { Shard, shardPredicate } from '../cob/cob-shard';
+import { DAYS_IN_YEAR, SPREAD_OF_KIND, type ContributionSpreads } from './contribution.rule';
+import {
+  ASSET_KINDS,
+  CUSTOMER_CHANNELS,
+  DEMAND_DEPOSIT_KINDS,
+  DEPOSIT_KINDS,
+  PRODUCT_KINDS,
+  ProductKind,
+  REPORTING_CURRENCY,
+  type IndicatorPeriods,
+} from './indicator.rule';
+
+/** What one shard's indicators of a date are computed from, besides the warehouse. */
+export interface IndicatorRunInput {
+  periods: IndicatorPeriods;
+  /** The instant the business date ends (the next date's start in the bank's zone). */
+  endOfDay: Date;
+  spreads: ContributionSpreads;
+  shard: Shard;
+}
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/**
+ * Writes a business date's `customer_indicator` rows for a shard of customers, set-based: one DELETE of the
+ * shard's rows of the date and one INSERT … SELECT over the warehouse, reading only facts of the date and
+ * before (a backfill sees what was known at that date's end, the facts that arrived since included).
+ */
+@Injectable()
+export class IndicatorSnapshotRepository {
+  /** Replaces the shard's rows of the date; how many customers it wrote. */
+  async write(tx: EntityManager, input: IndicatorRunInput): Promise<number> {
+    const s = schemaOf(tx.connection);
+    const { periods: w, shard } = input;
+    const old = new SqlParams();
+    await tx.query(
+      `DELETE FROM "${s}".customer_indicator WHERE business_date = ${old.add(w.businessDate)}::date
+          AND ${shardPredicate('customer_id', shard, old)}`,
+      old.values,
+    );
+
+    const p = new SqlParams();
+    const date = `${p.add(w.businessDate)}::date`;
+    const inShard = (column: string) => shardPredicate(column, shard, p);
+    const day = (value: string) => `${p.add(value)}::date`;
+    const [monthStart, quarterStart, yearStart] = [w.monthStart, w.quarterStart, w.yearStart].map(day);
+    const [last30, last90, prev90From, prev90To, earliest] = [
+      w.last30From,
+      w.last90From,
+      w.prev90From,
+      w.prev90To,
+      w.earliest,
+    ].map(day);
+    const endOfDay = `${p.add(input.endOfDay.toISOString())}::timestamptz`;
+    const cny = p.add(REPORTING_CURRENCY);
+    const spreads = PRODUCT_KINDS.map(
+      (kind) => `('${kind}', ${p.add(input.spreads[SPREAD_OF_KIND[kind]])}::numeric)`,
+    ).join(', ');
+    const cardSpread = `${p.add(input.spreads[SPREAD_OF_KIND[ProductKind.Card]])}::numeric`;
+
+    // Days of [from, to] a stated balance stands for: from its date to the day before the next one.
+    const days = (from: string, to: string) =>
+      `greatest(0, least(last_day, ${to}) - greatest(first_day, ${from}) + 1)`;
+    const average = (daySum: string, n: number) => `round(coalesce(${daySum}, 0)::numeric(48,20) / ${n}, 2)`;
+    const share = (count: string) =>
+      `CASE WHEN a.txn_count_90d > 0 THEN round(a.${count}::numeric(48,20) / a.txn_count_90d, 4) END`;
+    const eod = (kinds: string) => `sum(balance) FILTER (WHERE at_date AND ${kinds})`;
+    const daySum = (kinds: string, days: string) => `sum(balance * ${days}) FILTER (WHERE ${kinds})`;
+    const channelCounts = CUSTOMER_CHANNELS.map(
+      (c) => `count(*) FILTER (WHERE f.business_date >= ${last90} AND f.channel = '${c}') AS ${c}_90d`,
+    ).join(',\n          ');
+
+    const [{ written }] = await tx.query(
+      `WITH population AS (
+         SELECT c.customer_id FROM "${s}".customer c
+          WHERE (c.registered_on IS NULL OR c.registered_on <= ${date}) AND ${inShard('c.customer_id')}
+       ),
+       coverage_at AS (
+         SELECT DISTINCT ON (h.customer_id) h.customer_id, h.primary_institution_id, h.primary_manager_id
+           FROM "${s}".coverage_history h
+          WHERE h.changed_at < ${endOfDay} AND ${inShard('h.customer_id')}
+          ORDER BY h.customer_id, h.version DESC
+       ),
+       stated AS (
+         SELECT b.customer_id, b.holding_type, b.holding_id, b.balance, b.business_date AS first_day,
+                coalesce(lead(b.business_date) OVER (PARTITION BY b.holding_type, b.holding_id
+                                                     ORDER BY b.business_date) - 1, ${date}) AS last_day
+           FROM "${s}".daily_balance b
+          WHERE b.business_date <= ${date} AND b.currency = ${cny} AND ${inShard('b.customer_id')}
+       ),
+       spans AS (
+         SELECT x.customer_id, x.balance, coalesce(sp.spread, 0) AS spread, x.last_day = ${date} AS at_date,
+                x.kind IN (${list(DEMAND_DEPOSIT_KINDS)}) AS demand, x.kind IN (${list(DEPOSIT_KINDS)}) AS deposit,
+                x.kind IN (${list(ASSET_KINDS)}) AS asset, x.kind = '${ProductKind.TimeDeposit}' AS time_deposit,
+                x.kind = '${ProductKind.WealthProduct}' AS wealth, x.kind = '${ProductKind.Loan}' AS loan,
+                ${days(monthStart, date)} AS d_mtd, ${days(quarterStart, date)} AS d_qtd,
+                ${days(yearStart, date)} AS d_ytd, ${days(last90, date)} AS d_90,
+                ${days(prev90From, prev90To)} AS d_prev_90
+           FROM (SELECT st.customer_id, st.balance, st.first_day, st.last_day,
+                        CASE WHEN st.holding_type = 'loan' THEN '${ProductKind.Loan}' ELSE a.kind END AS kind
+                   FROM stated st
+                   LEFT JOIN "${s}".account a ON st.holding_type = 'account' AND a.account_id = st.holding_id
+                  WHERE st.last_day >= ${earliest}) x
+           LEFT JOIN (VALUES ${spreads}) sp(kind, spread) ON sp.kind = x.kind
+       ),
+       balances AS (
+         SELECT customer_id,
+                ${eod('demand')} AS demand_deposits,
+                ${eod('time_deposit')} AS time_deposits,
+                ${eod('wealth')} AS wealth,
+                ${eod('loan')} AS loan_balance,
+                ${daySum('deposit', 'd_mtd')} AS deposit_days_mtd,
+                ${daySum('deposit', 'd_qtd')} AS deposit_days_qtd,
+                ${daySum('deposit', 'd_ytd')} AS deposit_days_ytd,
+                ${daySum('asset', 'd_mtd')} AS aum_days_mtd,
+                ${daySum('asset', 'd_qtd')} AS aum_days_qtd,
+                ${daySum('asset', 'd_ytd')} AS aum_days_ytd,
+                ${daySum('asset', 'd_90')} AS aum_days_90d,
+                ${daySum('asset', 'd_prev_90')} AS aum_days_prev_90d,
+                bool_or(balance <> 0 AND d_90 > 0) AS had_balance_90d,
+                sum(balance * spread) FILTER (WHERE at_date) AS margin_day_x365,
+                sum(balance * spread * d_mtd) AS margin_mtd_x365
+           FROM spans GROUP BY customer_id
+       ),
+       holdings AS (
+         SELECT a.customer_id, a.kind, a.product_code, a.opened_on AS since,
+                (a.closed_on IS NULL OR a.closed_on > ${date}) AS held
+           FROM "${s}".account a
+          WHERE a.opened_on <= ${date} AND a.kind IS NOT NULL AND a.currency = ${cny}
+            AND ${inShard('a.customer_id')}
+         UNION ALL
+         SELECT l.customer_id, '${ProductKind.Loan}', l.product_code, l.disbursed_on,
+                (l.settled_on IS NULL OR l.settled_on > ${date})
+           FROM "${s}".loan l
+          WHERE l.disbursed_on <= ${date} AND l.currency = ${cny} AND ${inShard('l.customer_id')}
+         UNION ALL
+         SELECT k.customer_id, '${ProductKind.Card}', k.product_code, k.issued_on, true
+           FROM "${s}".card k
+          WHERE k.issued_on <= ${date} AND k.currency = ${cny} AND ${inShard('k.customer_id')}
+       ),
+       holding_counts AS (
+         SELECT customer_id, min(since) AS first_held_on,
+                count(*) FILTER (WHERE held) AS holdings_held,
+                count(*) FILTER (WHERE held AND kind IN (${list(ASSET_KINDS)})) AS asset_accounts_held,
+                count(DISTINCT kind) FILTER (WHERE held) AS kinds_held,
+                count(DISTINCT product_code) FILTER (WHERE held) AS products_held
+           FROM holdings GROUP BY customer_id
+       ),
+       card_stated AS (
+         SELECT DISTINCT ON (c.card_id) c.card_id, c.balance, c.as_of
+           FROM "${s}".card_stated_balance c
+          WHERE c.as_of < ${endOfDay} AND ${inShard('c.customer_id')}
+          ORDER BY c.card_id, c.as_of DESC
+       ),
+       card_spent AS (
+         SELECT f.holding_id AS card_id, sum(f.amount) AS spent
+           FROM "${s}".transaction_fact f LEFT JOIN card_stated cs ON cs.card_id = f.holding_id
+          WHERE f.source = 'card' AND f.business_date <= ${date} AND f.currency = ${cny}
+            AND (cs.as_of IS NULL OR f.booked_at > cs.as_of) AND ${inShard('f.customer_id')}
+          GROUP BY f.holding_id
+       ),
+       card_balances AS (
+         SELECT k.customer_id, sum(coalesce(cs.balance, 0) + coalesce(sp.spent, 0)) AS card_balance
+           FROM "${s}".card k
+           LEFT JOIN card_stated cs ON cs.card_id = k.card_id
+           LEFT JOIN card_spent sp ON sp.card_id = k.card_id
+          WHERE k.issued_on <= ${date} AND k.currency = ${cny} AND ${inShard('k.customer_id')}
+          GROUP BY k.customer_id
+       ),
+       activity AS (
+         SELECT f.customer_id,
+                count(*) FILTER (WHERE f.business_date >= ${last30}) AS txn_count_30d,
+                sum(f.amount) FILTER (WHERE f.business_date >= ${last30} AND f.currency = ${cny}) AS txn_amount_30d,
+                count(*) FILTER (WHERE f.business_date >= ${last90}) AS txn_count_90d,
+                sum(f.amount) FILTER (WHERE f.business_date >= ${last90} AND f.currency = ${cny}) AS txn_amount_90d,
+                max(f.business_date) AS last_txn_date,
+                ${channelCounts}
+           FROM "${s}".transaction_fact f
+          WHERE f.business_date <= ${date} AND f.channel IN (${list(CUSTOMER_CHANNELS)})
+            AND ${inShard('f.customer_id')}
+          GROUP BY f.customer_id
+       ),
+       inserted AS (
+         INSERT INTO "${s}".customer_indicator (business_date, customer_id, primary_institution_id,
+           primary_manager_id, demand_deposits, time_deposits, wealth, deposits, aum, loan_balance, card_balance,
+           liabilities, deposits_avg_mtd, deposits_avg_qtd, deposits_avg_ytd, aum_avg_mtd, aum_avg_qtd,
+           aum_avg_ytd, aum_avg_90d, aum_avg_prev_90d, had_balance_90d, first_held_on, holdings_held,
+           asset_accounts_held, kinds_held, products_held, cross_sell_ratio, txn_count_30d, txn_amount_30d,
+           txn_count_90d, txn_amount_90d, last_txn_date, recency_days, share_counter, share_mobile, share_atm,
+           share_pos, share_online, contribution_day, contribution_mtd)
+         SELECT ${date}, pop.customer_id, cv.primary_institution_id, cv.primary_manager_id,
+                coalesce(b.demand_deposits, 0), coalesce(b.time_deposits, 0), coalesce(b.wealth, 0),
+                coalesce(b.demand_deposits, 0) + coalesce(b.time_deposits, 0),
+                coalesce(b.demand_deposits, 0) + coalesce(b.time_deposits, 0) + coalesce(b.wealth, 0),
+                coalesce(b.loan_balance, 0), coalesce(cb.card_balance, 0),
+                coalesce(b.loan_balance, 0) + coalesce(cb.card_balance, 0),
+                ${average('b.deposit_days_mtd', w.daysMtd)}, ${average('b.deposit_days_qtd', w.daysQtd)},
+                ${average('b.deposit_days_ytd', w.daysYtd)},
+                ${average('b.aum_days_mtd', w.daysMtd)}, ${average('b.aum_days_qtd', w.daysQtd)},
+                ${average('b.aum_days_ytd', w.daysYtd)},
+                ${average('b.aum_days_90d', 90)}, ${average('b.aum_days_prev_90d', 90)},
+                coalesce(b.had_balance_90d, false) OR coalesce(cb.card_balance, 0) <> 0,
+                h.first_held_on, coalesce(h.holdings_held, 0), coalesce(h.asset_accounts_held, 0),
+                coalesce(h.kinds_held, 0), coalesce(h.products_held, 0),
+                round(coalesce(h.kinds_held, 0)::numeric(48,20) / ${PRODUCT_KINDS.length}, 4),
+                coalesce(a.txn_count_30d, 0), coalesce(a.txn_amount_30d, 0),
+                coalesce(a.txn_count_90d, 0), coalesce(a.txn_amount_90d, 0),
+                a.last_txn_date, ${date} - a.last_txn_date,
+                ${CUSTOMER_CHANNELS.map((c) => share(`${c}_90d`)).join(', ')},
+                round((coalesce(b.margin_day_x365, 0) + coalesce(cb.card_balance, 0) * ${cardSpread})::numeric(48,20)
+                      / ${DAYS_IN_YEAR}, 2),
+                round((coalesce(b.margin_mtd_x365, 0) + coalesce(cb.card_balance, 0) * ${cardSpread} * ${w.daysMtd})
+                      ::numeric(48,20) / ${DAYS_IN_YEAR}, 2)
+           FROM population pop
+           LEFT JOIN coverage_at cv ON cv.customer_id = pop.customer_id
+           LEFT JOIN balances b ON b.customer_id = pop.customer_id
+           LEFT JOIN holding_counts h ON h.customer_id = pop.customer_id
+           LEFT JOIN card_balances cb ON cb.customer_id = pop.customer_id
+           LEFT JOIN activity a ON a.customer_id = pop.customer_id
+         RETURNING 1
+       )
+       SELECT count(*)::int AS written FROM inserted`,
+      p.values,
+    );
+    return written;
+  }
+}
