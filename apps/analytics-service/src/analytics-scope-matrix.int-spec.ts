@@ -3,6 +3,7 @@ import { EventTypes } from '@crm/contracts';
 import { Role } from '@crm/security';
 import { ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness';
 import { SmallBank, seedSmallBank } from '@crm/testing';
+import { DEFAULT_CHURN_PARAMETERS } from './profiles/churn.rule';
 import { ANALYTICS_SERVICE } from './service';
 import { BankStory, StoryCustomer } from './testing/bank-story.fixture';
 import { QUARTER_END, runToEnd } from './testing/cob.fixture';
@@ -62,12 +63,21 @@ describe('analytics-service data scope matrix on the real stack', () => {
       note: 'second outlet',
     });
     for (const [customer, name] of [
-      [c.out1, 'X1-CA'],
-      [c.out2, 'X2-CA'],
-      [c.shared, 'X3-CA'],
-    ] as const)
-      await story.openAccount(customer, name, 'current', '2023-06-01', '80000.00');
+      [c.out1, 'X1'],
+      [c.out2, 'X2'],
+      [c.shared, 'X3'],
+    ] as const) {
+      await story.openAccount(customer, `${name}-CA`, 'current', '2023-06-01', '80000.00');
+      // A closure in the last 30 days: churn reason `closures`, warned under the line set below.
+      await story.openAccount(customer, `${name}-SA`, 'savings', '2023-06-01', '0.00');
+      await story.closeAccount(`${name}-SA`, '2024-03-20');
+    }
     await feed.drained();
+    await http
+      .put('/api/v1/analytics-parameters/churn-warning')
+      .set('authorization', as.headOffice())
+      .send({ ...DEFAULT_CHURN_PARAMETERS, warningLine: DEFAULT_CHURN_PARAMETERS.weights.closures })
+      .expect(200);
     runId = (await runToEnd(harness, bank, QUARTER_END)).runId;
   }, 120_000);
 
@@ -116,17 +126,23 @@ describe('analytics-service data scope matrix on the real stack', () => {
       .expect(404);
   });
 
-  it.each(['value-tiers', 'contribution-spreads'])('parameters %s: head office only', async (name) => {
-    await http.get(`/api/v1/analytics-parameters/${name}`).set('authorization', as.headOffice()).expect(200);
-    for (const caller of ['branch', 'manager1', 'analyst', 'marketing1'] as const) {
-      await http.get(`/api/v1/analytics-parameters/${name}`).set('authorization', as[caller]()).expect(403);
+  it.each(['value-tiers', 'contribution-spreads', 'potential-tags', 'churn-warning'])(
+    'parameters %s: head office only',
+    async (name) => {
       await http
-        .put(`/api/v1/analytics-parameters/${name}`)
-        .set('authorization', as[caller]())
-        .send({})
-        .expect(403);
-    }
-  });
+        .get(`/api/v1/analytics-parameters/${name}`)
+        .set('authorization', as.headOffice())
+        .expect(200);
+      for (const caller of ['branch', 'manager1', 'analyst', 'marketing1'] as const) {
+        await http.get(`/api/v1/analytics-parameters/${name}`).set('authorization', as[caller]()).expect(403);
+        await http
+          .put(`/api/v1/analytics-parameters/${name}`)
+          .set('authorization', as[caller]())
+          .send({})
+          .expect(403);
+      }
+    },
+  );
 
   // Which customers' figures each caller reads: X1 (OUT1, M1), X2 (OUT2, M2), X3 (OUT1, M1; OUT2, M2 secondary).
   const visible: [Caller, ('out1' | 'out2' | 'shared')[] | 403][] = [
@@ -141,17 +157,20 @@ describe('analytics-service data scope matrix on the real stack', () => {
     ['lobby', 403],
   ];
 
-  describe.each(['indicators', 'profile', 'value-tier-changes'])('GET /customers/:id/%s', (resource) => {
-    it.each(visible)('as %s', async (caller, sees) => {
-      for (const key of ['out1', 'out2', 'shared'] as const) {
-        const response = await http
-          .get(`/api/v1/customers/${c[key].customerId}/${resource}`)
-          .set('authorization', as[caller]());
-        const expected = sees === 403 ? 403 : sees.includes(key) ? 200 : 404;
-        expect([key, response.status]).toEqual([key, expected]);
-      }
-    });
-  });
+  describe.each(['indicators', 'profile', 'value-tier-changes', 'churn'])(
+    'GET /customers/:id/%s',
+    (resource) => {
+      it.each(visible)('as %s', async (caller, sees) => {
+        for (const key of ['out1', 'out2', 'shared'] as const) {
+          const response = await http
+            .get(`/api/v1/customers/${c[key].customerId}/${resource}`)
+            .set('authorization', as[caller]());
+          const expected = sees === 403 ? 403 : sees.includes(key) ? 200 : 404;
+          expect([key, response.status]).toEqual([key, expected]);
+        }
+      });
+    },
+  );
 
   it.each([
     ['headOffice', { institutions: ['OUT1', 'OUT2'], managers: ['M1', 'M2'] }],
@@ -191,5 +210,77 @@ describe('analytics-service data scope matrix on the real stack', () => {
         .get('/api/v1/indicator-aggregates/institutions')
         .set('authorization', as[caller]())
         .expect(403);
+  });
+
+  const listed = async (path: string, caller: Caller, status = 200) =>
+    (
+      await http
+        .get(`/api/v1/churn-warnings${path}`)
+        .query({ businessDate: QUARTER_END })
+        .set('authorization', as[caller]())
+        .expect(status)
+    ).body.items?.map((i: { customerId: string }) => i.customerId);
+  const ids = (keys: ('out1' | 'out2' | 'shared')[]) => keys.map((k) => c[k].customerId).sort();
+
+  it.each(visible)('GET /churn-warnings as %s lists the warned customers in scope', async (caller, sees) => {
+    if (sees === 403) return void (await listed('', caller, 403));
+    expect((await listed('', caller)).sort()).toEqual(ids(sees));
+  });
+
+  it.each([
+    ['headOffice', 'OUT1', ['out1', 'shared']],
+    ['branch', 'OUT1', ['out1', 'shared']],
+    ['out1', 'OUT1', ['out1', 'shared']],
+    ['out2', 'OUT1', []],
+    ['manager2', 'OUT2', ['out2']],
+    ['manager2', 'OUT1', []],
+    ['analyst', 'OUT1', 403],
+    ['lobby', 'OUT1', 403],
+  ] as const)('GET /churn-warnings/institutions as %s, of %s', async (caller, institution, sees) => {
+    const path = `/institutions/${bank[institution]}`;
+    if (sees === 403) return void (await listed(path, caller, 403));
+    expect((await listed(path, caller)).sort()).toEqual(ids([...sees]));
+  });
+
+  it.each([
+    ['headOffice', 'M1', ['out1', 'shared']],
+    ['out2', 'M1', []],
+    ['manager1', 'M1', ['out1', 'shared']],
+    ['manager2', 'M2', ['out2']],
+    ['manager2', 'M1', []],
+    ['marketing1', 'M2', []],
+    ['analyst', 'M1', 403],
+  ] as const)('GET /churn-warnings/managers as %s, of %s', async (caller, manager, sees) => {
+    const path = `/managers/${bank[manager]}`;
+    if (sees === 403) return void (await listed(path, caller, 403));
+    expect((await listed(path, caller)).sort()).toEqual(ids([...sees]));
+  });
+
+  it('pages the warned customers by score with a cursor, refuses a forged one and an unknown institution', async () => {
+    const first = await http
+      .get('/api/v1/churn-warnings')
+      .query({ businessDate: QUARTER_END, limit: 2 })
+      .set('authorization', as.headOffice())
+      .expect(200);
+    expect(first.body.items).toHaveLength(2);
+    const rest = await http
+      .get('/api/v1/churn-warnings')
+      .query({ businessDate: QUARTER_END, limit: 2, cursor: first.body.nextCursor })
+      .set('authorization', as.headOffice())
+      .expect(200);
+    expect(rest.body.nextCursor).toBeNull();
+    expect(
+      [...first.body.items, ...rest.body.items].map((i: { customerId: string }) => i.customerId).sort(),
+    ).toEqual(ids(['out1', 'out2', 'shared']));
+    const forged = await http
+      .get('/api/v1/churn-warnings')
+      .query({ cursor: 'bm90LWEtY3Vyc29y' })
+      .set('authorization', as.headOffice())
+      .expect(400);
+    expect(forged.body.errors.map((e: { field: string }) => e.field)).toEqual(['cursor']);
+    await http
+      .get('/api/v1/churn-warnings/institutions/NO-SUCH-INSTITUTION')
+      .set('authorization', as.headOffice())
+      .expect(404);
   });
 });

@@ -8,6 +8,9 @@ import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, CoverageProjectionRepository, DataScopeModule, SecurityModule } from '@crm/security';
 import { AnalyticsServiceConfig } from './app.config';
 import { DailyBalanceRepository } from './balances/daily-balance.repository';
+import { ChurnController } from './churn/churn.controller';
+import { ChurnRepository } from './churn/churn.repository';
+import { ChurnService } from './churn/churn.service';
 import { CobRunRepository } from './cob/cob-run.repository';
 import { CobController } from './cob/cob.controller';
 import { CobService } from './cob/cob.service';
@@ -64,6 +67,7 @@ export const SERVICE_NAME = 'analytics-service';
     CobController,
     IndicatorsController,
     ProfilesController,
+    ChurnController,
   ],
   providers: [
     CoverageProjectionRepository,
@@ -87,6 +91,8 @@ export const SERVICE_NAME = 'analytics-service';
     ProfilePublisher,
     ProfileRepository,
     ProfilesService,
+    ChurnRepository,
+    ChurnService,
   ],
 })
 export class AppModule {}

@@ -172,6 +172,8 @@ export class CobService implements OnApplicationShutdown {
           previousDate: run.previousBusinessDate,
           thresholds: run.parameters.valueTiers,
           breakpoints,
+          potentialTags: run.parameters.potentialTags,
+          churn: run.parameters.churn,
           computedAt,
           shard: { shard, shards: run.shards },
         });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { BankTransactionCodes } from '@crm/contracts';
 import { SqlParams, schemaOf } from '@crm/persistence';
 import { Shard, shardPredicate } from '../cob/cob-shard';
 import { DAYS_IN_YEAR, SPREAD_OF_KIND, type ContributionSpreads } from './contribution.rule';
@@ -8,6 +9,7 @@ import {
   CUSTOMER_CHANNELS,
   DEMAND_DEPOSIT_KINDS,
   DEPOSIT_KINDS,
+  MATURING_KINDS,
   PRODUCT_KINDS,
   ProductKind,
   REPORTING_CURRENCY,
@@ -22,6 +24,10 @@ export interface IndicatorRunInput {
   spreads: ContributionSpreads;
   shard: Shard;
 }
+
+/** Credit transfers sent (PMNT-ICDT-*), and among them an employer's payroll batch. */
+const CREDIT_TRANSFER_SENT = 'PMNT-ICDT-';
+const PAYROLL_SENT = BankTransactionCodes.PayrollSent;
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
@@ -48,12 +54,14 @@ export class IndicatorSnapshotRepository {
     const inShard = (column: string) => shardPredicate(column, shard, p);
     const day = (value: string) => `${p.add(value)}::date`;
     const [monthStart, quarterStart, yearStart] = [w.monthStart, w.quarterStart, w.yearStart].map(day);
-    const [last30, last90, prev90From, prev90To, earliest] = [
+    const [last30, last90, prev90From, prev90To, earliest, monthBefore, prior90From] = [
       w.last30From,
       w.last90From,
       w.prev90From,
       w.prev90To,
       w.earliest,
+      w.monthBefore,
+      w.prior90From,
     ].map(day);
     const endOfDay = `${p.add(input.endOfDay.toISOString())}::timestamptz`;
     const cny = p.add(REPORTING_CURRENCY);
@@ -94,6 +102,7 @@ export class IndicatorSnapshotRepository {
        ),
        spans AS (
          SELECT x.customer_id, x.balance, coalesce(sp.spread, 0) AS spread, x.last_day = ${date} AS at_date,
+                x.first_day <= ${monthBefore} AND x.last_day >= ${monthBefore} AS at_month_before,
                 x.kind IN (${list(DEMAND_DEPOSIT_KINDS)}) AS demand, x.kind IN (${list(DEPOSIT_KINDS)}) AS deposit,
                 x.kind IN (${list(ASSET_KINDS)}) AS asset, x.kind = '${ProductKind.TimeDeposit}' AS time_deposit,
                 x.kind = '${ProductKind.WealthProduct}' AS wealth, x.kind = '${ProductKind.Loan}' AS loan,
@@ -121,6 +130,7 @@ export class IndicatorSnapshotRepository {
                 ${daySum('asset', 'd_ytd')} AS aum_days_ytd,
                 ${daySum('asset', 'd_90')} AS aum_days_90d,
                 ${daySum('asset', 'd_prev_90')} AS aum_days_prev_90d,
+                sum(balance) FILTER (WHERE asset AND at_month_before) AS aum_30d_before,
                 bool_or(balance <> 0 AND d_90 > 0) AS had_balance_90d,
                 sum(balance * spread) FILTER (WHERE at_date) AS margin_day_x365,
                 sum(balance * spread * d_mtd) AS margin_mtd_x365
@@ -147,8 +157,21 @@ export class IndicatorSnapshotRepository {
                 count(*) FILTER (WHERE held) AS holdings_held,
                 count(*) FILTER (WHERE held AND kind IN (${list(ASSET_KINDS)})) AS asset_accounts_held,
                 count(DISTINCT kind) FILTER (WHERE held) AS kinds_held,
-                count(DISTINCT product_code) FILTER (WHERE held) AS products_held
+                count(DISTINCT product_code) FILTER (WHERE held) AS products_held,
+                count(*) FILTER (WHERE held AND kind = '${ProductKind.WealthProduct}') AS wealth_products_held,
+                count(*) FILTER (WHERE held AND kind = '${ProductKind.Loan}') AS loans_held,
+                count(*) FILTER (WHERE held AND kind = '${ProductKind.Card}') AS cards_held
            FROM holdings GROUP BY customer_id
+       ),
+       closures AS (
+         SELECT a.customer_id,
+                count(*) FILTER (WHERE NOT matured) AS accounts_closed_30d,
+                count(*) FILTER (WHERE matured) AS matured_not_renewed_30d
+           FROM (SELECT customer_id, kind IN (${list(MATURING_KINDS)}) AND closed_on >= maturity_date AS matured
+                   FROM "${s}".account
+                  WHERE closed_on > ${monthBefore} AND closed_on <= ${date} AND kind IS NOT NULL
+                    AND ${inShard('customer_id')}) a
+          GROUP BY a.customer_id
        ),
        card_stated AS (
          SELECT DISTINCT ON (c.card_id) c.card_id, c.balance, c.as_of
@@ -178,10 +201,24 @@ export class IndicatorSnapshotRepository {
                 count(*) FILTER (WHERE f.business_date >= ${last90}) AS txn_count_90d,
                 sum(f.amount) FILTER (WHERE f.business_date >= ${last90} AND f.currency = ${cny}) AS txn_amount_90d,
                 max(f.business_date) AS last_txn_date,
+                count(*) FILTER (WHERE f.business_date BETWEEN ${prior90From} AND ${monthBefore}) AS txn_count_prior_90d,
                 ${channelCounts}
            FROM "${s}".transaction_fact f
           WHERE f.business_date <= ${date} AND f.channel IN (${list(CUSTOMER_CHANNELS)})
             AND ${inShard('f.customer_id')}
+          GROUP BY f.customer_id
+       ),
+       outflows AS (
+         SELECT f.customer_id,
+                count(*) FILTER (WHERE f.other_bank AND f.business_date >= ${last30}) AS other_bank_out_count_30d,
+                sum(f.amount) FILTER (WHERE f.other_bank AND f.business_date >= ${last30} AND f.currency = ${cny})
+                  AS other_bank_out_amount_30d,
+                count(*) FILTER (WHERE f.other_bank) AS other_bank_out_count_90d,
+                count(*) FILTER (WHERE f.bank_transaction_code = '${PAYROLL_SENT}') AS payroll_batches_90d
+           FROM "${s}".transaction_fact f
+          WHERE f.source = 'account' AND f.direction = 'DBIT' AND f.reversal_of IS NULL
+            AND f.bank_transaction_code LIKE '${CREDIT_TRANSFER_SENT}%'
+            AND f.business_date >= ${last90} AND f.business_date <= ${date} AND ${inShard('f.customer_id')}
           GROUP BY f.customer_id
        ),
        inserted AS (
@@ -191,7 +228,10 @@ export class IndicatorSnapshotRepository {
            aum_avg_ytd, aum_avg_90d, aum_avg_prev_90d, had_balance_90d, first_held_on, holdings_held,
            asset_accounts_held, kinds_held, products_held, cross_sell_ratio, txn_count_30d, txn_amount_30d,
            txn_count_90d, txn_amount_90d, last_txn_date, recency_days, share_counter, share_mobile, share_atm,
-           share_pos, share_online, contribution_day, contribution_mtd)
+           share_pos, share_online, contribution_day, contribution_mtd, aum_30d_before, txn_count_prior_90d,
+           pos_count_90d, remote_count_90d, other_bank_out_count_30d, other_bank_out_amount_30d,
+           other_bank_out_count_90d, payroll_batches_90d, accounts_closed_30d, matured_not_renewed_30d,
+           wealth_products_held, loans_held, cards_held)
          SELECT ${date}, pop.customer_id, cv.primary_institution_id, cv.primary_manager_id,
                 coalesce(b.demand_deposits, 0), coalesce(b.time_deposits, 0), coalesce(b.wealth, 0),
                 coalesce(b.demand_deposits, 0) + coalesce(b.time_deposits, 0),
@@ -214,13 +254,21 @@ export class IndicatorSnapshotRepository {
                 round((coalesce(b.margin_day_x365, 0) + coalesce(cb.card_balance, 0) * ${cardSpread})::numeric(48,20)
                       / ${DAYS_IN_YEAR}, 2),
                 round((coalesce(b.margin_mtd_x365, 0) + coalesce(cb.card_balance, 0) * ${cardSpread} * ${w.daysMtd})
-                      ::numeric(48,20) / ${DAYS_IN_YEAR}, 2)
+                      ::numeric(48,20) / ${DAYS_IN_YEAR}, 2),
+                coalesce(b.aum_30d_before, 0), coalesce(a.txn_count_prior_90d, 0),
+                coalesce(a.pos_90d, 0), coalesce(a.mobile_90d + a.online_90d, 0),
+                coalesce(o.other_bank_out_count_30d, 0), coalesce(o.other_bank_out_amount_30d, 0),
+                coalesce(o.other_bank_out_count_90d, 0), coalesce(o.payroll_batches_90d, 0),
+                coalesce(cl.accounts_closed_30d, 0), coalesce(cl.matured_not_renewed_30d, 0),
+                coalesce(h.wealth_products_held, 0), coalesce(h.loans_held, 0), coalesce(h.cards_held, 0)
            FROM population pop
            LEFT JOIN coverage_at cv ON cv.customer_id = pop.customer_id
            LEFT JOIN balances b ON b.customer_id = pop.customer_id
            LEFT JOIN holding_counts h ON h.customer_id = pop.customer_id
            LEFT JOIN card_balances cb ON cb.customer_id = pop.customer_id
            LEFT JOIN activity a ON a.customer_id = pop.customer_id
+           LEFT JOIN outflows o ON o.customer_id = pop.customer_id
+           LEFT JOIN closures cl ON cl.customer_id = pop.customer_id
          RETURNING 1
        )
        SELECT count(*)::int AS written FROM inserted`,

@@ -18,6 +18,8 @@ export const DEMAND_DEPOSIT_KINDS: readonly ProductKind[] = [ProductKind.Current
 export const DEPOSIT_KINDS: readonly ProductKind[] = [...DEMAND_DEPOSIT_KINDS, ProductKind.TimeDeposit];
 /** Assets under management (AUM): deposits and wealth products (理财). */
 export const ASSET_KINDS: readonly ProductKind[] = [...DEPOSIT_KINDS, ProductKind.WealthProduct];
+/** Products with a maturity date: closed at or after it, they matured and were paid out, not renewed. */
+export const MATURING_KINDS: readonly ProductKind[] = [ProductKind.TimeDeposit, ProductKind.WealthProduct];
 
 /**
  * Channels a customer acts on (channel shares, activity, recency, RFM): not `batch` (payroll runs, interest,
@@ -43,6 +45,9 @@ export interface IndicatorPeriods {
   /** The 90 days before the last 90: [prev90From, prev90To]. */
   prev90From: string;
   prev90To: string;
+  /** The day 30 days before the date (AUM then), and the 90 days before the last 30: [prior90From, monthBefore]. */
+  monthBefore: string;
+  prior90From: string;
   /** The earliest day any figure reads. */
   earliest: string;
   daysMtd: number;
@@ -66,6 +71,8 @@ export function periodsOf(businessDate: string): IndicatorPeriods {
     last90From: addDays(businessDate, -89),
     prev90From,
     prev90To: addDays(businessDate, -90),
+    monthBefore: addDays(businessDate, -30),
+    prior90From: addDays(businessDate, -119),
     earliest: prev90From < yearStart ? prev90From : yearStart,
     daysMtd: days(monthStart),
     daysQtd: days(quarterStart),

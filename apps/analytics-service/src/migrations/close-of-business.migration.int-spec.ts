@@ -3,6 +3,7 @@ import { createTestSchema, type TestSchema } from '@crm/testing';
 import { MonthlyTables, monthPartition } from '../partitions/month-partition.rule';
 import { PartitionRepository } from '../partitions/partition.repository';
 import { ANALYTICS_MIGRATIONS } from '../migrations';
+import { CloseOfBusiness1796100000000 } from './1796100000000-close-of-business.migration';
 
 const COB_TABLES = [
   'analytics_parameter',
@@ -39,7 +40,13 @@ describe('CloseOfBusiness migration', () => {
       await db.dataSource.transaction((tx) => new PartitionRepository().create(tx, partition));
     expect(await tables()).toEqual(expect.arrayContaining([...COB_TABLES, ...partitions.map((p) => p.name)]));
 
-    await revertLastMigration(db.dataSource);
+    // The migrations after it first, then it.
+    for (
+      let later = ANALYTICS_MIGRATIONS.length - ANALYTICS_MIGRATIONS.indexOf(CloseOfBusiness1796100000000);
+      later > 0;
+      later -= 1
+    )
+      await revertLastMigration(db.dataSource);
     const after = await tables();
     for (const table of [...COB_TABLES, ...partitions.map((p) => p.name)]) expect(after).not.toContain(table);
     expect(after).toContain('card');

@@ -6,6 +6,8 @@ import { schemaOf } from '@crm/persistence';
 export const ParameterName = {
   ValueTiers: 'value-tiers',
   ContributionSpreads: 'contribution-spreads',
+  PotentialTags: 'potential-tags',
+  ChurnWarning: 'churn-warning',
 } as const;
 export type ParameterName = (typeof ParameterName)[keyof typeof ParameterName];
 

@@ -3,7 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@crm/http';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
 import {
+  ChurnParametersDto,
+  ChurnWarningParametersDto,
   ContributionParametersDto,
+  PotentialTagParametersDto,
+  PotentialTagsDto,
   ContributionSpreadsDto,
   ValueTierParametersDto,
   ValueTierThresholdsDto,
@@ -54,5 +58,51 @@ export class AnalyticsParametersController {
     @Body() body: ContributionSpreadsDto,
   ): Promise<ContributionParametersDto> {
     return this.parameters.setContributionSpreads(user, body);
+  }
+
+  @Get('potential-tags')
+  @ApiOperation({
+    summary: 'The thresholds of the potential-customer tags in force (潜力客户标签), or the defaults',
+  })
+  @ApiOkResponse({ type: PotentialTagParametersDto })
+  @ApiProblems()
+  potentialTags(): Promise<PotentialTagParametersDto> {
+    return this.parameters.potentialTags();
+  }
+
+  @Put('potential-tags')
+  @ApiOperation({ summary: 'Set the potential-tag thresholds from the next close of business on (audited)' })
+  @ApiOkResponse({ type: PotentialTagParametersDto })
+  @ApiProblems()
+  setPotentialTags(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: PotentialTagsDto,
+  ): Promise<PotentialTagParametersDto> {
+    return this.parameters.setPotentialTags(user, body);
+  }
+
+  @Get('churn-warning')
+  @ApiOperation({
+    summary:
+      'The churn score’s weights and thresholds and the warning line in force (流失预警), or the defaults',
+  })
+  @ApiOkResponse({ type: ChurnWarningParametersDto })
+  @ApiProblems()
+  churnWarning(): Promise<ChurnWarningParametersDto> {
+    return this.parameters.churnWarning();
+  }
+
+  @Put('churn-warning')
+  @ApiOperation({
+    summary:
+      'Set the churn weights, thresholds and warning line from the next close of business on (audited)',
+  })
+  @ApiOkResponse({ type: ChurnWarningParametersDto })
+  @ApiProblems()
+  setChurnWarning(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: ChurnParametersDto,
+  ): Promise<ChurnWarningParametersDto> {
+    return this.parameters.setChurnWarning(user, body);
   }
 }

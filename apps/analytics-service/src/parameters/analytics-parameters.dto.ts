@@ -1,9 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, Matches, ValidationArguments, registerDecorator } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsIn,
+  IsInt,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+  ValidationArguments,
+  registerDecorator,
+} from 'class-validator';
 import Decimal from 'decimal.js';
 import { IsDecimalAmount, composeDecorators } from '@crm/contracts';
 import type { ContributionSpreads } from '../indicators/contribution.rule';
 import { REPORTING_CURRENCY } from '../indicators/indicator.rule';
+import { DEFAULT_CHURN_PARAMETERS, type ChurnParameters, type ChurnWeight } from '../profiles/churn.rule';
+import {
+  DEFAULT_POTENTIAL_TAG_PARAMETERS as TAGS,
+  type PotentialTagParameters,
+} from '../profiles/potential-tag.rule';
 import type { ValueTierThresholds } from '../profiles/value-tier.rule';
 
 /** The value must be greater than the sibling property `lower`; the error names this property. */
@@ -102,6 +118,176 @@ export class ContributionSpreadsDto implements ContributionSpreads {
 export class ContributionParametersDto {
   @ApiProperty({ type: ContributionSpreadsDto })
   spreads!: ContributionSpreadsDto;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Who set them; null for the defaults' })
+  changedBy!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  changedAt!: string | null;
+}
+
+/** A share strictly between 0 and 1, up to four decimals (0.2 is 20%). */
+const SHARE = /^0\.(?!0+$)\d{1,4}$/;
+
+const ValidateShare = (description: string, example: string) =>
+  composeDecorators(
+    Matches(SHARE, { message: '$property must be a share between 0 and 1 exclusive (e.g. 0.20)' }),
+    ApiProperty({ type: String, example, pattern: SHARE.source, description }),
+  );
+
+const ValidateCount = (description: string, example: number, max = 100_000) =>
+  composeDecorators(
+    IsInt(),
+    Min(1),
+    Max(max),
+    ApiProperty({ type: Number, minimum: 1, maximum: max, example, description }),
+  );
+
+const ValidatePoints = (description: string, example: number) =>
+  composeDecorators(
+    IsInt(),
+    Min(0),
+    Max(100),
+    ApiProperty({ type: Number, minimum: 0, maximum: 100, example, description }),
+  );
+
+const Nested = <T>(type: () => new () => T, description: string) =>
+  composeDecorators(IsDefined(), ValidateNested(), Type(type), ApiProperty({ type: type(), description }));
+
+export class WealthManagementRuleDto {
+  @ValidateThreshold('Demand deposits (活期) at the date from which the tag is given (CNY)')
+  minDemandDeposits!: string;
+
+  @ValidateShare(
+    'Idle: customer-initiated transactions over 90 days amount to at most this share of the demand deposits',
+    TAGS.wealthManagement.maxTurnoverShare,
+  )
+  maxTurnoverShare!: string;
+}
+
+export class LoanRuleDto {
+  @ValidateThreshold('Daily-average AUM over the last 90 days from which the tag is given (CNY)')
+  minAumAvg90d!: string;
+
+  @ValidateCount('Customer-initiated transactions over the last 90 days at least', TAGS.loan.minTransactions)
+  minTransactions!: number;
+}
+
+export class CreditCardRuleDto {
+  @ValidateCount(
+    'Purchases at a terminal (POS) over the last 90 days at least',
+    TAGS.creditCard.minPosPurchases,
+  )
+  minPosPurchases!: number;
+}
+
+export class PayrollAgencyRuleDto {
+  @ValidateCount(
+    'Transfers sent to other banks over the last 90 days at least',
+    TAGS.payrollAgency.minTransfers,
+  )
+  minTransfers!: number;
+}
+
+export class MobileActivationRuleDto {
+  @ValidateCount(
+    'Customer-initiated transactions over the last 90 days, none by mobile or internet banking, at least',
+    TAGS.mobileActivation.minTransactions,
+  )
+  minTransactions!: number;
+}
+
+export class HighValueAtRiskRuleDto {
+  @ValidateCount('Churn score at least (top and important tiers)', TAGS.highValueAtRisk.minChurnScore, 100)
+  minChurnScore!: number;
+}
+
+/** The thresholds of the six potential-customer tags (潜力客户标签); a tag scores 50 at its threshold. */
+export class PotentialTagsDto implements PotentialTagParameters {
+  @Nested(() => WealthManagementRuleDto, 'wealth-management (理财潜力)')
+  wealthManagement!: WealthManagementRuleDto;
+
+  @Nested(() => LoanRuleDto, 'loan (贷款潜力), individuals')
+  loan!: LoanRuleDto;
+
+  @Nested(() => CreditCardRuleDto, 'credit-card (信用卡潜力), individuals')
+  creditCard!: CreditCardRuleDto;
+
+  @Nested(() => PayrollAgencyRuleDto, 'payroll-agency (代发工资潜力), corporate customers')
+  payrollAgency!: PayrollAgencyRuleDto;
+
+  @Nested(() => MobileActivationRuleDto, 'mobile-activation (手机银行激活潜力)')
+  mobileActivation!: MobileActivationRuleDto;
+
+  @Nested(() => HighValueAtRiskRuleDto, 'high-value-at-risk (高价值流失风险)')
+  highValueAtRisk!: HighValueAtRiskRuleDto;
+}
+
+export class PotentialTagParametersDto {
+  @ApiProperty({ type: PotentialTagsDto })
+  rules!: PotentialTagsDto;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Who set them; null for the defaults' })
+  changedBy!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  changedAt!: string | null;
+}
+
+const W = DEFAULT_CHURN_PARAMETERS.weights;
+
+/** The most points each churn reason adds to the score. */
+export class ChurnWeightsDto implements Record<ChurnWeight, number> {
+  @ValidatePoints('aum-fall: AUM fell against 30 days before', W.aumFall) aumFall!: number;
+  @ValidatePoints('transfers-to-other-banks over the last 30 days', W.transfersToOtherBanks)
+  transfersToOtherBanks!: number;
+  @ValidatePoints('closures: an account closed in the last 30 days', W.closures) closures!: number;
+  @ValidatePoints('maturity-not-renewed in the last 30 days', W.maturityNotRenewed)
+  maturityNotRenewed!: number;
+  @ValidatePoints('activity-drop against the 90 days before', W.activityDrop) activityDrop!: number;
+}
+
+const C = DEFAULT_CHURN_PARAMETERS;
+
+/** The churn score's weights and thresholds, and the warning line (流失预警线). */
+export class ChurnParametersDto implements ChurnParameters {
+  @ValidateCount('Warned at or above this score (0-100)', C.warningLine, 100)
+  warningLine!: number;
+
+  @Nested(() => ChurnWeightsDto, 'Points each reason is worth at most; the score is capped at 100')
+  weights!: ChurnWeightsDto;
+
+  @ValidateThreshold('AUM 30 days before from which AUM fall and transfers are judged (CNY)')
+  minAum!: string;
+
+  @ValidateShare(
+    'AUM fall (÷ AUM 30 days before) naming aum-fall: half its weight here, all at twice',
+    C.aumFallShare,
+  )
+  aumFallShare!: string;
+
+  @ValidateShare(
+    'Amount sent to other banks over 30 days ÷ AUM 30 days before naming transfers-to-other-banks',
+    C.transferShare,
+  )
+  transferShare!: string;
+
+  @ValidateShare(
+    'Drop of the last 30 days’ transactions against the monthly average of the 90 days before',
+    C.activityDropShare,
+  )
+  activityDropShare!: string;
+
+  @ValidateCount(
+    'Transactions over the 90 days before the last 30 for an activity drop to be judged',
+    C.minPriorTransactions,
+  )
+  minPriorTransactions!: number;
+}
+
+export class ChurnWarningParametersDto {
+  @ApiProperty({ type: ChurnParametersDto })
+  churn!: ChurnParametersDto;
 
   @ApiProperty({ type: String, nullable: true, description: 'Who set them; null for the defaults' })
   changedBy!: string | null;

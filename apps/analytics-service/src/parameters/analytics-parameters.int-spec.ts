@@ -2,6 +2,8 @@ import request from 'supertest';
 import { ServiceHarness } from '@crm/service-harness';
 import { SmallBank, seedSmallBank } from '@crm/testing';
 import { DEFAULT_CONTRIBUTION_SPREADS } from '../indicators/contribution.rule';
+import { DEFAULT_CHURN_PARAMETERS } from '../profiles/churn.rule';
+import { DEFAULT_POTENTIAL_TAG_PARAMETERS } from '../profiles/potential-tag.rule';
 import { ANALYTICS_SERVICE } from '../service';
 import { BankStory, StoryCustomer } from '../testing/bank-story.fixture';
 import { QUARTER_END, headOffice, runToEnd } from '../testing/cob.fixture';
@@ -114,5 +116,64 @@ describe('analytics-service parameters: value-tier thresholds and contribution s
       .expect(200);
     // 80,000.00 × 0.0365 / 365 a day; 31 days to 31 March.
     expect(indicators.body.contribution).toEqual({ day: '8.00', monthToDate: '248.00' });
+  });
+
+  it('validates the potential-tag and churn parameters, naming the nested field at fault, and audits them', async () => {
+    const put = (name: string, body: object) =>
+      http.put(`/api/v1/analytics-parameters/${name}`).set('authorization', headOffice(bank)).send(body);
+    const fields = async (name: string, body: object) =>
+      ((await put(name, body).expect(400)).body.errors as { field: string }[]).map((e) => e.field).sort();
+    const tags = DEFAULT_POTENTIAL_TAG_PARAMETERS;
+    expect(
+      await fields('potential-tags', {
+        ...tags,
+        wealthManagement: { minDemandDeposits: '0.00', maxTurnoverShare: '1.5' },
+        creditCard: { minPosPurchases: 0 },
+      }),
+    ).toEqual([
+      'creditCard.minPosPurchases',
+      'wealthManagement.maxTurnoverShare',
+      'wealthManagement.minDemandDeposits',
+    ]);
+    expect(await fields('potential-tags', { ...tags, loan: undefined })).toEqual(['loan']);
+    const churn = DEFAULT_CHURN_PARAMETERS;
+    expect(
+      await fields('churn-warning', {
+        ...churn,
+        warningLine: 101,
+        weights: { ...churn.weights, closures: -1 },
+        aumFallShare: '0',
+      }),
+    ).toEqual(['aumFallShare', 'warningLine', 'weights.closures']);
+
+    const defaults = await http
+      .get('/api/v1/analytics-parameters/churn-warning')
+      .set('authorization', headOffice(bank))
+      .expect(200);
+    expect(defaults.body).toEqual({ churn: DEFAULT_CHURN_PARAMETERS, changedBy: null, changedAt: null });
+    const set = await put('churn-warning', { ...churn, warningLine: 60 }).expect(200);
+    expect(set.body).toMatchObject({ churn: { warningLine: 60 }, changedBy: 'head-office' });
+    await put('potential-tags', { ...tags, creditCard: { minPosPurchases: 30 } }).expect(200);
+    expect(
+      (
+        await http
+          .get('/api/v1/analytics-parameters/potential-tags')
+          .set('authorization', headOffice(bank))
+          .expect(200)
+      ).body.rules.creditCard,
+    ).toEqual({ minPosPurchases: 30 });
+    const audited = await harness.query<{ action: string }>(
+      `SELECT action FROM $schema.audit_log WHERE resource_type = 'analytics-parameters' ORDER BY id`,
+    );
+    expect(audited.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'analytics-parameters.churn-warning.set',
+        'analytics-parameters.potential-tags.set',
+      ]),
+    );
+    const run = await runToEnd(harness, bank, QUARTER_END);
+    expect(run).toMatchObject({
+      parameters: { churn: { warningLine: 60 }, potentialTags: { creditCard: { minPosPurchases: 30 } } },
+    });
   });
 });

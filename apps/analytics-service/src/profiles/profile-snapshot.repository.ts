@@ -1,9 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { LifecycleStage, ValueTier } from '@crm/contracts';
+import {
+  CHURN_REASONS,
+  CustomerKind,
+  type ChurnReason,
+  type LifecycleStage,
+  type ValueTier,
+} from '@crm/contracts';
 import { SqlParams, schemaOf } from '@crm/persistence';
 import { Shard, shardPredicate } from '../cob/cob-shard';
+import {
+  churnPointsSql,
+  churnScoreSql,
+  type ChurnInput,
+  type ChurnParameters,
+  type ChurnWeight,
+} from './churn.rule';
 import { lifecycleStageSql } from './lifecycle-stage.rule';
+import {
+  potentialTagsSql,
+  type PotentialTagParameterSql,
+  type PotentialTagParameters,
+  type TagInput,
+  type TagScore,
+} from './potential-tag.rule';
 import { RFM_MEASURES, RFM_MEASURE_NAMES, rfmScoreSql, rfmSegmentSql, type RfmBreakpoints } from './rfm.rule';
 import { valueTierSql, type ValueTierThresholds } from './value-tier.rule';
 
@@ -13,9 +33,14 @@ export interface ProfileRunInput {
   previousDate: string | null;
   thresholds: ValueTierThresholds;
   breakpoints: RfmBreakpoints;
+  potentialTags: PotentialTagParameters;
+  churn: ChurnParameters;
   computedAt: Date;
   shard: Shard;
 }
+
+/** What the tags and the churn score were decided on: the facts behind them are told from these. */
+export type ProfileSignals = TagInput & ChurnInput;
 
 /** A profile as the outbox publishes it. */
 export interface StoredProfile {
@@ -23,6 +48,11 @@ export interface StoredProfile {
   valueTier: ValueTier | null;
   lifecycleStage: LifecycleStage;
   rfm: { recency: number; frequency: number; monetary: number; segment: string } | null;
+  tags: TagScore[];
+  churnScore: number;
+  churnWarned: boolean;
+  churnReasons: { reason: ChurnReason; points: number }[];
+  signals: ProfileSignals;
   computedAt: Date;
 }
 
@@ -34,7 +64,12 @@ export interface ProfileRow {
   rfm_frequency: number | null;
   rfm_monetary: number | null;
   rfm_segment: string | null;
+  tags: TagScore[];
+  churn_score: number;
+  churn_warned: boolean;
+  churn_reasons: { reason: ChurnReason; points: number }[];
   computed_at: Date;
+  signals: ProfileSignals;
 }
 
 /** What makes a profile: a change in any of these is published. */
@@ -45,11 +80,55 @@ const PROFILE_FIELDS = [
   'rfm_frequency',
   'rfm_monetary',
   'rfm_segment',
+  'tags',
+  'churn_score',
+  'churn_reasons',
+  'churn_warned',
 ] as const;
 
-/** The columns of a stored profile (`ProfileRow`), each prefixed with the table's alias. */
-export const profileColumns = (alias: string): string =>
-  ['customer_id', ...PROFILE_FIELDS, 'computed_at'].map((c) => `${alias}.${c}`).join(', ');
+/**
+ * Each signal of `ProfileSignals` and the SQL it is read with (`i` the indicator row, `c` the customer);
+ * money as text, so that it reaches the code as a decimal string, never a JS number.
+ */
+const SIGNALS: Record<keyof ProfileSignals, string> = {
+  corporate: `coalesce(c.kind = '${CustomerKind.Corporate}', false)`,
+  demandDeposits: 'i.demand_deposits::text',
+  wealthProductsHeld: 'i.wealth_products_held',
+  transactions90d: 'i.txn_count_90d',
+  transactionAmount90d: 'i.txn_amount_90d::text',
+  loansHeld: 'i.loans_held',
+  aumAvg90d: 'i.aum_avg_90d::text',
+  cardsHeld: 'i.cards_held',
+  posCount90d: 'i.pos_count_90d',
+  remoteCount90d: 'i.remote_count_90d',
+  otherBankOutCount90d: 'i.other_bank_out_count_90d',
+  payrollBatches90d: 'i.payroll_batches_90d',
+  valueTier: 'p.value_tier',
+  churnScore: 'p.churn_score',
+  aum: 'i.aum::text',
+  aum30dBefore: 'i.aum_30d_before::text',
+  otherBankOutCount30d: 'i.other_bank_out_count_30d',
+  otherBankOutAmount30d: 'i.other_bank_out_amount_30d::text',
+  accountsClosed30d: 'i.accounts_closed_30d',
+  maturedNotRenewed30d: 'i.matured_not_renewed_30d',
+  transactions30d: 'i.txn_count_30d',
+  transactionsPrior90d: 'i.txn_count_prior_90d',
+};
+
+/**
+ * A stored profile (`ProfileRow`) of the customer_profile row `p`, with the signals from its date's
+ * indicators; `joins` brings in the indicator row `i` and the customer `c`.
+ */
+export const profileSelect = (schema: string) => ({
+  columns: [
+    ...['customer_id', ...PROFILE_FIELDS, 'computed_at'].map((c) => `p.${c}`),
+    `jsonb_build_object(${Object.entries(SIGNALS)
+      .map(([name, sql]) => `'${name}', ${sql}`)
+      .join(', ')}) AS signals`,
+  ].join(', '),
+  joins: `JOIN "${schema}".customer_indicator i ON i.business_date = p.business_date AND i.customer_id = p.customer_id
+          LEFT JOIN "${schema}".customer c ON c.customer_id = p.customer_id`,
+});
 
 export const toStoredProfile = (r: ProfileRow): StoredProfile => ({
   customerId: r.customer_id,
@@ -64,6 +143,11 @@ export const toStoredProfile = (r: ProfileRow): StoredProfile => ({
           monetary: r.rfm_monetary!,
           segment: r.rfm_segment!,
         },
+  tags: r.tags,
+  churnScore: r.churn_score,
+  churnWarned: r.churn_warned,
+  churnReasons: r.churn_reasons,
+  signals: r.signals,
   computedAt: r.computed_at,
 });
 
@@ -152,6 +236,48 @@ export class ProfileSnapshotRepository {
       // Only customers with a transaction are scored (recency is null for the others).
       return `CASE WHEN i.last_txn_date IS NOT NULL THEN ${rfmScoreSql(`i.${column}`, better, bounds)} END`;
     };
+    const num = (value: string) => `${p.add(value)}::numeric`;
+    const int = (value: number) => `${p.add(value)}::int`;
+    const t = input.potentialTags;
+    const tagParameters: PotentialTagParameterSql = {
+      wealthManagement: {
+        minDemandDeposits: num(t.wealthManagement.minDemandDeposits),
+        maxTurnoverShare: num(t.wealthManagement.maxTurnoverShare),
+      },
+      loan: { minAumAvg90d: num(t.loan.minAumAvg90d), minTransactions: int(t.loan.minTransactions) },
+      creditCard: { minPosPurchases: int(t.creditCard.minPosPurchases) },
+      payrollAgency: { minTransfers: int(t.payrollAgency.minTransfers) },
+      mobileActivation: { minTransactions: int(t.mobileActivation.minTransactions) },
+      highValueAtRisk: { minChurnScore: int(t.highValueAtRisk.minChurnScore) },
+    };
+    const ch = input.churn;
+    const points = churnPointsSql(
+      {
+        aum: 'i.aum',
+        aum30dBefore: 'i.aum_30d_before',
+        otherBankOutCount30d: 'i.other_bank_out_count_30d',
+        otherBankOutAmount30d: 'i.other_bank_out_amount_30d',
+        accountsClosed30d: 'i.accounts_closed_30d',
+        maturedNotRenewed30d: 'i.matured_not_renewed_30d',
+        transactions30d: 'i.txn_count_30d',
+        transactionsPrior90d: 'i.txn_count_prior_90d',
+      },
+      {
+        weights: Object.fromEntries(
+          Object.entries(ch.weights).map(([reason, weight]) => [reason, int(weight)]),
+        ) as Record<ChurnWeight, string>,
+        minAum: num(ch.minAum),
+        aumFallShare: num(ch.aumFallShare),
+        transferShare: num(ch.transferShare),
+        activityDropShare: num(ch.activityDropShare),
+        minPriorTransactions: int(ch.minPriorTransactions),
+      },
+    );
+    const pointsOf = (reason: ChurnReason) => `points_${CHURN_REASONS.indexOf(reason)}`;
+    const reasonPoints = Object.fromEntries(CHURN_REASONS.map((r) => [r, `n.${pointsOf(r)}`])) as Record<
+      ChurnReason,
+      string
+    >;
     await tx.query(
       `WITH scored AS (
          SELECT i.customer_id,
@@ -168,13 +294,47 @@ export class ProfileSnapshotRepository {
                 })} AS lifecycle_stage,
                 ${score('recency')} AS rfm_recency,
                 ${score('frequency')} AS rfm_frequency,
-                ${score('monetary')} AS rfm_monetary
+                ${score('monetary')} AS rfm_monetary,
+                ${CHURN_REASONS.map((r) => `${points[r]} AS ${pointsOf(r)}`).join(',\n                ')},
+                coalesce(c.kind = '${CustomerKind.Corporate}', false) AS corporate,
+                i.demand_deposits, i.wealth_products_held, i.txn_count_90d, i.txn_amount_90d, i.loans_held,
+                i.aum_avg_90d, i.cards_held, i.pos_count_90d, i.remote_count_90d, i.other_bank_out_count_90d,
+                i.payroll_batches_90d
            FROM "${s}".customer_indicator i
+           LEFT JOIN "${s}".customer c ON c.customer_id = i.customer_id
           WHERE i.business_date = ${date} AND ${upsert.inShard('i.customer_id')}
        ),
-       profiled AS (
-         SELECT n.*, ${rfmSegmentSql('n.rfm_recency', 'n.rfm_frequency', 'n.rfm_monetary')} AS rfm_segment
+       churned AS (
+         SELECT n.*, ${rfmSegmentSql('n.rfm_recency', 'n.rfm_frequency', 'n.rfm_monetary')} AS rfm_segment,
+                ${churnScoreSql(reasonPoints)} AS churn_score,
+                jsonb_path_query_array(jsonb_build_array(${CHURN_REASONS.map(
+                  (r) =>
+                    `CASE WHEN n.${pointsOf(r)} IS NOT NULL THEN jsonb_build_object('reason', '${r}', 'points', n.${pointsOf(r)}) END`,
+                ).join(', ')}), '$[*] ? (@ != null)') AS churn_reasons
            FROM scored n
+       ),
+       profiled AS (
+         SELECT n.*, n.churn_score >= ${int(ch.warningLine)} AS churn_warned,
+                ${potentialTagsSql(
+                  {
+                    corporate: 'n.corporate',
+                    demandDeposits: 'n.demand_deposits',
+                    wealthProductsHeld: 'n.wealth_products_held',
+                    transactions90d: 'n.txn_count_90d',
+                    transactionAmount90d: 'n.txn_amount_90d',
+                    loansHeld: 'n.loans_held',
+                    aumAvg90d: 'n.aum_avg_90d',
+                    cardsHeld: 'n.cards_held',
+                    posCount90d: 'n.pos_count_90d',
+                    remoteCount90d: 'n.remote_count_90d',
+                    otherBankOutCount90d: 'n.other_bank_out_count_90d',
+                    payrollBatches90d: 'n.payroll_batches_90d',
+                    valueTier: 'n.value_tier',
+                    churnScore: 'n.churn_score',
+                  },
+                  tagParameters,
+                )} AS tags
+           FROM churned n
        ),
        upserted AS (
          INSERT INTO "${s}".customer_profile AS p (business_date, customer_id, ${fields}, changed, computed_at)
@@ -228,6 +388,7 @@ export class ProfileSnapshotRepository {
    */
   async takeQueued(tx: EntityManager, businessDate: string, limit: number): Promise<StoredProfile[]> {
     const s = schemaOf(tx.connection);
+    const profile = profileSelect(s);
     const rows: ProfileRow[] = await tx.query(
       `WITH batch AS (
          SELECT business_date, customer_id FROM "${s}".profile_publication
@@ -238,8 +399,9 @@ export class ProfileSnapshotRepository {
           WHERE q.business_date = b.business_date AND q.customer_id = b.customer_id
          RETURNING q.customer_id
        )
-       SELECT ${profileColumns('p')}
+       SELECT ${profile.columns}
          FROM taken t JOIN "${s}".customer_profile p ON p.business_date = $1::date AND p.customer_id = t.customer_id
+         ${profile.joins}
         ORDER BY p.customer_id`,
       [businessDate, limit],
     );

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CHURN_REASONS, LIFECYCLE_STAGES, VALUE_TIERS } from '@crm/contracts';
+import { CHURN_REASONS, LIFECYCLE_STAGES, POTENTIAL_TAGS, VALUE_TIERS } from '@crm/contracts';
 import { RFM_SCORES, RfmSegment } from './rfm.rule';
 
 export class RfmDto {
@@ -8,6 +8,18 @@ export class RfmDto {
   @ApiProperty({ enum: RFM_SCORES, description: 'Frequency over the last 90 days' }) frequency!: number;
   @ApiProperty({ enum: RFM_SCORES, description: 'Amount over the last 90 days' }) monetary!: number;
   @ApiProperty({ enum: Object.values(RfmSegment) }) segment!: string;
+}
+
+export class ProfileTagDto {
+  @ApiProperty({ enum: POTENTIAL_TAGS }) tag!: string;
+  @ApiProperty({ minimum: 0, maximum: 100, description: '50 at the rule’s threshold, 100 at twice it' })
+  score!: number;
+  @ApiProperty({
+    type: [String],
+    example: ['demand deposits of 800000.00 CNY at the date', 'holds no wealth product'],
+    description: 'The facts behind the tag, in words a manager reads',
+  })
+  facts!: string[];
 }
 
 /** A customer's profile at a close of business: what crm.analytics.profile carries. */
@@ -20,13 +32,18 @@ export class CustomerProfileDto {
   @ApiProperty({ type: RfmDto, nullable: true, description: 'Null for a customer with no transactions' })
   rfm!: RfmDto | null;
   @ApiProperty({
-    type: [Object],
-    description: 'Potential-customer tags: a later step of the close of business',
+    type: [ProfileTagDto],
+    description: 'Potential-customer tags (潜力客户), in the contract’s order',
   })
-  tags!: object[];
-  @ApiProperty({ description: 'Churn score 0-100: a later step of the close of business' })
+  tags!: ProfileTagDto[];
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    description: 'Churn score (流失预警): the sum of its reasons’ points',
+  })
   churnScore!: number;
-  @ApiProperty({ enum: CHURN_REASONS, isArray: true }) churnReasons!: string[];
+  @ApiProperty({ enum: CHURN_REASONS, isArray: true, description: 'Why; GET …/churn gives points and facts' })
+  churnReasons!: string[];
   @ApiProperty({ format: 'date-time' }) computedAt!: string;
 }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { SqlParams, schemaOf } from '@crm/persistence';
 import { DataScope, scopePredicate } from '@crm/security';
 import { wholeCustomerScopeColumns } from '../scope/customer-scope';
-import { ProfileRow, StoredProfile, profileColumns, toStoredProfile } from './profile-snapshot.repository';
+import { ProfileRow, StoredProfile, profileSelect, toStoredProfile } from './profile-snapshot.repository';
 
 export interface TierChange {
   businessDate: string;
@@ -23,10 +23,11 @@ export class ProfileRepository {
   ): Promise<StoredProfile | null> {
     const s = schemaOf(this.dataSource);
     const p = new SqlParams();
+    const profile = profileSelect(s);
     const rows: ProfileRow[] = await this.dataSource.query(
-      `SELECT ${profileColumns('pr')} FROM "${s}".customer_profile pr
-        WHERE pr.business_date = ${p.add(businessDate)}::date AND pr.customer_id = ${p.add(customerId)}
-          AND ${scopePredicate(scope, wholeCustomerScopeColumns(s, 'pr.customer_id'), p)}`,
+      `SELECT ${profile.columns} FROM "${s}".customer_profile p ${profile.joins}
+        WHERE p.business_date = ${p.add(businessDate)}::date AND p.customer_id = ${p.add(customerId)}
+          AND ${scopePredicate(scope, wholeCustomerScopeColumns(s, 'p.customer_id'), p)}`,
       p.values,
     );
     return rows.length === 0 ? null : toStoredProfile(rows[0]);

@@ -9,13 +9,13 @@ export const MID_MARCH = '2024-03-15';
 export const QUARTER_END = '2024-03-31';
 export const NEXT_QUARTER = '2024-04-01';
 
-export const headOffice = (bank: SmallBank): string =>
+export const headOffice = (bank: Pick<SmallBank, 'HO'>): string =>
   `Bearer ${testToken({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' })}`;
 
 /** Starts a close of business through the API and waits for it to end; the run as GET shows it. */
 export async function runToEnd(
   harness: ServiceHarness,
-  bank: SmallBank,
+  bank: Pick<SmallBank, 'HO'>,
   businessDate: string,
   shards?: number,
 ): Promise<Record<string, unknown> & { runId: string; status: string }> {
