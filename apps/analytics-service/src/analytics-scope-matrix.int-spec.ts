@@ -6,7 +6,7 @@ import { SmallBank, seedSmallBank } from '@crm/testing';
 import { DEFAULT_CHURN_PARAMETERS } from './profiles/churn.rule';
 import { ANALYTICS_SERVICE } from './service';
 import { BankStory, StoryCustomer } from './testing/bank-story.fixture';
-import { QUARTER_END, runToEnd } from './testing/cob.fixture';
+import { MID_MARCH, QUARTER_END, runToEnd } from './testing/cob.fixture';
 import { WarehouseFeed } from './testing/warehouse.fixture';
 
 /**
@@ -78,6 +78,7 @@ describe('analytics-service data scope matrix on the real stack', () => {
       .set('authorization', as.headOffice())
       .send({ ...DEFAULT_CHURN_PARAMETERS, warningLine: DEFAULT_CHURN_PARAMETERS.weights.closures })
       .expect(200);
+    await runToEnd(harness, bank, MID_MARCH);
     runId = (await runToEnd(harness, bank, QUARTER_END)).runId;
   }, 120_000);
 
@@ -282,5 +283,55 @@ describe('analytics-service data scope matrix on the real stack', () => {
       .get('/api/v1/churn-warnings/institutions/NO-SUCH-INSTITUTION')
       .set('authorization', as.headOffice())
       .expect(404);
+  });
+
+  it.each([
+    ['headOffice', { institutions: ['OUT1', 'OUT2'], managers: ['M1', 'M2'] }],
+    ['branch', { institutions: ['OUT1', 'OUT2'], managers: ['M1', 'M2'] }],
+    ['out1', { institutions: ['OUT1'], managers: ['M1'] }],
+    ['out2', { institutions: ['OUT2'], managers: ['M2'] }],
+    ['marketing1', { institutions: ['OUT1'], managers: ['M1'] }],
+    ['manager1', { institutions: ['OUT1'], managers: ['M1'] }],
+    ['manager2', { institutions: ['OUT2'], managers: ['M2'] }],
+  ] as const)(
+    'league tables as %s rank only the books in scope, as JSON, CSV and SVG',
+    async (caller, expected) => {
+      const get = (path: string) =>
+        http
+          .get(`/api/v1/league-tables/${path}`)
+          .query({ from: MID_MARCH, to: QUARTER_END })
+          .set('authorization', as[caller]())
+          .expect(200);
+      const named = (ids: readonly string[]) =>
+        ids.map((id) => bank[id as 'OUT1' | 'OUT2' | 'M1' | 'M2']).sort();
+      for (const by of ['institutions', 'managers'] as const) {
+        const keys = (await get(by)).body.rows.map((r: { key: string }) => r.key).sort();
+        expect(keys).toEqual(named(expected[by]));
+        const csvKeys = (await get(`${by}.csv`)).text
+          .trim()
+          .split('\r\n')
+          .slice(1)
+          .map((line) => line.split(',')[6])
+          .sort();
+        expect(csvKeys).toEqual(keys);
+        const svg = (await get(`${by}.svg`).buffer(true)).body.toString();
+        expect(svg.match(/<rect x=/g)).toHaveLength(keys.length);
+      }
+    },
+  );
+
+  it.each([
+    'institutions',
+    'institutions.csv',
+    'institutions.svg',
+    'managers',
+    'managers.csv',
+    'managers.svg',
+  ])('league tables %s: 403 to callers with no customer scope, 401 without a token', async (path) => {
+    const url = `/api/v1/league-tables/${path}`;
+    const query = { from: MID_MARCH, to: QUARTER_END };
+    for (const caller of ['analyst', 'lobby'] as const)
+      await http.get(url).query(query).set('authorization', as[caller]()).expect(403);
+    await http.get(url).query(query).expect(401);
   });
 });

@@ -8,6 +8,9 @@ import { PersistenceModule } from '@crm/persistence';
 import { AuditModule, CoverageProjectionRepository, DataScopeModule, SecurityModule } from '@crm/security';
 import { AnalyticsServiceConfig } from './app.config';
 import { DailyBalanceRepository } from './balances/daily-balance.repository';
+import { CampaignContactRepository } from './campaigns/campaign-contact.repository';
+import { CampaignContactsConsumer } from './campaigns/campaign-contacts.consumer';
+import { CampaignContactsService } from './campaigns/campaign-contacts.service';
 import { ChurnController } from './churn/churn.controller';
 import { ChurnRepository } from './churn/churn.repository';
 import { ChurnService } from './churn/churn.service';
@@ -24,6 +27,9 @@ import { IndicatorSnapshotRepository } from './indicators/indicator-snapshot.rep
 import { IndicatorRepository } from './indicators/indicator.repository';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { IndicatorsService } from './indicators/indicators.service';
+import { LeagueTableRepository } from './league/league-table.repository';
+import { LeagueTablesController } from './league/league-tables.controller';
+import { LeagueTablesService } from './league/league-tables.service';
 import { ANALYTICS_MIGRATIONS } from './migrations';
 import { AnalyticsParameterRepository } from './parameters/analytics-parameter.repository';
 import { AnalyticsParametersController } from './parameters/analytics-parameters.controller';
@@ -62,12 +68,14 @@ export const SERVICE_NAME = 'analytics-service';
     DimensionsConsumer,
     HoldingsConsumer,
     TransactionsConsumer,
+    CampaignContactsConsumer,
     PartitionsController,
     AnalyticsParametersController,
     CobController,
     IndicatorsController,
     ProfilesController,
     ChurnController,
+    LeagueTablesController,
   ],
   providers: [
     CoverageProjectionRepository,
@@ -93,6 +101,10 @@ export const SERVICE_NAME = 'analytics-service';
     ProfilesService,
     ChurnRepository,
     ChurnService,
+    CampaignContactRepository,
+    CampaignContactsService,
+    LeagueTableRepository,
+    LeagueTablesService,
   ],
 })
 export class AppModule {}

@@ -143,6 +143,15 @@ export class CobRunRepository {
     return row.date;
   }
 
+  /** Whether a close of business of the date has finished. */
+  async succeededOn(businessDate: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM "${this.s}".cob_run WHERE business_date = $1 AND status = 'succeeded' LIMIT 1`,
+      [businessDate],
+    );
+    return rows.length > 0;
+  }
+
   /** Locks the shard's row for the caller's transaction; its stage then (a duplicate worker waits, then skips). */
   async lockShard(tx: EntityManager, runId: string, shard: number): Promise<ShardStage | null> {
     const rows: { stage: ShardStage }[] = await tx.query(

@@ -9,6 +9,7 @@ export enum AnalyticsExceptionCode {
   NoFigures = 'NO_FIGURES',
   CustomerNotFound = 'CUSTOMER_NOT_FOUND',
   InstitutionUnknown = 'INSTITUTION_UNKNOWN',
+  PeriodNotRun = 'PERIOD_NOT_RUN',
 }
 
 export class AnalyticsException extends DomainException<AnalyticsExceptionCode> {
@@ -21,5 +22,6 @@ export class AnalyticsException extends DomainException<AnalyticsExceptionCode> 
     [AnalyticsExceptionCode.NoFigures]: DomainErrorKind.NotFound,
     [AnalyticsExceptionCode.CustomerNotFound]: DomainErrorKind.NotFound,
     [AnalyticsExceptionCode.InstitutionUnknown]: DomainErrorKind.NotFound,
+    [AnalyticsExceptionCode.PeriodNotRun]: DomainErrorKind.RuleViolation,
   };
 }

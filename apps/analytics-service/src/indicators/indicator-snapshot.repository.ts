@@ -231,7 +231,7 @@ export class IndicatorSnapshotRepository {
            share_pos, share_online, contribution_day, contribution_mtd, aum_30d_before, txn_count_prior_90d,
            pos_count_90d, remote_count_90d, other_bank_out_count_30d, other_bank_out_amount_30d,
            other_bank_out_count_90d, payroll_batches_90d, accounts_closed_30d, matured_not_renewed_30d,
-           wealth_products_held, loans_held, cards_held)
+           wealth_products_held, loans_held, cards_held, aum_days_ytd)
          SELECT ${date}, pop.customer_id, cv.primary_institution_id, cv.primary_manager_id,
                 coalesce(b.demand_deposits, 0), coalesce(b.time_deposits, 0), coalesce(b.wealth, 0),
                 coalesce(b.demand_deposits, 0) + coalesce(b.time_deposits, 0),
@@ -260,7 +260,8 @@ export class IndicatorSnapshotRepository {
                 coalesce(o.other_bank_out_count_30d, 0), coalesce(o.other_bank_out_amount_30d, 0),
                 coalesce(o.other_bank_out_count_90d, 0), coalesce(o.payroll_batches_90d, 0),
                 coalesce(cl.accounts_closed_30d, 0), coalesce(cl.matured_not_renewed_30d, 0),
-                coalesce(h.wealth_products_held, 0), coalesce(h.loans_held, 0), coalesce(h.cards_held, 0)
+                coalesce(h.wealth_products_held, 0), coalesce(h.loans_held, 0), coalesce(h.cards_held, 0),
+                coalesce(b.aum_days_ytd, 0)
            FROM population pop
            LEFT JOIN coverage_at cv ON cv.customer_id = pop.customer_id
            LEFT JOIN balances b ON b.customer_id = pop.customer_id

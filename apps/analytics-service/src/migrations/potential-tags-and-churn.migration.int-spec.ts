@@ -3,6 +3,7 @@ import { createTestSchema, type TestSchema } from '@crm/testing';
 import { MonthlyTables, monthPartition } from '../partitions/month-partition.rule';
 import { PartitionRepository } from '../partitions/partition.repository';
 import { ANALYTICS_MIGRATIONS } from '../migrations';
+import { PotentialTagsAndChurn1796200000000 } from './1796200000000-potential-tags-and-churn.migration';
 
 describe('PotentialTagsAndChurn migration', () => {
   let db: TestSchema;
@@ -38,7 +39,10 @@ describe('PotentialTagsAndChurn migration', () => {
     await setParameter('churn-warning');
     await setParameter('value-tiers');
 
-    await revertLastMigration(db.dataSource);
+    // The migrations after it first, then it.
+    const later =
+      ANALYTICS_MIGRATIONS.length - ANALYTICS_MIGRATIONS.indexOf(PotentialTagsAndChurn1796200000000);
+    for (let n = later; n > 0; n -= 1) await revertLastMigration(db.dataSource);
     expect(await columns(month.name)).not.toContain('aum_30d_before');
     expect(await columns('customer_profile')).not.toContain('churn_score');
     await expect(setParameter('potential-tags')).rejects.toThrow(/analytics_parameter_name_check/);

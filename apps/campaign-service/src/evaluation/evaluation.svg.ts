@@ -1,3 +1,4 @@
+import { niceTicks, svgDocument, svgLine as line, svgText as text } from '@crm/charts';
 import { EvaluationDto, EvaluationRow } from './evaluation.dto';
 import { UpliftCaveat } from './evaluation.rule';
 
@@ -144,24 +145,7 @@ export function evaluationSvg(e: EvaluationDto): string {
     ),
   );
 
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" role="img">`,
-    `<title>${escape(`Evaluation of ${e.name}`)}</title>`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    ...parts,
-    '</svg>',
-    '',
-  ].join('\n');
-}
-
-/** 4 to 6 round steps from 0 to just above `max`. */
-function niceTicks(max: number): number[] {
-  const rough = max / 5;
-  const magnitude = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rough) ?? 10 * magnitude;
-  const ticks: number[] = [];
-  for (let tick = 0; tick < max + step; tick += step) ticks.push(Number(tick.toPrecision(12)));
-  return ticks;
+  return svgDocument(WIDTH, HEIGHT, `Evaluation of ${e.name}`, parts);
 }
 
 const trim = (value: number): string => String(Number(value.toFixed(2)));
@@ -169,29 +153,3 @@ const trim = (value: number): string => String(Number(value.toFixed(2)));
 /** A rate difference in percentage points, signed. */
 const points = (difference: number): string =>
   `${difference > 0 ? '+' : difference < 0 ? '-' : ''}${Math.abs(difference * 100).toFixed(1)} pp`;
-
-const line = (x1: number, x2: number, y1: number, y2: number, stroke: string): string =>
-  `<line x1="${x1.toFixed(1)}" x2="${x2.toFixed(1)}" y1="${y1.toFixed(1)}" y2="${y2.toFixed(1)}" stroke="${stroke}"/>`;
-
-interface TextStyle {
-  size: number;
-  anchor?: 'start' | 'middle' | 'end';
-  weight?: 'bold';
-  fill?: string;
-}
-
-function text(x: number, y: number, content: string, style: TextStyle): string {
-  const anchor = style.anchor ? ` text-anchor="${style.anchor}"` : '';
-  const weight = style.weight ? ` font-weight="${style.weight}"` : '';
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${style.size}"${anchor}${weight} fill="${style.fill ?? COLOR.ink}">${escape(content)}</text>`;
-}
-
-/** Text as XML character data: markup escaped, and the control characters XML 1.0 forbids dropped. */
-const escape = (value: string): string =>
-  value
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');

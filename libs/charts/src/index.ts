@@ -1,0 +1,2 @@
+// SVG for the reports services render: one look, escaped text, no style sheet.
+export * from './svg';
