@@ -12,5 +12,6 @@ export const ANALYTICS_SERVICE: ServiceDefinition<AnalyticsServiceConfig> = {
   description:
     'The analytical CRM (ACRM): a warehouse fed from the core-banking stream and crm.assignment (transactions ' +
     'partitioned by month, end-of-day balances, holdings, customers, institutions and managers), from which ' +
-    'indicators, value tiers and league tables are computed. Errors are RFC 9457 problem details.',
+    'the close of business computes indicators, value tiers, lifecycle stages, RFM, potential-customer tags and ' +
+    'churn warnings, and league tables rank institutions and managers. Errors are RFC 9457 problem details.',
 };

@@ -182,7 +182,23 @@ describe('analytics-service close of business: warehouse → indicators → prof
       new Map(changed.map((p) => [p.customer_id as string, asText(p)])),
     );
     expect(runs[NEXT_QUARTER]).toMatchObject({ changed: changed.length, published: changed.length });
-    expect(next[0].json).toMatchObject({ tags: [], churnScore: 0, churnReasons: [] });
+    // Tags and churn travel as stored (their rules are checked in potential-churn-rules and the scenarios).
+    for (const m of next) {
+      const [stored] = await harness.query<{
+        tags: { tag: string; score: number }[];
+        churn_score: number;
+        churn_reasons: { reason: string }[];
+      }>(
+        `SELECT tags, churn_score, churn_reasons FROM $schema.customer_profile
+          WHERE business_date = $1 AND customer_id = $2`,
+        [NEXT_QUARTER, m.key],
+      );
+      expect(m.json).toMatchObject({
+        tags: stored.tags.map((t) => expect.objectContaining(t)),
+        churnScore: stored.churn_score,
+        churnReasons: stored.churn_reasons.map((r) => r.reason),
+      });
+    }
     for (const m of [...all, ...next]) {
       expect(m.headers[EventHeaders.Type]).toBe(EventTypes.CustomerProfileChanged);
       expect(validateEventPayload(EventTypes.CustomerProfileChanged, m.json)).toMatchObject({ ok: true });
