@@ -226,6 +226,28 @@ describe('analytics-service close of business shared by instances', () => {
     expect(withoutChanged(figures.profiles)).toEqual(expectedProfiles(NEXT_QUARTER));
   });
 
+  it('fails the run when a job has had its tries, and the date then runs again', async () => {
+    const date = '2024-03-27';
+    await db.query(`ALTER TABLE "${harness.schema}".daily_balance RENAME TO daily_balance_away`);
+    let failed: { status: string; error: string };
+    try {
+      const run = await start(date);
+      // Three tries, 5 s and 10 s apart.
+      failed = await until(
+        () => runRow(run.runId),
+        (r) => r.status !== 'running',
+        40_000,
+      );
+    } finally {
+      await db.query(`ALTER TABLE "${harness.schema}".daily_balance_away RENAME TO daily_balance`);
+    }
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^indicators job indicators\.2024-03-27\..+: .*daily_balance/);
+    const again = await start(date);
+    expect((await ended(again.runId)).status).toBe('succeeded');
+    expect((await stored(date)).indicators).toEqual(expectedIndicators(date));
+  });
+
   it('backfills a range of dates one after the other, each compared with the one before', async () => {
     const dates = ['2024-03-28', '2024-03-29', '2024-03-30'];
     const response = await http()

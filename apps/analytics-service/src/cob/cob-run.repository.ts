@@ -51,6 +51,12 @@ export interface CobRunShard {
   profiledBy: string | null;
 }
 
+export interface RunProgress {
+  indicated: number;
+  profiled: number;
+  customers: number;
+}
+
 const RUN_COLUMNS = `run_id AS "runId", business_date::text AS "businessDate", shards, status, phase,
   requested_by AS "requestedBy", parameters, previous_business_date::text AS "previousBusinessDate",
   rfm_breakpoints AS "rfmBreakpoints", customers, changed, published, error, started_at AS "startedAt",
@@ -150,16 +156,16 @@ export class CobRunRepository {
     return rows.map((r) => r.shard);
   }
 
-  /** Shards past each stage and the customers written so far. */
-  async progressOf(runId: string): Promise<{ indicated: number; profiled: number; customers: number }> {
-    const [row]: { indicated: number; profiled: number; customers: number }[] = await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE stage <> 'pending')::int AS indicated,
+  /** Of each run, shards past each stage and the customers written so far. */
+  async progressOf(runIds: string[]): Promise<Map<string, RunProgress>> {
+    const rows: (RunProgress & { runId: string })[] = await this.dataSource.query(
+      `SELECT run_id AS "runId", count(*) FILTER (WHERE stage <> 'pending')::int AS indicated,
               count(*) FILTER (WHERE stage = 'profiled')::int AS profiled,
               coalesce(sum(customers), 0)::int AS customers
-         FROM "${this.s}".cob_run_shard WHERE run_id = $1`,
-      [runId],
+         FROM "${this.s}".cob_run_shard WHERE run_id = ANY($1::uuid[]) GROUP BY run_id`,
+      [runIds],
     );
-    return row;
+    return new Map(rows.map(({ runId, ...progress }) => [runId, progress]));
   }
 
   /** The latest date before `businessDate` whose run finished: the profiles a run compares with. */

@@ -13,7 +13,7 @@ import { MonthlyTables } from '../partitions/month-partition.rule';
 import { PartitionsService } from '../partitions/partitions.service';
 import { ProfilePublisher } from '../profiles/profile-publisher.service';
 import { ProfileSnapshotRepository } from '../profiles/profile-snapshot.repository';
-import { CobRun, CobRunRepository, RunPhase, RunStatus, ShardStage } from './cob-run.repository';
+import { CobRun, CobRunRepository, RunPhase, RunProgress, RunStatus, ShardStage } from './cob-run.repository';
 import { scheduledBusinessDate } from './cob-schedule.rule';
 import type { BackfillDto, CobRunDto, CobRunSummaryDto } from './cob.dto';
 import { BackfillJob, CobJob, CobQueue, RunJob, ShardJob } from './cob.queue';
@@ -189,16 +189,19 @@ export class CobService {
     const run = await this.runs.find(runId);
     if (!run)
       throw new AnalyticsException(AnalyticsExceptionCode.RunNotFound, `no close-of-business run ${runId}`);
-    return { ...(await this.summaryOf(run)), shardProgress: await this.runs.shardsOf(runId) };
+    const progress = await this.runs.progressOf([runId]);
+    return { ...this.summaryOf(run, progress), shardProgress: await this.runs.shardsOf(runId) };
   }
 
   /** The runs of business dates from `from` to `to`, latest date first, a date's latest run first. */
   async list(from: string, to: string): Promise<CobRunSummaryDto[]> {
-    return Promise.all((await this.runs.between(from, to)).map((run) => this.summaryOf(run)));
+    const runs = await this.runs.between(from, to);
+    const progress = await this.runs.progressOf(runs.map((run) => run.runId));
+    return runs.map((run) => this.summaryOf(run, progress));
   }
 
-  private async summaryOf(run: CobRun): Promise<CobRunSummaryDto> {
-    const progress = await this.runs.progressOf(run.runId);
+  private summaryOf(run: CobRun, progressOfRuns: Map<string, RunProgress>): CobRunSummaryDto {
+    const progress = progressOfRuns.get(run.runId) ?? { indicated: 0, profiled: 0, customers: 0 };
     const now = new Date();
     const between = (start: Date | null, end: Date | null) =>
       start === null ? null : (end ?? now).getTime() - start.getTime();
@@ -322,7 +325,7 @@ export class CobService {
     written: Record<string, number>,
     worker: string,
   ): Promise<void> {
-    const progress = await this.runs.progressOf(run.runId);
+    const progress = (await this.runs.progressOf([run.runId])).get(run.runId)!;
     const done = phase === 'indicators' ? progress.indicated : progress.profiled;
     this.logger.log({
       msg: `close of business: shard ${phase} written`,
