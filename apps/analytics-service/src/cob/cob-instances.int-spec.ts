@@ -210,7 +210,7 @@ describe('analytics-service close of business shared by instances', () => {
     try {
       await until(
         () => jobsOf(run.runId, ['delayed']),
-        (jobs) => jobs.length === SHARDS && jobs.every((job) => job.attemptsMade === 1),
+        (jobs) => jobs.length === SHARDS && jobs.every((job) => job.attemptsMade >= 1),
       );
     } finally {
       await db.query(`ALTER TABLE "${harness.schema}".daily_balance_away RENAME TO daily_balance`);
@@ -220,7 +220,8 @@ describe('analytics-service close of business shared by instances', () => {
     const shardJobs = (await jobsOf(run.runId, ['completed'])).filter(
       (job) => job.name === CobJob.Indicators,
     );
-    expect(shardJobs.map((job) => job.attemptsMade)).toEqual([2, 2]);
+    expect(shardJobs).toHaveLength(SHARDS);
+    for (const job of shardJobs) expect(job.attemptsMade).toBeGreaterThanOrEqual(2);
     const figures = await stored(NEXT_QUARTER);
     expect(figures.indicators).toEqual(expectedIndicators(NEXT_QUARTER));
     expect(withoutChanged(figures.profiles)).toEqual(expectedProfiles(NEXT_QUARTER));
