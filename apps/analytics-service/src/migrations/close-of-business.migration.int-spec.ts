@@ -3,6 +3,7 @@ import { createTestSchema, type TestSchema } from '@crm/testing';
 import { MonthlyTables, monthPartition } from '../partitions/month-partition.rule';
 import { PartitionRepository } from '../partitions/partition.repository';
 import { ANALYTICS_MIGRATIONS } from '../migrations';
+import { CloseOfBusiness1796100000000 } from './1796100000000-close-of-business.migration';
 
 const COB_TABLES = [
   'analytics_parameter',
@@ -19,7 +20,12 @@ describe('CloseOfBusiness migration', () => {
   let db: TestSchema;
 
   beforeAll(async () => {
-    db = await createTestSchema('analytics_cob_migration', { migrations: ANALYTICS_MIGRATIONS });
+    // Up to this migration, so that it is the last one to revert whatever came after it.
+    const migrations = ANALYTICS_MIGRATIONS.slice(
+      0,
+      ANALYTICS_MIGRATIONS.indexOf(CloseOfBusiness1796100000000) + 1,
+    );
+    db = await createTestSchema('analytics_cob_migration', { migrations });
   });
 
   afterAll(() => db?.drop());

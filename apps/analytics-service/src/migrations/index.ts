@@ -1,10 +1,12 @@
 import { changeTriggerMigration } from '@crm/persistence';
 import { WarehouseTables1796000000000 } from './1796000000000-warehouse-tables.migration';
 import { CloseOfBusiness1796100000000 } from './1796100000000-close-of-business.migration';
+import { CobRunWorkers1796400000000 } from './1796400000000-cob-run-workers.migration';
 
 /** The service's migrations in order (the platform tables migration is prepended by libs/persistence). */
 export const ANALYTICS_MIGRATIONS = [
   WarehouseTables1796000000000,
   changeTriggerMigration('institution', 1796000000001),
   CloseOfBusiness1796100000000,
+  CobRunWorkers1796400000000,
 ];
