@@ -169,7 +169,10 @@ export async function loadBenchCampaignBank(options: {
   }
 }
 
-/** An earlier run's contact counters under `prefix`: a run whose ledger starts empty needs them gone too. */
+/**
+ * The contact counters under `prefix`: a run whose ledger starts empty needs an earlier run's gone, and a
+ * run leaves none behind.
+ */
 export async function wipeCounters(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   let cursor = '0';

@@ -190,6 +190,8 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(apps.map((app) => app.stop()));
     await db.end();
+    // Millions of expiring keys would keep Redis busy for days after the run.
+    await wipeCounters(REDIS_URL, REDIS_PREFIX);
   }
 }
 

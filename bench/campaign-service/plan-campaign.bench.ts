@@ -209,6 +209,8 @@ async function main(): Promise<void> {
   } finally {
     await service?.stop();
     await db.end();
+    // Millions of expiring keys would keep Redis busy for days after the run.
+    await wipeCounters(REDIS_URL, REDIS_PREFIX);
   }
 }
 

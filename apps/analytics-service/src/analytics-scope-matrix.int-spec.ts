@@ -105,6 +105,24 @@ describe('analytics-service data scope matrix on the real stack', () => {
     ['a manager', 'manager2', 403],
   ] as const)('reading a run: %s (%s) → %i', async (_who, caller, status) => {
     await http.get(`/api/v1/cob-runs/${runId}`).set('authorization', as[caller]()).expect(status);
+    await http
+      .get('/api/v1/cob-runs')
+      .query({ from: QUARTER_END, to: QUARTER_END })
+      .set('authorization', as[caller]())
+      .expect(status);
+  });
+
+  it.each([
+    ['head office', 'headOffice', 202],
+    ['a branch head', 'branch', 403],
+    ['a manager', 'manager1', 403],
+    ['an analyst', 'analyst', 403],
+  ] as const)('backfilling a range of dates: %s (%s) → %i', async (_who, caller, status) => {
+    await http
+      .post('/api/v1/cob-runs/backfills')
+      .set('authorization', as[caller]())
+      .send({ from: '2024-03-29', to: '2024-03-29' })
+      .expect(status);
   });
 
   it('refuses a run without a token, for a date not begun, and answers an unknown run with 404', async () => {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@crm/config';
 import { Topics } from '@crm/contracts';
 import { KafkaReadiness, MessagingModule } from '@crm/messaging';
-import { HealthModule, MetricsModule, postgresCheck } from '@crm/observability';
-import { PersistenceModule } from '@crm/persistence';
+import { HealthModule, MetricsModule, postgresCheck, redisCheck } from '@crm/observability';
+import { PersistenceModule, REDIS, RedisModule } from '@crm/persistence';
 import { AuditModule, CoverageProjectionRepository, DataScopeModule, SecurityModule } from '@crm/security';
 import { AnalyticsServiceConfig } from './app.config';
 import { DailyBalanceRepository } from './balances/daily-balance.repository';
@@ -16,7 +17,9 @@ import { ChurnRepository } from './churn/churn.repository';
 import { ChurnService } from './churn/churn.service';
 import { CobRunRepository } from './cob/cob-run.repository';
 import { CobController } from './cob/cob.controller';
+import { CobQueue } from './cob/cob.queue';
 import { CobService } from './cob/cob.service';
+import { CobWorker } from './cob/cob.worker';
 import { DimensionRepository } from './dimensions/dimension.repository';
 import { DimensionsConsumer } from './dimensions/dimensions.consumer';
 import { DimensionsService } from './dimensions/dimensions.service';
@@ -52,15 +55,16 @@ export const SERVICE_NAME = 'analytics-service';
   imports: [
     ConfigModule.forRoot(AnalyticsServiceConfig),
     PersistenceModule.forRoot({ migrations: ANALYTICS_MIGRATIONS, applicationName: SERVICE_NAME }),
+    RedisModule,
     MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmAnalyticsProfile] }),
     SecurityModule.forRoot(),
     DataScopeModule.forRoot({ table: 'institution', idColumn: 'institution_id', parentColumn: 'parent_id' }),
     AuditModule,
     MetricsModule,
     HealthModule.forRootAsync({
-      inject: [DataSource, KafkaReadiness],
-      useFactory: (dataSource: DataSource, kafka: KafkaReadiness) => ({
-        checks: { postgres: postgresCheck(dataSource), kafka: kafka.check },
+      inject: [DataSource, REDIS, KafkaReadiness],
+      useFactory: (dataSource: DataSource, redis: Redis, kafka: KafkaReadiness) => ({
+        checks: { postgres: postgresCheck(dataSource), redis: redisCheck(redis), kafka: kafka.check },
       }),
     }),
   ],
@@ -91,7 +95,9 @@ export const SERVICE_NAME = 'analytics-service';
     AnalyticsParameterRepository,
     AnalyticsParametersService,
     CobRunRepository,
+    CobQueue,
     CobService,
+    CobWorker,
     IndicatorSnapshotRepository,
     IndicatorRepository,
     IndicatorsService,

@@ -15,6 +15,8 @@ describe('analytics-service Swagger console in headless Chromium', () => {
         'get /api/v1/warehouse/partitions',
         'post /api/v1/warehouse/partitions/detach',
         'post /api/v1/cob-runs',
+        'get /api/v1/cob-runs',
+        'post /api/v1/cob-runs/backfills',
         'get /api/v1/cob-runs/{runId}',
         'get /api/v1/analytics-parameters/value-tiers',
         'put /api/v1/analytics-parameters/value-tiers',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
+import { queueConnectionOf } from '@crm/persistence';
 import { AlertServiceConfig } from '../app.config';
 
 export const REMINDER_QUEUE = 'alert-reminders';
@@ -92,15 +93,6 @@ export class ReminderScheduler implements OnApplicationBootstrap, OnApplicationS
   }
 
   private connection() {
-    const url = new URL(this.config.REDIS_URL);
-    return {
-      host: url.hostname,
-      port: Number(url.port || 6379),
-      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
-      ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-      maxRetriesPerRequest: null,
-    };
+    return queueConnectionOf(this.config.REDIS_URL);
   }
 }

@@ -34,6 +34,8 @@ export interface CobRun {
   published: number;
   error: string | null;
   startedAt: Date;
+  profilesStartedAt: Date | null;
+  publishingStartedAt: Date | null;
   finishedAt: Date | null;
 }
 
@@ -44,11 +46,21 @@ export interface CobRunShard {
   changed: number | null;
   indicatorsMs: number | null;
   profilesMs: number | null;
+  /** The worker (host, process, instance) that wrote the shard's indicators; its profiles. */
+  indicatedBy: string | null;
+  profiledBy: string | null;
+}
+
+export interface RunProgress {
+  indicated: number;
+  profiled: number;
+  customers: number;
 }
 
 const RUN_COLUMNS = `run_id AS "runId", business_date::text AS "businessDate", shards, status, phase,
   requested_by AS "requestedBy", parameters, previous_business_date::text AS "previousBusinessDate",
   rfm_breakpoints AS "rfmBreakpoints", customers, changed, published, error, started_at AS "startedAt",
+  profiles_started_at AS "profilesStartedAt", publishing_started_at AS "publishingStartedAt",
   finished_at AS "finishedAt"`;
 
 /** Runs of the close of business and their shards: what each has done, so any instance can take the next step. */
@@ -117,12 +129,43 @@ export class CobRunRepository {
     return rows[0] ?? null;
   }
 
+  /** Runs of business dates from `from` to `to`: latest date first, a date's latest run first. */
+  async between(from: string, to: string): Promise<CobRun[]> {
+    return this.dataSource.query(
+      `SELECT ${RUN_COLUMNS} FROM "${this.s}".cob_run WHERE business_date BETWEEN $1 AND $2
+        ORDER BY business_date DESC, started_at DESC`,
+      [from, to],
+    );
+  }
+
   async shardsOf(runId: string): Promise<CobRunShard[]> {
     return this.dataSource.query(
-      `SELECT shard, stage, customers, changed, indicators_ms AS "indicatorsMs", profiles_ms AS "profilesMs"
+      `SELECT shard, stage, customers, changed, indicators_ms AS "indicatorsMs", profiles_ms AS "profilesMs",
+              indicated_by AS "indicatedBy", profiled_by AS "profiledBy"
          FROM "${this.s}".cob_run_shard WHERE run_id = $1 ORDER BY shard`,
       [runId],
     );
+  }
+
+  /** The run's shards at a stage: those a job of the run's phase still has to do. */
+  async shardsAt(runId: string, stage: ShardStage): Promise<number[]> {
+    const rows: { shard: number }[] = await this.dataSource.query(
+      `SELECT shard FROM "${this.s}".cob_run_shard WHERE run_id = $1 AND stage = $2 ORDER BY shard`,
+      [runId, stage],
+    );
+    return rows.map((r) => r.shard);
+  }
+
+  /** Of each run, shards past each stage and the customers written so far. */
+  async progressOf(runIds: string[]): Promise<Map<string, RunProgress>> {
+    const rows: (RunProgress & { runId: string })[] = await this.dataSource.query(
+      `SELECT run_id AS "runId", count(*) FILTER (WHERE stage <> 'pending')::int AS indicated,
+              count(*) FILTER (WHERE stage = 'profiled')::int AS profiled,
+              coalesce(sum(customers), 0)::int AS customers
+         FROM "${this.s}".cob_run_shard WHERE run_id = ANY($1::uuid[]) GROUP BY run_id`,
+      [runIds],
+    );
+    return new Map(rows.map(({ runId, ...progress }) => [runId, progress]));
   }
 
   /** The latest date before `businessDate` whose run finished: the profiles a run compares with. */
@@ -167,11 +210,13 @@ export class CobRunRepository {
     shard: number,
     customers: number,
     ms: number,
+    worker: string,
   ): Promise<void> {
     await tx.query(
-      `UPDATE "${this.s}".cob_run_shard SET stage = 'indicated', customers = $3, indicators_ms = $4
+      `UPDATE "${this.s}".cob_run_shard SET stage = 'indicated', customers = $3, indicators_ms = $4,
+              indicated_by = $5
         WHERE run_id = $1 AND shard = $2`,
-      [runId, shard, customers, ms],
+      [runId, shard, customers, ms, worker],
     );
   }
 
@@ -181,47 +226,50 @@ export class CobRunRepository {
     shard: number,
     changed: number,
     ms: number,
+    worker: string,
   ): Promise<void> {
     await tx.query(
-      `UPDATE "${this.s}".cob_run_shard SET stage = 'profiled', changed = $3, profiles_ms = $4
+      `UPDATE "${this.s}".cob_run_shard SET stage = 'profiled', changed = $3, profiles_ms = $4, profiled_by = $5
         WHERE run_id = $1 AND shard = $2`,
-      [runId, shard, changed, ms],
+      [runId, shard, changed, ms, worker],
     );
   }
 
   /**
-   * Moves the run to its profiles once no shard is pending, under the run's row lock, so of the shards
-   * finishing together exactly one (the last) sees them all written and takes the rest of the run.
+   * Whether the run, still in `phase`, has no shard left at `stage`: the set is complete. Takes the run's
+   * row lock for the caller's transaction, so of the shards finishing together exactly one (the last) sees
+   * it complete and moves the run on (`enterProfiles`, `enterPublishing`) before the others look.
    */
-  async claimProfiles(runId: string): Promise<boolean> {
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT 1 FROM "${this.s}".cob_run WHERE run_id = $1 FOR UPDATE`, [runId]);
-      // An UPDATE's own answer through TypeORM is [rows, count]: counted in a SELECT instead.
-      const [{ claimed }]: { claimed: number }[] = await tx.query(
-        `WITH claimed AS (
-           UPDATE "${this.s}".cob_run SET phase = 'profiles', heartbeat_at = now()
-            WHERE run_id = $1 AND status = 'running' AND phase = 'indicators'
-              AND NOT EXISTS (SELECT 1 FROM "${this.s}".cob_run_shard WHERE run_id = $1 AND stage = 'pending')
-           RETURNING 1
-         )
-         SELECT count(*)::int AS claimed FROM claimed`,
-        [runId],
-      );
-      return claimed > 0;
-    });
+  async completesPhase(
+    tx: EntityManager,
+    runId: string,
+    phase: RunPhase,
+    stage: ShardStage,
+  ): Promise<boolean> {
+    const [row]: { complete: boolean }[] = await tx.query(
+      `SELECT r.status = 'running' AND r.phase = $2
+              AND NOT EXISTS (SELECT 1 FROM "${this.s}".cob_run_shard WHERE run_id = $1 AND stage = $3) AS complete
+         FROM "${this.s}".cob_run r WHERE r.run_id = $1 FOR UPDATE`,
+      [runId, phase, stage],
+    );
+    return row?.complete ?? false;
   }
 
-  async setBreakpoints(runId: string, breakpoints: RfmBreakpoints): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE "${this.s}".cob_run SET rfm_breakpoints = $2, heartbeat_at = now() WHERE run_id = $1`,
+  /** Moves the run to its profiles, with the bank-wide RFM breakpoints they are scored by. */
+  async enterProfiles(tx: EntityManager, runId: string, breakpoints: RfmBreakpoints): Promise<void> {
+    await tx.query(
+      `UPDATE "${this.s}".cob_run SET phase = 'profiles', rfm_breakpoints = $2, profiles_started_at = now(),
+              heartbeat_at = now()
+        WHERE run_id = $1`,
       [runId, JSON.stringify(breakpoints)],
     );
   }
 
-  async enterPhase(runId: string, phase: RunPhase): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE "${this.s}".cob_run SET phase = $2, heartbeat_at = now() WHERE run_id = $1`,
-      [runId, phase],
+  async enterPublishing(tx: EntityManager, runId: string): Promise<void> {
+    await tx.query(
+      `UPDATE "${this.s}".cob_run SET phase = 'publishing', publishing_started_at = now(), heartbeat_at = now()
+        WHERE run_id = $1`,
+      [runId],
     );
   }
 
@@ -239,13 +287,18 @@ export class CobRunRepository {
     );
   }
 
+  /**
+   * Ends the run once nothing of its date waits for the outbox: a publisher that drained the queue while
+   * another still moves its last batch leaves the end to that one.
+   */
   async succeed(runId: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE "${this.s}".cob_run r SET status = 'succeeded', phase = 'done', finished_at = now(),
               customers = t.customers, changed = t.changed
          FROM (SELECT sum(customers)::int AS customers, sum(changed)::int AS changed
                  FROM "${this.s}".cob_run_shard WHERE run_id = $1) t
-        WHERE r.run_id = $1`,
+        WHERE r.run_id = $1 AND r.status = 'running'
+          AND NOT EXISTS (SELECT 1 FROM "${this.s}".profile_publication q WHERE q.business_date = r.business_date)`,
       [runId],
     );
   }

@@ -1,14 +1,16 @@
 import { changeTriggerMigration } from '@crm/persistence';
 import { WarehouseTables1796000000000 } from './1796000000000-warehouse-tables.migration';
 import { CloseOfBusiness1796100000000 } from './1796100000000-close-of-business.migration';
-import { PotentialTagsAndChurn1796200000000 } from './1796200000000-potential-tags-and-churn.migration';
-import { LeagueTables1796300000000 } from './1796300000000-league-tables.migration';
+import { CobRunWorkers1796400000000 } from './1796400000000-cob-run-workers.migration';
+import { PotentialTagsAndChurn1796500000000 } from './1796500000000-potential-tags-and-churn.migration';
+import { LeagueTables1796600000000 } from './1796600000000-league-tables.migration';
 
 /** The service's migrations in order (the platform tables migration is prepended by libs/persistence). */
 export const ANALYTICS_MIGRATIONS = [
   WarehouseTables1796000000000,
   changeTriggerMigration('institution', 1796000000001),
   CloseOfBusiness1796100000000,
-  PotentialTagsAndChurn1796200000000,
-  LeagueTables1796300000000,
+  CobRunWorkers1796400000000,
+  PotentialTagsAndChurn1796500000000,
+  LeagueTables1796600000000,
 ];

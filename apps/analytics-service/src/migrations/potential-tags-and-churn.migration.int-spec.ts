@@ -3,13 +3,18 @@ import { createTestSchema, type TestSchema } from '@crm/testing';
 import { MonthlyTables, monthPartition } from '../partitions/month-partition.rule';
 import { PartitionRepository } from '../partitions/partition.repository';
 import { ANALYTICS_MIGRATIONS } from '../migrations';
-import { PotentialTagsAndChurn1796200000000 } from './1796200000000-potential-tags-and-churn.migration';
+import { PotentialTagsAndChurn1796500000000 } from './1796500000000-potential-tags-and-churn.migration';
 
 describe('PotentialTagsAndChurn migration', () => {
   let db: TestSchema;
 
   beforeAll(async () => {
-    db = await createTestSchema('analytics_churn_migration', { migrations: ANALYTICS_MIGRATIONS });
+    // Up to this migration, so that it is the last one to revert whatever came after it.
+    const migrations = ANALYTICS_MIGRATIONS.slice(
+      0,
+      ANALYTICS_MIGRATIONS.indexOf(PotentialTagsAndChurn1796500000000) + 1,
+    );
+    db = await createTestSchema('analytics_churn_migration', { migrations });
   });
 
   afterAll(() => db?.drop());
@@ -41,7 +46,7 @@ describe('PotentialTagsAndChurn migration', () => {
 
     // The migrations after it first, then it.
     const later =
-      ANALYTICS_MIGRATIONS.length - ANALYTICS_MIGRATIONS.indexOf(PotentialTagsAndChurn1796200000000);
+      ANALYTICS_MIGRATIONS.length - ANALYTICS_MIGRATIONS.indexOf(PotentialTagsAndChurn1796500000000);
     for (let n = later; n > 0; n -= 1) await revertLastMigration(db.dataSource);
     expect(await columns(month.name)).not.toContain('aum_30d_before');
     expect(await columns('customer_profile')).not.toContain('churn_score');

@@ -7,8 +7,8 @@ import { schemaOf } from '@crm/persistence';
  * which league tables count and attribute conversions to. Rows of dates run before this read a zero sum
  * until their date is run again.
  */
-export class LeagueTables1796300000000 implements MigrationInterface {
-  name = 'LeagueTables1796300000000';
+export class LeagueTables1796600000000 implements MigrationInterface {
+  name = 'LeagueTables1796600000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = schemaOf(queryRunner);

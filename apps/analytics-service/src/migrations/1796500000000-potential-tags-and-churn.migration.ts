@@ -28,8 +28,8 @@ const AFTER = [...BEFORE, 'potential-tags', 'churn-warning'];
  * Rows of dates run before this read zero and no tags until their date is run again. A month partition
  * detached before this lacks the columns: it is archived, not attached again.
  */
-export class PotentialTagsAndChurn1796200000000 implements MigrationInterface {
-  name = 'PotentialTagsAndChurn1796200000000';
+export class PotentialTagsAndChurn1796500000000 implements MigrationInterface {
+  name = 'PotentialTagsAndChurn1796500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = schemaOf(queryRunner);
