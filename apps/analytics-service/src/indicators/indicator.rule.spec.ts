@@ -11,6 +11,9 @@ describe('indicator periods', () => {
       last90From: '2024-01-02',
       prev90From: '2023-10-04',
       prev90To: '2024-01-01',
+      // AUM 30 days before; the 90 days before the last 30 run from here to monthBefore.
+      monthBefore: '2024-03-01',
+      prior90From: '2023-12-03',
       earliest: '2023-10-04',
       daysMtd: 31,
       daysQtd: 91,
