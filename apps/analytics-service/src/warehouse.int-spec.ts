@@ -50,10 +50,10 @@ describe('analytics-service warehouse: corebank.* and crm.assignment → Postgre
 
   afterAll(() => harness.destroy(), 60_000);
 
-  it('is ready once Postgres and Kafka answer, and serves its metrics', async () => {
+  it('is ready once Postgres, Kafka and Redis answer, and serves its metrics', async () => {
     const http = request(harness.app.getHttpServer());
     const ready = await http.get('/health/ready').expect(200);
-    expect(Object.keys(ready.body.checks).sort()).toEqual(['kafka', 'postgres']);
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['kafka', 'postgres', 'redis']);
     expect((await http.get('/metrics').expect(200)).text).toMatch(/^# HELP /m);
   });
 
