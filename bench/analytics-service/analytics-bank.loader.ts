@@ -37,12 +37,13 @@ import { checkAnalyticsBank, describeAnalyticsBank, warehouseSizes } from './ana
  * A bank for analytics-service's close-of-business benchmark, loaded straight into the warehouse tables of a
  * bench schema (migrated by the service itself) with set-based SQL, and kept between runs:
  *
- *   node -r ./tools/register.js bench/analytics-service/analytics-bank.loader.ts [--customers N] [--transactions M] [--reload] [--check]
+ *   node -r ./tools/register.js bench/analytics-service/analytics-bank.loader.ts [--customers N] [--transactions M] [--reload] [--check] [--schema S]
  *
- * Default 1 000 000 customers and 20 000 000 transaction_fact rows (about 10 min on the 2-core machine); try
- * `--customers 10000 --transactions 200000` first. The schema is loaded again only when its fingerprint (the
- * shape, the generator's version, the service's migrations) or its row counts differ, or with `--reload`.
- * `--check` runs the consistency checks afterwards (a minute or two at full size).
+ * Default 1 000 000 customers and 20 000 000 transaction_fact rows (about 10 min on the 2-core machine) in
+ * schema bench_analytics; try `--customers 10000 --transactions 200000 --schema bench_analytics_small` first
+ * (the schema, migrated by the service, is the service's DATABASE_SCHEMA rule: lower-case letters, digits, _). The schema is loaded again only when its fingerprint (the
+ * shape and the generator's version) or its row counts differ, or with `--reload`.
+ * `--check` prints the bank's distributions and runs the consistency checks afterwards (4 min at full size).
  *
  * What is loaded, the way the service's consumers would have written it:
  * - institutions (head office, 6 branches, 48 outlets) and managers (6 relationship managers, a lobby manager
@@ -179,10 +180,7 @@ export async function loadAnalyticsBank(options: AnalyticsBankOptions): Promise<
     // Before the session's first temp table: the loader's working tables stay in memory.
     await client.query(`SET temp_buffers = '512MB'`);
     const s = options.schema;
-    const migrations = (
-      (await client.query(`SELECT name FROM "${s}".migrations ORDER BY id`)).rows as { name: string }[]
-    ).map((r) => r.name);
-    const fingerprint = fingerprintOf(shape, migrations);
+    const fingerprint = fingerprintOf(shape);
     const base = { schema: s, businessDate: shape.businessDate, months, shape, fingerprint };
     await client.query(
       `CREATE TABLE IF NOT EXISTS "${s}".${FINGERPRINT_TABLE} (fingerprint text NOT NULL, shape jsonb NOT NULL,
@@ -264,7 +262,7 @@ const atSql = (date: string, time: string): string =>
 const OTHER_BANKS = ['102100099996', '103100000026', '104100000004', '105100000017', '308584000013'];
 const INDUSTRIES = ['制造业', '批发和零售业', '建筑业', '信息技术服务业', '交通运输业'];
 const MERCHANT_CATEGORIES = ['5411', '5812', '5541', '5311', '4814', '5999', '7011', '5732'];
-/** Monthly typical amount of the demand accounts: a share of the opening balance, within bounds. */
+/** σ of an entry's amount (lognormal) around its account's usual amount (a share of its opening balance). */
 const TYPICAL_AMOUNT_SIGMA = 1.0;
 
 async function loadInTransaction(
@@ -283,7 +281,7 @@ async function loadInTransaction(
   const customerChunks = chunks(shape.customers, CUSTOMERS_PER_CHUNK);
   const accountsOf = (chunk: { first: number; last: number }) => [chunk.first * 4, chunk.last * 4 + 3];
 
-  // Sorts of a chunk in memory, index builds of a partition in one pass; temp tables in local buffers.
+  // Sorts of a chunk in memory, index builds of a partition in one pass.
   await q(`SET LOCAL work_mem = '256MB'`);
   await q(`SET LOCAL maintenance_work_mem = '512MB'`);
   // generate_series per row misleads the planner's estimates by orders of magnitude: JIT would compile for long.
@@ -360,6 +358,7 @@ async function loadInTransaction(
            CASE WHEN corporate THEN NULL ELSE greatest(registered_draw, (birth_date + interval '18 years')::date) END AS registered_individual,
            CASE WHEN corporate THEN digital_u < 0.9 WHEN birth_date >= date '1965-01-01' THEN digital_u < 0.75
                 ELSE digital_u < 0.35 END AS digital,
+           -- The second outlet: mostly another one of the same branch, sometimes one in another city.
            CASE WHEN sb_branch_u < 0.7 THEN branch ELSE floor(sb_branch_u * 1000)::int % ${BRANCHES.length} END AS sb_branch,
            (outlet + 1 + floor(sb_outlet_u * ${OUTLETS_PER_BRANCH - 1})::int) % ${OUTLETS_PER_BRANCH} AS sb_outlet
          FROM d
@@ -636,8 +635,9 @@ async function drawLoansAndCards(
   windowDays: number,
 ): Promise<void> {
   const bd = `date ${lit(shape.businessDate)}`;
-  // Mortgages (30% of the individuals' loans), consumer loans, corporates' working capital; 12% matured in
-  // the window (settled); five-tier classification mostly normal, the others overdue with unpaid interest.
+  // Mortgages (30% of the individuals' loans), consumer loans, corporates' working capital (every borrower has
+  // a manager); about 8% matured in the window (settled); five-tier classification mostly normal, the others
+  // overdue with unpaid interest.
   await q(
     `CREATE TEMP TABLE w_loan AS
      SELECT o.*, maturity_date <= ${bd} AS settled
@@ -647,7 +647,7 @@ async function drawLoansAndCards(
          SELECT p.*, greatest(registered_on, (maturity_draw - make_interval(months => months))::date) AS disbursed_on
          FROM (
            SELECT i AS loan_no, 'LN1' || lpad(i::text, 15, '0') AS loan_id, customer_id, outlet_id AS institution_id,
-             coalesce(manager_id, ${staffIdSql('branch', 'outlet', '0')}) AS manager_id, registered_on, k.kind, k.months,
+             manager_id, registered_on, k.kind, k.months,
              CASE k.kind WHEN 'mortgage' THEN 'PL-MORTGAGE' WHEN 'consumer' THEN 'PL-CONSUMER' ELSE 'CL-WORKCAP' END AS product_code,
              CASE k.kind WHEN 'mortgage' THEN '个人住房贷款' WHEN 'consumer' THEN '个人消费贷款' ELSE '流动资金贷款' END AS product_name,
              greatest(10000, round(exp(CASE k.kind WHEN 'mortgage' THEN ln(600000) + 0.6 * pg_temp.z(i, 62)
@@ -674,16 +674,17 @@ async function drawLoansAndCards(
        ADD COLUMN interest_unpaid numeric(20,2)`,
   );
   await q(
-    `UPDATE w_loan SET (classification, days_overdue) = (SELECT c, d FROM (VALUES
-       (CASE WHEN settled OR class_u < 0.95 THEN ${lit(LoanClassification.Normal)}
-             WHEN class_u < 0.98 THEN ${lit(LoanClassification.SpecialMention)}
-             WHEN class_u < 0.99 THEN ${lit(LoanClassification.Substandard)}
-             WHEN class_u < 0.996 THEN ${lit(LoanClassification.Doubtful)} ELSE ${lit(LoanClassification.Loss)} END,
-        CASE WHEN settled OR class_u < 0.95 THEN 0
-             WHEN class_u < 0.98 THEN 1 + floor(pg_temp.u(loan_no, 68) * 60)::int
-             WHEN class_u < 0.99 THEN 91 + floor(pg_temp.u(loan_no, 68) * 90)::int
-             WHEN class_u < 0.996 THEN 181 + floor(pg_temp.u(loan_no, 68) * 180)::int
-             ELSE 361 + floor(pg_temp.u(loan_no, 68) * 360)::int END)) v(c, d))`,
+    `UPDATE w_loan SET
+       classification = CASE WHEN settled OR class_u < 0.95 THEN ${lit(LoanClassification.Normal)}
+                             WHEN class_u < 0.98 THEN ${lit(LoanClassification.SpecialMention)}
+                             WHEN class_u < 0.99 THEN ${lit(LoanClassification.Substandard)}
+                             WHEN class_u < 0.996 THEN ${lit(LoanClassification.Doubtful)}
+                             ELSE ${lit(LoanClassification.Loss)} END,
+       days_overdue = CASE WHEN settled OR class_u < 0.95 THEN 0
+                           WHEN class_u < 0.98 THEN 1 + floor(pg_temp.u(loan_no, 68) * 60)::int
+                           WHEN class_u < 0.99 THEN 91 + floor(pg_temp.u(loan_no, 68) * 90)::int
+                           WHEN class_u < 0.996 THEN 181 + floor(pg_temp.u(loan_no, 68) * 180)::int
+                           ELSE 361 + floor(pg_temp.u(loan_no, 68) * 360)::int END`,
   );
   await q(
     `UPDATE w_loan SET classified_on = CASE WHEN days_overdue > 0 THEN ${bd} - days_overdue / 2 ELSE disbursed_on END,
@@ -713,7 +714,7 @@ async function drawLoansAndCards(
      SELECT c.*, ${atSql('statement_on + 1', '00:00')} AS stated_as_of,
             ${atSql("(statement_on - interval '1 month')::date + 1", '00:00')} AS previous_as_of
      FROM (
-       SELECT i AS card_no, 'CC1' || lpad(i::text, 15, '0') AS card_id, customer_id, outlet_id AS institution_id,
+       SELECT i::bigint AS card_no, 'CC1' || lpad(i::text, 15, '0') AS card_id, customer_id, outlet_id AS institution_id,
          manager_id, leaves_in, 1 + floor(pg_temp.u(i, 70) * 5)::int AS weight,
          (10000 * (1 + floor(pg_temp.u(i, 71) * 5)) + CASE WHEN wealth >= 200000 THEN 50000 ELSE 0 END)::numeric(20,2) AS credit_limit,
          greatest(registered_on, ${bd} - floor(pg_temp.u(i, 72) * 3000)::int) AS issued_on,
@@ -958,6 +959,7 @@ async function countRows(client: Client, s: string): Promise<Record<string, numb
 }
 
 interface CommandLine {
+  schema: string;
   customers: number;
   transactions: number;
   reload: boolean;
@@ -966,6 +968,7 @@ interface CommandLine {
 
 function parseCommandLine(argv: string[]): CommandLine {
   const options: CommandLine = {
+    schema: ANALYTICS_BENCH_SCHEMA,
     customers: BENCH_CUSTOMERS,
     transactions: BENCH_TRANSACTIONS,
     reload: false,
@@ -975,6 +978,7 @@ function parseCommandLine(argv: string[]): CommandLine {
     const flag = argv[i];
     if (flag === '--reload') options.reload = true;
     else if (flag === '--check') options.check = true;
+    else if (flag === '--schema') options.schema = argv[(i += 1)] ?? '';
     else if (flag === '--customers' || flag === '--transactions') {
       const value = Number(argv[(i += 1)]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer`);
@@ -989,13 +993,14 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 async function main(argv: string[]): Promise<void> {
   const options = parseCommandLine(argv);
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  await migrateAnalyticsBenchSchema(analyticsServiceEnv({ jwtSecret: randomBytes(24).toString('hex') }), log);
-  const bank = await loadAnalyticsBank({
-    databaseUrl: ANALYTICS_BENCH_DATABASE_URL,
-    schema: ANALYTICS_BENCH_SCHEMA,
-    ...options,
+  await migrateAnalyticsBenchSchema(
+    analyticsServiceEnv({
+      jwtSecret: randomBytes(24).toString('hex'),
+      more: { DATABASE_SCHEMA: options.schema },
+    }),
     log,
-  });
+  );
+  const bank = await loadAnalyticsBank({ databaseUrl: ANALYTICS_BENCH_DATABASE_URL, ...options, log });
   const client = new Client({ connectionString: ANALYTICS_BENCH_DATABASE_URL });
   await client.connect();
   try {
