@@ -205,6 +205,21 @@ describe('analytics-service close of business: warehouse → indicators → prof
     }
   });
 
+  it('gives the planner the date’s indicators, profiles and publication queue as the run writes them', async () => {
+    // Never analyzed, a table counts -1 tuples: the publication's batches would each read the whole queue.
+    const [queue] = await harness.query<{ reltuples: number }>(
+      `SELECT reltuples FROM pg_class WHERE oid = '$schema.profile_publication'::regclass`,
+    );
+    const month = NEXT_QUARTER.slice(0, 7).replace('-', '_');
+    const partitions = await harness.query<{ reltuples: number }>(
+      `SELECT reltuples FROM pg_class WHERE relnamespace = '$schema'::regnamespace AND relname = ANY($1)`,
+      [[`customer_indicator_${month}`, `customer_profile_${month}`]],
+    );
+    expect(queue.reltuples).toBeGreaterThanOrEqual(0);
+    expect(partitions.map((p) => p.reltuples)).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(Math.min(...partitions.map((p) => p.reltuples))).toBeGreaterThan(0);
+  });
+
   it('keeps the tier history, a row per change with its business date', async () => {
     const response = await http
       .get(`/api/v1/customers/${c.B.customerId}/value-tier-changes`)

@@ -140,6 +140,7 @@ export class CobService {
     const claimed = await this.dataSource.transaction(async (tx) => {
       if (!(await this.runs.completesPhase(tx, run.runId, RunPhase.Indicators, ShardStage.Pending)))
         return false;
+      await this.profiles.analyzeIndicators(tx, run.businessDate);
       await this.runs.enterProfiles(tx, run.runId, await this.profiles.breakpoints(tx, run.businessDate));
       return true;
     });

@@ -25,6 +25,7 @@ export class ProfilePublisher {
   ) {}
 
   async publishQueued(run: CobRun): Promise<number> {
+    await this.profiles.analyzeForPublication(this.dataSource.manager, run.businessDate);
     let total = 0;
     for (;;) {
       const published = await this.dataSource.transaction(async (tx) => {

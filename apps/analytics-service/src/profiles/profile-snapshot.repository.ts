@@ -9,6 +9,7 @@ import {
 } from '@crm/contracts';
 import { SqlParams, schemaOf } from '@crm/persistence';
 import { Shard, shardPredicate } from '../cob/cob-shard';
+import { MonthlyTables, partitionOfDate } from '../partitions/month-partition.rule';
 import {
   churnPointsSql,
   churnScoreSql,
@@ -380,6 +381,26 @@ export class ProfileSnapshotRepository {
       count.params.values,
     );
     return changed;
+  }
+
+  /**
+   * Gives the planner the date's indicators as the shards have just written them, before the RFM breakpoints
+   * and the profiles read them: a month's partition is new or holds other dates, and autovacuum analyzes it a
+   * minute later if at all, so every profile and publication batch would read the whole date.
+   */
+  async analyzeIndicators(tx: EntityManager, businessDate: string): Promise<void> {
+    const partition = partitionOfDate(MonthlyTables.CustomerIndicator, businessDate);
+    await tx.query(`ANALYZE "${schemaOf(tx.connection)}".${partition.name}`);
+  }
+
+  /**
+   * The same for the publication queue and the date's profiles the profile phase has just written: still
+   * counted empty, every batch would read and sort the whole queue (quadratic with the bank).
+   */
+  async analyzeForPublication(tx: EntityManager, businessDate: string): Promise<void> {
+    const s = schemaOf(tx.connection);
+    await tx.query(`ANALYZE "${s}".profile_publication`);
+    await tx.query(`ANALYZE "${s}".${partitionOfDate(MonthlyTables.CustomerProfile, businessDate).name}`);
   }
 
   /**
