@@ -19,13 +19,8 @@ import {
   progressChartSvg,
   startNodeApp,
 } from '../lib';
-import {
-  ASSET_KINDS,
-  CUSTOMER_CHANNELS,
-  REPORTING_CURRENCY,
-  periodsOf,
-} from '../../apps/analytics-service/src/indicators/indicator.rule';
-import { DEFAULT_VALUE_TIER_THRESHOLDS } from '../../apps/analytics-service/src/profiles/value-tier.rule';
+import { addDays } from '@crm/calendar';
+import { AccountKind, TransactionChannel } from '@crm/contracts';
 import {
   ANALYTICS_BENCH_DATABASE_URL,
   ANALYTICS_BENCH_REDIS_URL,
@@ -115,6 +110,26 @@ async function wipeQueue(): Promise<void> {
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /**
+ * The service's defaults, stated here rather than imported (a bench imports no app's code): the ceiling is
+ * a second, independent statement of the rules, and the agreement check below catches any drift.
+ */
+const REPORTING_CURRENCY = 'CNY';
+const ASSET_KINDS = [
+  AccountKind.Current,
+  AccountKind.Savings,
+  AccountKind.TimeDeposit,
+  AccountKind.WealthProduct,
+];
+const CUSTOMER_CHANNELS = [
+  TransactionChannel.Counter,
+  TransactionChannel.Mobile,
+  TransactionChannel.Atm,
+  TransactionChannel.Pos,
+  TransactionChannel.Online,
+];
+const VALUE_TIER_THRESHOLDS = { top: '1000000.00', important: '300000.00', core: '50000.00' };
+
+/**
  * The ceiling: one statement, value tier and RFM scores of every customer of the date, the service's rules
  * (README "Profiles") written by hand for this one purpose. Month-to-date daily-average AUM carries each
  * asset account's balance forward from its last stated day before the month (an index probe per account)
@@ -123,10 +138,14 @@ const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', 
  */
 export function ceilingSql(schema: string, businessDate: string): string {
   const s = `"${schema}"`;
-  const w = periodsOf(businessDate);
+  const w = {
+    monthStart: `${businessDate.slice(0, 7)}-01`,
+    daysMtd: Number(businessDate.slice(8, 10)),
+    last90From: addDays(businessDate, -89),
+  };
   const date = `'${businessDate}'::date`;
   const monthStart = `'${w.monthStart}'::date`;
-  const t = DEFAULT_VALUE_TIER_THRESHOLDS;
+  const t = VALUE_TIER_THRESHOLDS;
   const average = `round(coalesce(b.day_sum, 0)::numeric(48,20) / ${w.daysMtd}, 2)`;
   const score = (column: string, worseFirst: 'ASC' | 'DESC') =>
     `(1 + 5 * (rank() OVER (ORDER BY ${column} ${worseFirst}) - 1) / count(*) OVER ())::smallint`;
