@@ -12,7 +12,10 @@ import { Role } from '@crm/security';
 import { ServiceHarness, testToken } from '@crm/service-harness';
 import { EventProbe, until } from '@crm/testing';
 import { status } from '@grpc/grpc-js';
+import { EntityManager } from 'typeorm';
+import { ProjectionService } from '../projection/projection.service';
 import { CUSTOMER_SERVICE } from '../service';
+import { AnalyticProfileService } from './analytic-profile.service';
 import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
 
@@ -204,6 +207,42 @@ describe('analytic profiles from crm.analytics.profile', () => {
     const view = await view360(CA);
     expect(view.analytics).toMatchObject({ asOf: '2026-03-03', tags: [], churnScore: 10 });
     expect(view.tags.filter((t: { kind: string }) => t.kind === 'analytic')).toEqual([]);
+  });
+
+  it('gives the tier to a customer whose registration and profile commit at the same moment, either first', async () => {
+    const registration = (customerId: string) => (tx: EntityManager) =>
+      h.app
+        .get(ProjectionService)
+        .customerProfile(tx, { ...bank.customers.CB, customerId }, new Date(h.clock.now));
+    const profiled = (customerId: string) => (tx: EntityManager) =>
+      h.app
+        .get(AnalyticProfileService)
+        .profileChanged(tx, profile(customerId, '2026-03-02', { valueTier: 'top' }));
+    const tierOf = async (customerId: string) =>
+      (
+        await h.query<{ value_tier: string }>(`SELECT value_tier FROM $schema.customer WHERE id = $1`, [
+          customerId,
+        ])
+      )[0].value_tier;
+
+    for (const [customerId, first, second] of [
+      [`CE${h.suffix}`, registration, profiled],
+      [`CF${h.suffix}`, profiled, registration],
+    ] as const) {
+      const open = h.dataSource.createQueryRunner();
+      await open.startTransaction();
+      try {
+        await first(customerId)(open.manager);
+        const other = h.dataSource.transaction(second(customerId));
+        // Long enough for the other transaction to run its statements, were it not made to wait.
+        await Promise.race([other, new Promise((r) => setTimeout(r, 500))]);
+        await open.commitTransaction();
+        await other;
+      } finally {
+        await open.release();
+      }
+      expect(await tierOf(customerId)).toBe('top');
+    }
   });
 
   it('dead-letters a malformed profile, and one naming a tag twice, and goes on with the stream', async () => {

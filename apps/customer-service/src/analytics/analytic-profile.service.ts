@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CustomerProfileChangedPayload } from '@crm/contracts';
 import { PermanentEventError } from '@crm/messaging';
+import { lockCustomerProfile } from '../common/customer-profile.lock';
 import { AnalyticProfileRepository } from './analytic-profile.repository';
 
 /**
@@ -19,6 +20,7 @@ export class AnalyticProfileService {
     const repeated = tags.find((tag, i) => tags.indexOf(tag) !== i);
     // One score per tag: a profile naming a tag twice cannot say which one holds.
     if (repeated) throw new PermanentEventError(`tag ${repeated} appears more than once`);
+    await lockCustomerProfile(tx, p.customerId);
     if (!(await this.profiles.upsertIfNewer(tx, p))) return;
     await this.profiles.copyToCustomer(tx, p);
     await this.profiles.replaceTags(tx, p);

@@ -25,6 +25,7 @@ import {
 } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
 import { FieldCipher } from '@crm/security';
+import { lockCustomerProfile } from '../common/customer-profile.lock';
 import { balanceAfterEntry } from './balance.rule';
 
 /**
@@ -60,6 +61,7 @@ export class ProjectionRepository {
     const s = schemaOf(tx.connection);
     const idNumber = p.idNumber ?? p.unifiedSocialCreditCode ?? null;
     const idHash = idNumber ? this.cipher.blindIndex(idNumber, 'id-number') : null;
+    await lockCustomerProfile(tx, p.customerId);
     await tx.query(
       `INSERT INTO "${s}".customer (id, kind, name, gender, birth_date, industry, region_code, home_institution_id,
          id_number_enc, id_number_hash, phone_enc, phone_hash, registered_on, profile_as_of, value_tier, lifecycle_stage)
