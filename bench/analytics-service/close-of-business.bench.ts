@@ -82,7 +82,6 @@ const OUTPUT_TABLES = [
   'customer_indicator',
   'customer_profile',
   'value_tier_change',
-  'profile_publication',
   'outbox',
 ] as const;
 

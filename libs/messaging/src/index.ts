@@ -8,6 +8,7 @@ export * from './kafka-client';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.writer';
 export * from './producer/event-publisher';
+export * from './producer/state-publisher';
 export * from './producer/topic-provisioner';
 export * from './nest/event-context';
 export * from './nest/event-rethrow.filter';

@@ -195,7 +195,13 @@ describe('analytics-service close of business shared by instances', () => {
     expect(shared).toMatchObject({
       status: 'succeeded',
       phase: 'done',
-      progress: { shards: SHARDS, indicated: SHARDS, profiled: SHARDS, customers: story.customers.size },
+      progress: {
+        shards: SHARDS,
+        indicated: SHARDS,
+        profiled: SHARDS,
+        published: SHARDS,
+        customers: story.customers.size,
+      },
       published: 0,
     });
     for (const phase of ['indicators', 'profiles', 'publishing'])
@@ -302,8 +308,8 @@ describe('analytics-service close of business shared by instances', () => {
       const survivor = harness.app.get(CobWorker).name;
       const done = await ended(run.runId);
       expect(done.shardProgress.map((s) => [s.stage, s.indicatedBy])).toEqual([
-        ['profiled', survivor],
-        ['profiled', survivor],
+        ['published', survivor],
+        ['published', survivor],
       ]);
       const retried = await queue.getJob(held.id!);
       expect(retried?.stalledCounter).toBe(1);

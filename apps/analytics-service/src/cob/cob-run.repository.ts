@@ -7,7 +7,7 @@ import type { RfmBreakpoints } from '../profiles/rfm.rule';
 export const RunStatus = { Running: 'running', Succeeded: 'succeeded', Failed: 'failed' } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
-/** A run's phases: every shard's indicators, then (all shards written) RFM and every shard's profiles, then the outbox. */
+/** A run's phases: every shard's indicators, then (all shards written) RFM and every shard's profiles, then every shard's publication. */
 export const RunPhase = {
   Indicators: 'indicators',
   Profiles: 'profiles',
@@ -16,7 +16,12 @@ export const RunPhase = {
 } as const;
 export type RunPhase = (typeof RunPhase)[keyof typeof RunPhase];
 
-export const ShardStage = { Pending: 'pending', Indicated: 'indicated', Profiled: 'profiled' } as const;
+export const ShardStage = {
+  Pending: 'pending',
+  Indicated: 'indicated',
+  Profiled: 'profiled',
+  Published: 'published',
+} as const;
 export type ShardStage = (typeof ShardStage)[keyof typeof ShardStage];
 
 export interface CobRun {
@@ -36,6 +41,8 @@ export interface CobRun {
   startedAt: Date;
   profilesStartedAt: Date | null;
   publishingStartedAt: Date | null;
+  /** Profiles computed from this instant on are the run's to publish (its own, and an unfinished earlier run's). */
+  publishFrom: Date | null;
   finishedAt: Date | null;
 }
 
@@ -44,16 +51,26 @@ export interface CobRunShard {
   stage: ShardStage;
   customers: number | null;
   changed: number | null;
+  published: number;
   indicatorsMs: number | null;
   profilesMs: number | null;
-  /** The worker (host, process, instance) that wrote the shard's indicators; its profiles. */
+  publishingMs: number | null;
+  /** The worker (host, process, instance) that wrote the shard's indicators; its profiles; its last events. */
   indicatedBy: string | null;
   profiledBy: string | null;
+  publishedBy: string | null;
+}
+
+/** Where a shard's publication stands: its stage, and the last customer whose profile Kafka acknowledged. */
+export interface ShardPublication {
+  stage: ShardStage;
+  publishedThrough: string | null;
 }
 
 export interface RunProgress {
   indicated: number;
   profiled: number;
+  published: number;
   customers: number;
 }
 
@@ -61,7 +78,7 @@ const RUN_COLUMNS = `run_id AS "runId", business_date::text AS "businessDate", s
   requested_by AS "requestedBy", parameters, previous_business_date::text AS "previousBusinessDate",
   rfm_breakpoints AS "rfmBreakpoints", customers, changed, published, error, started_at AS "startedAt",
   profiles_started_at AS "profilesStartedAt", publishing_started_at AS "publishingStartedAt",
-  finished_at AS "finishedAt"`;
+  publish_from AS "publishFrom", finished_at AS "finishedAt"`;
 
 /** Runs of the close of business and their shards: what each has done, so any instance can take the next step. */
 @Injectable()
@@ -140,8 +157,9 @@ export class CobRunRepository {
 
   async shardsOf(runId: string): Promise<CobRunShard[]> {
     return this.dataSource.query(
-      `SELECT shard, stage, customers, changed, indicators_ms AS "indicatorsMs", profiles_ms AS "profilesMs",
-              indicated_by AS "indicatedBy", profiled_by AS "profiledBy"
+      `SELECT shard, stage, customers, changed, published, indicators_ms AS "indicatorsMs",
+              profiles_ms AS "profilesMs", publishing_ms AS "publishingMs", indicated_by AS "indicatedBy",
+              profiled_by AS "profiledBy", published_by AS "publishedBy"
          FROM "${this.s}".cob_run_shard WHERE run_id = $1 ORDER BY shard`,
       [runId],
     );
@@ -160,7 +178,8 @@ export class CobRunRepository {
   async progressOf(runIds: string[]): Promise<Map<string, RunProgress>> {
     const rows: (RunProgress & { runId: string })[] = await this.dataSource.query(
       `SELECT run_id AS "runId", count(*) FILTER (WHERE stage <> 'pending')::int AS indicated,
-              count(*) FILTER (WHERE stage = 'profiled')::int AS profiled,
+              count(*) FILTER (WHERE stage IN ('profiled', 'published'))::int AS profiled,
+              count(*) FILTER (WHERE stage = 'published')::int AS published,
               coalesce(sum(customers), 0)::int AS customers
          FROM "${this.s}".cob_run_shard WHERE run_id = ANY($1::uuid[]) GROUP BY run_id`,
       [runIds],
@@ -235,6 +254,33 @@ export class CobRunRepository {
     );
   }
 
+  /** Locks the shard's row for the caller's transaction (one publisher per shard); where its publication stands. */
+  async lockPublication(tx: EntityManager, runId: string, shard: number): Promise<ShardPublication | null> {
+    const rows: ShardPublication[] = await tx.query(
+      `SELECT stage, published_through AS "publishedThrough" FROM "${this.s}".cob_run_shard
+        WHERE run_id = $1 AND shard = $2 FOR UPDATE`,
+      [runId, shard],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A batch of the shard's profiles acknowledged by Kafka: the cursor moves past it; `last`, the shard is published. */
+  async shardPublishedBatch(
+    tx: EntityManager,
+    runId: string,
+    shard: number,
+    batch: { count: number; through: string | null; ms: number; last: boolean },
+    worker: string,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE "${this.s}".cob_run_shard SET published = published + $3, published_through = $4,
+              publishing_ms = coalesce(publishing_ms, 0) + $5, published_by = $6,
+              stage = CASE WHEN $7 THEN 'published' ELSE stage END
+        WHERE run_id = $1 AND shard = $2`,
+      [runId, shard, batch.count, batch.through, batch.ms, worker, batch.last],
+    );
+  }
+
   /**
    * Whether the run, still in `phase`, has no shard left at `stage`: the set is complete. Takes the run's
    * row lock for the caller's transaction, so of the shards finishing together exactly one (the last) sees
@@ -265,9 +311,21 @@ export class CobRunRepository {
     );
   }
 
+  /**
+   * Moves the run to its publication. It publishes the changed profiles computed from `publish_from` on: its
+   * own, and those of the date's earlier runs since its last success that did not finish publishing (died or
+   * failed), so none of theirs is left unpublished; what they had already sent goes again under the same
+   * event ids, which consumers de-duplicate.
+   */
   async enterPublishing(tx: EntityManager, runId: string): Promise<void> {
     await tx.query(
-      `UPDATE "${this.s}".cob_run SET phase = 'publishing', publishing_started_at = now(), heartbeat_at = now()
+      `UPDATE "${this.s}".cob_run r SET phase = 'publishing', publishing_started_at = now(), heartbeat_at = now(),
+              publish_from = (
+                SELECT min(e.profiles_started_at) FROM "${this.s}".cob_run e
+                 WHERE e.business_date = r.business_date AND e.status <> 'succeeded'
+                   AND e.started_at > coalesce((SELECT max(d.started_at) FROM "${this.s}".cob_run d
+                                                 WHERE d.business_date = r.business_date AND d.status = 'succeeded'),
+                                               '-infinity'))
         WHERE run_id = $1`,
       [runId],
     );
@@ -287,18 +345,14 @@ export class CobRunRepository {
     );
   }
 
-  /**
-   * Ends the run once nothing of its date waits for the outbox: a publisher that drained the queue while
-   * another still moves its last batch leaves the end to that one.
-   */
-  async succeed(runId: string): Promise<void> {
-    await this.dataSource.query(
+  /** Ends the run: every shard published (the caller checked, under the run's row lock). */
+  async succeed(tx: EntityManager, runId: string): Promise<void> {
+    await tx.query(
       `UPDATE "${this.s}".cob_run r SET status = 'succeeded', phase = 'done', finished_at = now(),
               customers = t.customers, changed = t.changed
          FROM (SELECT sum(customers)::int AS customers, sum(changed)::int AS changed
                  FROM "${this.s}".cob_run_shard WHERE run_id = $1) t
-        WHERE r.run_id = $1 AND r.status = 'running'
-          AND NOT EXISTS (SELECT 1 FROM "${this.s}".profile_publication q WHERE q.business_date = r.business_date)`,
+        WHERE r.run_id = $1 AND r.status = 'running'`,
       [runId],
     );
   }

@@ -129,8 +129,10 @@ export class CobRunShardDto {
   customers!: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Profiles that differ from the previous date’s' })
   changed!: number | null;
+  @ApiProperty({ description: 'Its changed profiles Kafka has acknowledged so far' }) published!: number;
   @ApiProperty({ type: Number, nullable: true }) indicatorsMs!: number | null;
   @ApiProperty({ type: Number, nullable: true }) profilesMs!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) publishingMs!: number | null;
   @ApiProperty({
     type: String,
     nullable: true,
@@ -140,12 +142,15 @@ export class CobRunShardDto {
   indicatedBy!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The worker that wrote its profiles' })
   profiledBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The worker that published its last batch' })
+  publishedBy!: string | null;
 }
 
 export class CobRunProgressDto {
   @ApiProperty() shards!: number;
   @ApiProperty({ description: 'Shards whose indicators are written' }) indicated!: number;
   @ApiProperty({ description: 'Shards whose profiles are written' }) profiled!: number;
+  @ApiProperty({ description: 'Shards whose changed profiles are all published' }) published!: number;
   @ApiProperty({ description: 'Customers whose figures are written so far' }) customers!: number;
 }
 
@@ -162,7 +167,7 @@ export class CobPhaseTimingsDto {
     description: 'Every shard’s profiles; null before they begin',
   })
   profiles!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Changed profiles into the outbox' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Every shard’s changed profiles onto Kafka' })
   publishing!: number | null;
 }
 
@@ -184,11 +189,19 @@ export class CobRunSummaryDto {
   @ApiProperty({ type: RfmBreakpointsDto, nullable: true }) rfmBreakpoints!: RfmBreakpointsDto | null;
   @ApiProperty({ type: Number, nullable: true }) customers!: number | null;
   @ApiProperty({ type: Number, nullable: true }) changed!: number | null;
-  @ApiProperty({ description: 'Changed profiles put into the outbox so far' }) published!: number;
+  @ApiProperty({ description: 'Changed profiles Kafka has acknowledged so far' }) published!: number;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) profilesStartedAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishingStartedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'It publishes the changed profiles computed from this instant on: its own, and an earlier run’s of the date that did not finish publishing',
+  })
+  publishFrom!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
   @ApiProperty({ type: CobRunProgressDto }) progress!: CobRunProgressDto;
   @ApiProperty({ type: CobPhaseTimingsDto, description: 'Milliseconds of each phase' })

@@ -16,7 +16,7 @@ export const CobJob = {
   Indicators: 'indicators',
   /** A shard's profiles, once every shard has its indicators (`ShardJob`). */
   Profiles: 'profiles',
-  /** The run's changed profiles into the outbox (`RunJob`). */
+  /** A shard's changed profiles onto Kafka, once every shard has its profiles (`ShardJob`). */
   Publish: 'publish',
   /** Runs dates one after the other (`BackfillJob`). */
   Backfill: 'backfill',
@@ -86,7 +86,11 @@ export class CobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   /** One job per shard of the run, of the given kind. */
-  async addShards(kind: typeof CobJob.Indicators | typeof CobJob.Profiles, run: RunJob, shards: number[]) {
+  async addShards(
+    kind: typeof CobJob.Indicators | typeof CobJob.Profiles | typeof CobJob.Publish,
+    run: RunJob,
+    shards: number[],
+  ) {
     if (shards.length === 0) return;
     await this.queue.addBulk(
       shards.map((shard) => ({
@@ -94,14 +98,6 @@ export class CobQueue implements OnApplicationBootstrap, OnApplicationShutdown {
         data: { ...run, shard } satisfies ShardJob,
         opts: this.runJobOptions(`${kind}.${run.businessDate}.${run.runId}.${shard}`),
       })),
-    );
-  }
-
-  async addPublish(run: RunJob): Promise<void> {
-    await this.queue.add(
-      CobJob.Publish,
-      run,
-      this.runJobOptions(`${CobJob.Publish}.${run.businessDate}.${run.runId}`),
     );
   }
 

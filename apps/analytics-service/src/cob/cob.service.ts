@@ -29,7 +29,8 @@ const BACKFILL_POLL_MS = 2_000;
  * 1. one job per shard writes the shard's indicators (any instance, any order);
  * 2. the shard that completes the set computes the bank-wide RFM breakpoints, and hands out one job per
  *    shard for the profiles (compared with the previous run's date);
- * 3. the shard that completes those hands out the publication of the changed profiles into the outbox.
+ * 3. the shard that completes those hands out one job per shard for the publication of its changed profiles;
+ *    the shard that completes those ends the run.
  *
  * Each step is idempotent: a shard's row lock and stage make a duplicate or retried job a no-op, and its
  * figures are replaced (DELETE + INSERT), so a job run again after its worker died changes nothing. A run
@@ -156,20 +157,32 @@ export class CobService {
     const claimed = await this.dataSource.transaction(async (tx) => {
       if (!(await this.runs.completesPhase(tx, run.runId, RunPhase.Profiles, ShardStage.Indicated)))
         return false;
+      await this.profiles.analyzeForPublication(tx, run.businessDate);
       await this.runs.enterPublishing(tx, run.runId);
       return true;
     });
     if (claimed || run.phase !== RunPhase.Profiles) await this.dispatch(await this.current(run));
   }
 
-  /** The run's changed profiles into the outbox, then the run has succeeded. */
-  async publish(job: RunJob): Promise<void> {
+  /** A shard's changed profiles onto Kafka; the shard completing the set ends the run. */
+  async publish(job: ShardJob, worker: string): Promise<void> {
     const run = await this.running(job);
     if (run?.phase !== RunPhase.Publishing) return;
-    await this.publisher.publishQueued(run);
-    await this.runs.succeed(run.runId);
-    const { status, customers, changed, published } = await this.current(run);
-    if (status === RunStatus.Succeeded)
+    // A job of a version that published the whole run at once: hand out the run's shard jobs instead.
+    if (job.shard === undefined) return this.dispatch(run);
+    await this.runs.heartbeat(run.runId);
+    const start = performance.now();
+    const sent = await this.publisher.publishShard(run, job.shard, worker);
+    if (sent > 0)
+      await this.logShard(run, job.shard, 'publication', { sent, ms: elapsedSince(start) }, worker);
+    const ended = await this.dataSource.transaction(async (tx) => {
+      if (!(await this.runs.completesPhase(tx, run.runId, RunPhase.Publishing, ShardStage.Profiled)))
+        return false;
+      await this.runs.succeed(tx, run.runId);
+      return true;
+    });
+    if (ended) {
+      const { customers, changed, published } = await this.current(run);
       this.logger.log({
         msg: 'close of business done',
         runId: run.runId,
@@ -178,6 +191,7 @@ export class CobService {
         changed,
         published,
       });
+    }
   }
 
   /** A job of the run will not be tried again: the run has failed (its date can be run again). */
@@ -202,7 +216,12 @@ export class CobService {
   }
 
   private summaryOf(run: CobRun, progressOfRuns: Map<string, RunProgress>): CobRunSummaryDto {
-    const progress = progressOfRuns.get(run.runId) ?? { indicated: 0, profiled: 0, customers: 0 };
+    const progress = progressOfRuns.get(run.runId) ?? {
+      indicated: 0,
+      profiled: 0,
+      published: 0,
+      customers: 0,
+    };
     const now = new Date();
     const between = (start: Date | null, end: Date | null) =>
       start === null ? null : (end ?? now).getTime() - start.getTime();
@@ -212,6 +231,7 @@ export class CobService {
       startedAt: run.startedAt.toISOString(),
       profilesStartedAt: profiles?.toISOString() ?? null,
       publishingStartedAt: publishing?.toISOString() ?? null,
+      publishFrom: run.publishFrom?.toISOString() ?? null,
       finishedAt: finished?.toISOString() ?? null,
       progress: { shards: run.shards, ...progress },
       phaseMs: {
@@ -262,7 +282,12 @@ export class CobService {
         job,
         await this.runs.shardsAt(run.runId, ShardStage.Indicated),
       );
-    else if (run.phase === RunPhase.Publishing) await this.queue.addPublish(job);
+    else if (run.phase === RunPhase.Publishing)
+      await this.queue.addShards(
+        CobJob.Publish,
+        job,
+        await this.runs.shardsAt(run.runId, ShardStage.Profiled),
+      );
   }
 
   /** The job's run while it runs; a job of a run that ended (or was abandoned) has nothing to do. */
@@ -324,12 +349,16 @@ export class CobService {
   private async logShard(
     run: CobRun,
     shard: number,
-    phase: 'indicators' | 'profiles',
+    phase: 'indicators' | 'profiles' | 'publication',
     written: Record<string, number>,
     worker: string,
   ): Promise<void> {
     const progress = (await this.runs.progressOf([run.runId])).get(run.runId)!;
-    const done = phase === 'indicators' ? progress.indicated : progress.profiled;
+    const done = {
+      indicators: progress.indicated,
+      profiles: progress.profiled,
+      publication: progress.published,
+    }[phase];
     this.logger.log({
       msg: `close of business: shard ${phase} written`,
       runId: run.runId,

@@ -65,7 +65,7 @@ export class CobWorker implements OnApplicationBootstrap, BeforeApplicationShutd
         await this.cob.runProfiles(job.data as ShardJob, this.name);
         return;
       case CobJob.Publish:
-        await this.cob.publish(job.data as RunJob);
+        await this.cob.publish(job.data as ShardJob, this.name);
         return;
       case CobJob.Backfill: {
         const next = await this.cob.stepBackfill(job.data as BackfillJob);

@@ -4,6 +4,7 @@ import { CloseOfBusiness1796100000000 } from './1796100000000-close-of-business.
 import { CobRunWorkers1796400000000 } from './1796400000000-cob-run-workers.migration';
 import { PotentialTagsAndChurn1796500000000 } from './1796500000000-potential-tags-and-churn.migration';
 import { LeagueTables1796600000000 } from './1796600000000-league-tables.migration';
+import { PublicationByShard1796700000000 } from './1796700000000-publication-by-shard.migration';
 
 /** The service's migrations in order (the platform tables migration is prepended by libs/persistence). */
 export const ANALYTICS_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ANALYTICS_MIGRATIONS = [
   CobRunWorkers1796400000000,
   PotentialTagsAndChurn1796500000000,
   LeagueTables1796600000000,
+  PublicationByShard1796700000000,
 ];

@@ -2,48 +2,72 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
 import { EventTypes, Topics } from '@crm/contracts';
-import { OutboxWriter } from '@crm/messaging';
+import { StatePublisher } from '@crm/messaging';
 import { AnalyticsServiceConfig } from '../app.config';
-import { CobRunRepository, type CobRun } from '../cob/cob-run.repository';
+import { CobRunRepository, ShardStage, type CobRun } from '../cob/cob-run.repository';
 import { profilePayload } from './profile-payload';
 import { ProfileSnapshotRepository } from './profile-snapshot.repository';
 
 /**
- * Publishes the profiles a run queued (those that changed since the previous run's date) on
- * crm.analytics.profile, through the outbox: each batch leaves the queue and enters the outbox in one
- * transaction, so a crash loses none and doubles none. Several instances may drain one date together.
+ * Publishes a shard's changed profiles of a run on crm.analytics.profile, straight from the stored profiles in
+ * customer order, a batch at a time: the batch is sent (acknowledged by every in-sync replica) under the
+ * shard's row lock, then the shard's cursor moves past it in the same transaction. A crash between the two
+ * sends the batch again with the same event ids (a profile version's id is made from its date, customer and
+ * computation instant), which consumers de-duplicate; nothing is lost. Shards publish on any instance.
  */
 @Injectable()
 export class ProfilePublisher {
   constructor(
     private readonly profiles: ProfileSnapshotRepository,
     private readonly runs: CobRunRepository,
-    private readonly outbox: OutboxWriter,
+    private readonly events: StatePublisher,
     private readonly dataSource: DataSource,
     private readonly calendar: BusinessCalendar,
     private readonly config: AnalyticsServiceConfig,
   ) {}
 
-  async publishQueued(run: CobRun): Promise<number> {
-    await this.profiles.analyzeForPublication(this.dataSource.manager, run.businessDate);
+  /** Publishes what is left of the shard; returns how many profiles this call sent. */
+  async publishShard(run: CobRun, shard: number, worker: string): Promise<number> {
+    const limit = this.config.COB_PUBLISH_BATCH;
     let total = 0;
     for (;;) {
-      const published = await this.dataSource.transaction(async (tx) => {
-        const batch = await this.profiles.takeQueued(tx, run.businessDate, this.config.COB_PUBLISH_BATCH);
-        await this.outbox.addAll(
-          tx,
+      const sent = await this.dataSource.transaction(async (tx) => {
+        const publication = await this.runs.lockPublication(tx, run.runId, shard);
+        if (publication?.stage !== ShardStage.Profiled) return null;
+        const start = performance.now();
+        const batch = await this.profiles.changedAfter(tx, {
+          businessDate: run.businessDate,
+          from: run.publishFrom!,
+          shard: { shard, shards: run.shards },
+          after: publication.publishedThrough,
+          limit,
+        });
+        await this.events.publish(
           batch.map((profile) => ({
             topic: Topics.CrmAnalyticsProfile,
             type: EventTypes.CustomerProfileChanged,
             subject: profile.customerId,
             data: profilePayload(run.businessDate, profile, this.calendar),
+            time: profile.computedAt,
+            stateKey: `${run.businessDate}/${profile.customerId}/${profile.computedAt.toISOString()}`,
           })),
         );
+        const through = batch.at(-1)?.customerId ?? publication.publishedThrough;
+        const last = batch.length < limit;
+        const ms = Math.round(performance.now() - start);
+        await this.runs.shardPublishedBatch(
+          tx,
+          run.runId,
+          shard,
+          { count: batch.length, through, ms, last },
+          worker,
+        );
         if (batch.length > 0) await this.runs.published(tx, run.runId, batch.length);
-        return batch.length;
+        return { count: batch.length, last };
       });
-      total += published;
-      if (published < this.config.COB_PUBLISH_BATCH) return total;
+      if (!sent) return total;
+      total += sent.count;
+      if (sent.last) return total;
     }
   }
 }

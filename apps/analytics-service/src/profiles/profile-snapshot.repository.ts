@@ -336,23 +336,17 @@ export class ProfileSnapshotRepository {
                   tagParameters,
                 )} AS tags
            FROM churned n
-       ),
-       upserted AS (
-         INSERT INTO "${s}".customer_profile AS p (business_date, customer_id, ${fields}, changed, computed_at)
-         SELECT ${date}, n.customer_id, ${inserted('n')},
-                prev.customer_id IS NULL OR ROW(${inserted('prev')}) IS DISTINCT FROM ROW(${inserted('n')}),
-                ${p.add(input.computedAt.toISOString())}::timestamptz
-           FROM profiled n
-           LEFT JOIN "${s}".customer_profile prev
-             ON prev.business_date = ${upsert.previous()} AND prev.customer_id = n.customer_id
-         ON CONFLICT (business_date, customer_id) DO UPDATE
-            SET ${[...PROFILE_FIELDS, 'changed', 'computed_at'].map((f) => `${f} = EXCLUDED.${f}`).join(', ')}
-          WHERE ROW(${inserted('p')}, p.changed) IS DISTINCT FROM ROW(${inserted('EXCLUDED')}, EXCLUDED.changed)
-         RETURNING p.customer_id, p.changed
        )
-       INSERT INTO "${s}".profile_publication (business_date, customer_id)
-       SELECT ${date}, customer_id FROM upserted WHERE changed
-       ON CONFLICT DO NOTHING`,
+       INSERT INTO "${s}".customer_profile AS p (business_date, customer_id, ${fields}, changed, computed_at)
+       SELECT ${date}, n.customer_id, ${inserted('n')},
+              prev.customer_id IS NULL OR ROW(${inserted('prev')}) IS DISTINCT FROM ROW(${inserted('n')}),
+              ${p.add(input.computedAt.toISOString())}::timestamptz
+         FROM profiled n
+         LEFT JOIN "${s}".customer_profile prev
+           ON prev.business_date = ${upsert.previous()} AND prev.customer_id = n.customer_id
+       ON CONFLICT (business_date, customer_id) DO UPDATE
+          SET ${[...PROFILE_FIELDS, 'changed', 'computed_at'].map((f) => `${f} = EXCLUDED.${f}`).join(', ')}
+        WHERE ROW(${inserted('p')}, p.changed) IS DISTINCT FROM ROW(${inserted('EXCLUDED')}, EXCLUDED.changed)`,
       p.values,
     );
 
@@ -394,37 +388,35 @@ export class ProfileSnapshotRepository {
   }
 
   /**
-   * The same for the publication queue and the date's profiles the profile phase has just written: still
-   * counted empty, every batch would read and sort the whole queue (quadratic with the bank).
+   * The same for the date's profiles the profile phase has just written, before the publication walks them:
+   * counted empty, the planner would not walk them in key order.
    */
   async analyzeForPublication(tx: EntityManager, businessDate: string): Promise<void> {
-    const s = schemaOf(tx.connection);
-    await tx.query(`ANALYZE "${s}".profile_publication`);
-    await tx.query(`ANALYZE "${s}".${partitionOfDate(MonthlyTables.CustomerProfile, businessDate).name}`);
+    const partition = partitionOfDate(MonthlyTables.CustomerProfile, businessDate);
+    await tx.query(`ANALYZE "${schemaOf(tx.connection)}".${partition.name}`);
   }
 
   /**
-   * Takes up to `limit` queued profiles of the date (rows other instances hold are skipped), removing them
-   * from the queue in the caller's transaction: the caller writes their events to the outbox in it.
+   * The next `limit` of the shard's changed profiles of the date computed from `from` on, in customer order
+   * after `after` (the shard's publication cursor; null from the start).
    */
-  async takeQueued(tx: EntityManager, businessDate: string, limit: number): Promise<StoredProfile[]> {
+  async changedAfter(
+    tx: EntityManager,
+    q: { businessDate: string; from: Date; shard: Shard; after: string | null; limit: number },
+  ): Promise<StoredProfile[]> {
     const s = schemaOf(tx.connection);
     const profile = profileSelect(s);
+    const params = new SqlParams();
+    const [date, from, limit] = [params.add(q.businessDate), params.add(q.from), params.add(q.limit)];
+    const after = q.after === null ? '' : `AND p.customer_id > ${params.add(q.after)}`;
     const rows: ProfileRow[] = await tx.query(
-      `WITH batch AS (
-         SELECT business_date, customer_id FROM "${s}".profile_publication
-          WHERE business_date = $1::date ORDER BY customer_id LIMIT $2 FOR UPDATE SKIP LOCKED
-       ),
-       taken AS (
-         DELETE FROM "${s}".profile_publication q USING batch b
-          WHERE q.business_date = b.business_date AND q.customer_id = b.customer_id
-         RETURNING q.customer_id
-       )
-       SELECT ${profile.columns}
-         FROM taken t JOIN "${s}".customer_profile p ON p.business_date = $1::date AND p.customer_id = t.customer_id
+      `SELECT ${profile.columns}
+         FROM "${s}".customer_profile p
          ${profile.joins}
-        ORDER BY p.customer_id`,
-      [businessDate, limit],
+        WHERE p.business_date = ${date}::date AND p.changed AND p.computed_at >= ${from}::timestamptz ${after}
+          AND ${shardPredicate('p.customer_id', q.shard, params)}
+        ORDER BY p.customer_id LIMIT ${limit}`,
+      params.values,
     );
     return rows.map(toStoredProfile);
   }

@@ -18,6 +18,7 @@ import { createKafka } from '../kafka-client';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { EventPublisher } from '../producer/event-publisher';
+import { StatePublisher } from '../producer/state-publisher';
 import { ensureTopics } from '../producer/topic-provisioner';
 import { EventRethrowFilter } from './event-rethrow.filter';
 import { KafkaReadiness } from './kafka-readiness';
@@ -79,6 +80,12 @@ export class MessagingModule {
             new OutboxWriter(`/crm/${options.service}`, config.KAFKA_TOPIC_PREFIX),
         },
         {
+          provide: StatePublisher,
+          inject: [EventPublisher, ServiceConfig],
+          useFactory: (publisher: EventPublisher, config: ServiceConfig) =>
+            new StatePublisher(publisher, `/crm/${options.service}`, config.KAFKA_TOPIC_PREFIX),
+        },
+        {
           provide: OutboxRelay,
           inject: [getDataSourceToken(), EventPublisher],
           useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
@@ -87,7 +94,7 @@ export class MessagingModule {
         OutboxRelayLifecycle,
         KafkaReadiness,
       ],
-      exports: [Kafka, EventPublisher, OutboxWriter, KafkaReadiness, MESSAGING_OPTIONS],
+      exports: [Kafka, EventPublisher, OutboxWriter, StatePublisher, KafkaReadiness, MESSAGING_OPTIONS],
     };
   }
 }
