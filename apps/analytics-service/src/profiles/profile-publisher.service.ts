@@ -6,7 +6,7 @@ import { StatePublisher } from '@crm/messaging';
 import { AnalyticsServiceConfig } from '../app.config';
 import { CobRunRepository, ShardStage, type CobRun } from '../cob/cob-run.repository';
 import { profilePayload } from './profile-payload';
-import { ProfileSnapshotRepository } from './profile-snapshot.repository';
+import { ProfileSnapshotRepository, type StoredProfile } from './profile-snapshot.repository';
 
 /**
  * Publishes a shard's changed profiles of a run on crm.analytics.profile, straight from the stored profiles in
@@ -26,22 +26,36 @@ export class ProfilePublisher {
     private readonly config: AnalyticsServiceConfig,
   ) {}
 
-  /** Publishes what is left of the shard; returns how many profiles this call sent. */
+  /**
+   * Publishes what is left of the shard; returns how many profiles this call sent. The next batch is read
+   * while the current one is sent; it is read again if another publisher of the shard moved the cursor.
+   */
   async publishShard(run: CobRun, shard: number, worker: string): Promise<number> {
     const limit = this.config.COB_PUBLISH_BATCH;
+    const read = (after: string | null) => {
+      const batch = this.profiles.changedAfter(this.dataSource.manager, {
+        businessDate: run.businessDate,
+        from: run.publishFrom!,
+        shard: { shard, shards: run.shards },
+        after,
+        limit,
+      });
+      // Awaited later, or dropped with its transaction: never an unhandled rejection meanwhile.
+      batch.catch(() => undefined);
+      return batch;
+    };
+    let ahead: { after: string | null; batch: Promise<StoredProfile[]> } | undefined;
     let total = 0;
     for (;;) {
       const sent = await this.dataSource.transaction(async (tx) => {
         const publication = await this.runs.lockPublication(tx, run.runId, shard);
         if (publication?.stage !== ShardStage.Profiled) return null;
         const start = performance.now();
-        const batch = await this.profiles.changedAfter(tx, {
-          businessDate: run.businessDate,
-          from: run.publishFrom!,
-          shard: { shard, shards: run.shards },
-          after: publication.publishedThrough,
-          limit,
-        });
+        const cursor = publication.publishedThrough;
+        const batch = await (ahead?.after === cursor ? ahead.batch : read(cursor));
+        const through = batch.at(-1)?.customerId ?? cursor;
+        const last = batch.length < limit;
+        ahead = last ? undefined : { after: through, batch: read(through) };
         await this.events.publish(
           batch.map((profile) => ({
             topic: Topics.CrmAnalyticsProfile,
@@ -52,8 +66,6 @@ export class ProfilePublisher {
             stateKey: `${run.businessDate}/${profile.customerId}/${profile.computedAt.toISOString()}`,
           })),
         );
-        const through = batch.at(-1)?.customerId ?? publication.publishedThrough;
-        const last = batch.length < limit;
         const ms = Math.round(performance.now() - start);
         await this.runs.shardPublishedBatch(
           tx,
