@@ -18,18 +18,18 @@ import { loadBenchBank } from './bench-bank.loader';
 
 /**
  * customer-service's 360 view and search under fixed-rate load, side by side with the NestJS
- * hello world in the same run, on a bank of 100 000 customers loaded straight into the service's
+ * hello world in the same run, on a bank of 1 000 000 customers (10 million transactions) loaded straight into the service's
  * schema (kept between runs). Two reports: docs/benchmarks/customer-service-360 (.md, .svg) and
  * customer-service-search, each with the baseline measured alongside.
  *
- *   node -r ./tools/register.js bench/customer-service/customer-360.bench.ts      # full: ~10 min, ~1 min more to load
+ *   node -r ./tools/register.js bench/customer-service/customer-360.bench.ts      # full: ~10 min, plus the first load
  *   node -r ./tools/register.js bench/customer-service/customer-360.bench.ts --customers 10000 --duration 3
  *
- * Own flags: `--customers N` (default 100000), `--reload` (load again although the schema holds N),
+ * Own flags: `--customers N` (default 1000000), `--reload` (load again although the schema holds N),
  * `--search-rates 10,25,50` (the search comparison's rates); the rest are runSettings'
  * (`--rates --duration --repeats --warmup --connections`), `--rates` being the 360 view's.
  */
-const DEFAULT_CUSTOMERS = 100_000;
+const DEFAULT_CUSTOMERS = 1_000_000;
 const DEFAULT_SEARCH_RATES = [10, 25, 50];
 const SCHEMA = 'bench_customer';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
@@ -95,7 +95,7 @@ const log = (line: string): void => {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const settings = runSettings(
-    { rates: [100, 150, 300], durationSeconds: 10, repeats: 3, warmupSeconds: 3, connections: 2 },
+    { rates: [100, 300, 500], durationSeconds: 10, repeats: 3, warmupSeconds: 3, connections: 2 },
     options.rest,
   );
   const apps: RunningNodeApp[] = [];
