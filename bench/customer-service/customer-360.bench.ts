@@ -18,19 +18,19 @@ import { loadBenchBank } from './bench-bank.loader';
 
 /**
  * customer-service's 360 view and search under fixed-rate load, side by side with the NestJS
- * hello world in the same run, on a bank of 100 000 customers loaded straight into the service's
+ * hello world in the same run, on a bank of 1 000 000 customers (10 million transactions) loaded straight into the service's
  * schema (kept between runs). Two reports: docs/benchmarks/customer-service-360 (.md, .svg) and
  * customer-service-search, each with the baseline measured alongside.
  *
- *   node -r ./tools/register.js bench/customer-service/customer-360.bench.ts      # full: ~10 min, ~1 min more to load
+ *   node -r ./tools/register.js bench/customer-service/customer-360.bench.ts      # full: ~10 min, plus the first load
  *   node -r ./tools/register.js bench/customer-service/customer-360.bench.ts --customers 10000 --duration 3
  *
- * Own flags: `--customers N` (default 100000), `--reload` (load again although the schema holds N),
- * `--search-rates 10,25,50` (the search comparison's rates); the rest are runSettings'
+ * Own flags: `--customers N` (default 1000000), `--reload` (load again although the schema holds N),
+ * `--search-rates 50,100,300` (the search comparison's rates); the rest are runSettings'
  * (`--rates --duration --repeats --warmup --connections`), `--rates` being the 360 view's.
  */
-const DEFAULT_CUSTOMERS = 100_000;
-const DEFAULT_SEARCH_RATES = [10, 25, 50];
+const DEFAULT_CUSTOMERS = 1_000_000;
+const DEFAULT_SEARCH_RATES = [50, 100, 300];
 const SCHEMA = 'bench_customer';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/crm';
 /** Customer ids each 360 target rotates over. */
@@ -95,7 +95,9 @@ const log = (line: string): void => {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const settings = runSettings(
-    { rates: [100, 150, 300], durationSeconds: 10, repeats: 3, warmupSeconds: 3, connections: 2 },
+    // 3000/s is beyond what the service and the hello world serve on two cores: what each achieves there is its
+    // capacity, which issue 12 compares (30 %).
+    { rates: [100, 300, 500, 3000], durationSeconds: 8, repeats: 3, warmupSeconds: 5, connections: 2 },
     options.rest,
   );
   const apps: RunningNodeApp[] = [];
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
             `(${BRANCH.name}, 40% of the customers), body \`${JSON.stringify(SEARCH_BODY)}\` ` +
             `(first page: ${firstPage.branch} rows).`,
           `search head-office: the same search as a head-office admin (whole bank; first page: ${firstPage.bank} rows).`,
-          "Its own rates (`--search-rates`): the branch-scoped search cannot keep up with the 360 view's rates.",
+          'Its own rates (`--search-rates`); the highest is beyond what the search serves: what it achieves there is its capacity.',
         ],
       },
       log,

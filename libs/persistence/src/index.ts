@@ -8,6 +8,7 @@ export * from './migrations/pii-key-fingerprint.migration';
 export * from './migrations/platform-tables.migration';
 export * from './money';
 export * from './persistence.module';
+export * from './prepared-query';
 export * from './schema.util';
 export * from './sql-params';
 export * from './table-changes';

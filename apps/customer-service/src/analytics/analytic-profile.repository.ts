@@ -82,14 +82,4 @@ export class AnalyticProfileRepository {
       [p.customerId, ANALYTIC_TAG_SOURCE, p.computedAt, p.tags.map((t) => t.tag), p.tags.map((t) => t.score)],
     );
   }
-
-  async find(manager: EntityManager, customerId: string): Promise<AnalyticProfileRow | undefined> {
-    const rows: AnalyticProfileRow[] = await manager.query(
-      `SELECT to_char(business_date, 'YYYY-MM-DD') AS business_date, computed_at, value_tier, lifecycle_stage, rfm,
-         tags, churn_score, churn_reasons
-       FROM "${schemaOf(manager.connection)}".analytic_profile WHERE customer_id = $1`,
-      [customerId],
-    );
-    return rows[0];
-  }
 }

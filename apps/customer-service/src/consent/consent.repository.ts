@@ -18,14 +18,6 @@ export interface ConsentHistoryRow extends ConsentRow {
 /** Current consent per channel plus its append-only history (who, when, where from). */
 @Injectable()
 export class ConsentRepository {
-  async current(manager: EntityManager, customerId: string): Promise<ConsentRow[]> {
-    return manager.query(
-      `SELECT channel, status, changed_at, changed_by, source FROM "${schemaOf(manager.connection)}".consent
-       WHERE customer_id = $1 ORDER BY channel`,
-      [customerId],
-    );
-  }
-
   async history(manager: EntityManager, customerId: string): Promise<ConsentHistoryRow[]> {
     return manager.query(
       `SELECT channel, status, changed_at, changed_by, source, note FROM "${schemaOf(manager.connection)}".consent_history

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { BusinessCalendar } from '@crm/calendar';
 import {
   AuditLogWriter,
@@ -10,10 +9,7 @@ import {
   PiiPresenter,
   holdingsVisibility,
 } from '@crm/security';
-import { AnalyticProfileRepository } from '../analytics/analytic-profile.repository';
-import { ConsentRepository } from '../consent/consent.repository';
 import { customerNotFound } from '../common/customer.exception';
-import { TagRepository } from '../tags/tag.repository';
 import { Customer360Dto, CustomerProfileDto } from './customer-360.dto';
 import { present360, presentProfile } from './customer-360.presenter';
 import { CustomerRecord, CustomerRepository } from './customer.repository';
@@ -24,29 +20,21 @@ export const RECENT_TRANSACTION_DAYS = 90;
 @Injectable()
 export class CustomerService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly customers: CustomerRepository,
     private readonly scopes: DataScopeResolver,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditLogWriter,
-    private readonly tags: TagRepository,
-    private readonly consent: ConsentRepository,
-    private readonly analytics: AnalyticProfileRepository,
     private readonly calendar: BusinessCalendar,
   ) {}
 
   async view360(user: AuthenticatedUser, customerId: string): Promise<Customer360Dto> {
-    const { record, scope } = await this.requireInScope(user, customerId);
+    const scope = await this.scopes.resolve(user);
+    const found = await this.customers.view360(customerId, scope, RECENT_TRANSACTION_DAYS);
+    if (!found) throw customerNotFound(customerId);
+    const { record, holdings, tags, consent, analytics } = found;
     const visibility = holdingsVisibility(scope, record.coverage);
-    // In scope means covered by the caller's side, so some holdings are visible; 'none' cannot pass requireInScope.
+    // In scope means covered by the caller's side, so some holdings are visible; 'none' cannot pass the scope predicate.
     if (visibility.kind === 'none') throw customerNotFound(customerId);
-    const manager = this.dataSource.manager;
-    const [holdings, tags, consent, analytics] = await Promise.all([
-      this.customers.holdings(customerId, visibility, RECENT_TRANSACTION_DAYS),
-      this.tags.listValid(manager, customerId),
-      this.consent.current(manager, customerId),
-      this.analytics.find(manager, customerId),
-    ]);
     const presenter = new PiiPresenter(user);
     const view = present360({
       record,

@@ -33,7 +33,7 @@ describe('buildSearchQuery', () => {
   it('puts the data scope of an institution head in the WHERE clause, as a parameter', () => {
     const { text, values } = build({}, heads);
     expect(text).toMatch(
-      /WHERE \(cv\.primary_institution_id = ANY\(\$1::text\[\]\) OR EXISTS \(SELECT 1 FROM "customer"\.coverage_secondary/,
+      /WHERE \(cv\.primary_institution_id = ANY\(\$1::text\[\]\) OR EXISTS \(SELECT 1 FROM \(SELECT institution_id, manager_id FROM "customer"\.coverage_secondary WHERE customer_id = c\.id OFFSET 0\) cs WHERE TRUE AND cs\.institution_id = ANY\(\$1::text\[\]\)\)\)/,
     );
     expect(values[0]).toEqual(['B1', 'O11']);
   });

@@ -17,14 +17,6 @@ export interface TagRow {
  */
 @Injectable()
 export class TagRepository {
-  async listValid(manager: EntityManager, customerId: string): Promise<TagRow[]> {
-    return manager.query(
-      `SELECT tag, kind, source, score::text AS score, valid_until, created_at FROM "${schemaOf(manager.connection)}".customer_tag
-       WHERE customer_id = $1 AND (valid_until IS NULL OR valid_until > now()) ORDER BY tag, kind, source`,
-      [customerId],
-    );
-  }
-
   async addManual(manager: EntityManager, customerId: string, tag: string, userId: string): Promise<void> {
     await manager.query(
       `INSERT INTO "${schemaOf(manager.connection)}".customer_tag (customer_id, tag, kind, source, created_by, created_at)
