@@ -73,14 +73,15 @@ function checkRule(object: object, value: unknown, { metadata, constraints }: Co
     constraints: metadata.constraints,
   };
   const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
-  const values: unknown[] = each
-    ? value instanceof Map
-      ? [...value.values()]
-      : [...(value as Iterable<unknown>)]
-    : [value];
   for (const constraint of constraints) {
     if (constraint.async) return false;
-    for (const v of values) if (constraint.instance.validate(v, args) !== true) return false; // a promise, too: asked of class-validator
+    if (!each) {
+      // Anything but true (a promise, too) is asked of class-validator.
+      if (constraint.instance.validate(value, args) !== true) return false;
+      continue;
+    }
+    const values = value instanceof Map ? value.values() : (value as Iterable<unknown>);
+    for (const v of values) if (constraint.instance.validate(v, args) !== true) return false;
   }
   return true;
 }
