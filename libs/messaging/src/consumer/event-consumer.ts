@@ -88,6 +88,7 @@ interface Gathered {
 const KAFKAJS_WORKERS = 256;
 const DEFAULT_LANES = 3;
 const DEFAULT_COMMIT_INTERVAL_MS = 500;
+const MAX_BYTES_PER_FETCH = 2 * 1024 * 1024;
 
 /**
  * At-least-once from Kafka made effectively-once: each event is validated, its handler runs in
@@ -123,6 +124,9 @@ export class EventConsumer {
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
+      // A fetch is applied whole before the next (thousands of events at this size): kafkajs's 10 MB default
+      // only held more decoded messages in memory at once during a catch-up.
+      maxBytes: MAX_BYTES_PER_FETCH,
     });
     this.processedTable = `"${schemaOf(options.dataSource)}".processed_event`;
   }
