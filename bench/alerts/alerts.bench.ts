@@ -603,9 +603,11 @@ function renderTables(
             '',
             `| processes | cores busy (of ${cpus().length}) | CPU µs per event |`,
             '| --- | --: | --: |',
-            ...Object.entries(t.coresBusy).map(
-              ([name, cores]) =>
-                `| ${name} | ${fixed(cores, 2)} | ${fixed((1e6 * cores) / t.sustainedPerSecond, 0)} |`,
+            ...Object.entries(t.coresBusy).map(([name, cores]) =>
+              // Less than nothing when processes of the group ended during the span (their CPU goes with them).
+              cores < 0
+                ? `| ${name} | - (some ended during the span) | - |`
+                : `| ${name} | ${fixed(cores, 2)} | ${fixed((1e6 * cores) / t.sustainedPerSecond, 0)} |`,
             ),
             '',
             // On a machine shared with other work, a process gets its share of the cores, not what it asks
