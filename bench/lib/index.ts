@@ -7,3 +7,4 @@ export * from './service-bench';
 export * from './stats';
 export * from './svg-chart';
 export * from './process-cpu';
+export * from './cpu-profile';

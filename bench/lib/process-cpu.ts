@@ -38,3 +38,46 @@ export function cpuSecondsByGroup(groups: readonly ProcessGroup[]): Record<strin
   }
   return totals;
 }
+
+/** Resident set size of a process now (bytes), from /proc; 0 once it has ended. */
+export function rssBytesOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The peak RSS of a process per phase of a benchmark, sampled every `intervalMs`. */
+export class RssSampler {
+  readonly peaks = new Map<string, number>();
+  private phase = 'start';
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 200,
+  ) {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** Samples from now on count towards `phase`. */
+  enter(phase: string): void {
+    this.sample();
+    this.phase = phase;
+    this.sample();
+  }
+
+  stop(): void {
+    this.sample();
+    clearInterval(this.timer);
+  }
+
+  private sample(): void {
+    const rss = rssBytesOf(this.pid);
+    this.peaks.set(this.phase, Math.max(this.peaks.get(this.phase) ?? 0, rss));
+  }
+}

@@ -32,8 +32,10 @@ for name in customer-service assignment-service alert-service campaign-service a
 done
 
 echo "==> services"
+# Node flags of a service, as docker-compose.yml sets them.
+declare -A SERVICE_NODE_OPTIONS=([alert-service]='--max-old-space-size=160')
 for name in "${services[@]}"; do
-  proc_start "$name" node -r ./tools/register.js "apps/$name/src/main.ts"
+  NODE_OPTIONS="${SERVICE_NODE_OPTIONS[$name]:-}" proc_start "$name" node -r ./tools/register.js "apps/$name/src/main.ts"
 done
 for name in "${services[@]}"; do
   wait_http "$name" "http://127.0.0.1:${SERVICE_PORTS[$name]}/health/ready" 90

@@ -12,6 +12,7 @@ export * from './identity';
 export * from './money';
 export * from './topics';
 export * from './input-shape';
+export * from './payload-check';
 export * from './validate-payload';
 export * from './iso-4217';
 export * from './proto-files';

@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { eventDefinitionOf } from './catalog';
 import { MAX_INPUT_DEPTH, inspectInputShape } from './input-shape';
+import { passesContractRules } from './payload-check';
 
 /** One thing wrong with a payload; `path` is dotted (`amount.currency`, `schedule.0.dueDate`). */
 export interface PayloadProblem {
@@ -39,6 +40,7 @@ export function validatePayload<T extends object>(cls: new () => T, data: unknow
       problems: shape.nulPaths.map((path) => ({ path, messages: ['must not contain NUL characters'] })),
     };
   const payload = plainToInstance(cls, data);
+  if (passesContractRules(payload)) return { ok: true, payload };
   const problems = flatten(validateSync(payload, { forbidUnknownValues: true }));
   return problems.length === 0 ? { ok: true, payload } : { ok: false, problems };
 }

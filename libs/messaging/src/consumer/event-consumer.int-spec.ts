@@ -20,6 +20,7 @@ import {
 import { EventPublisher } from '../producer/event-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
 import { BatchKey } from './event-batch';
+import { PermanentEventError } from './event-errors';
 import { EventConsumer, EventRoute } from './event-consumer';
 
 class DepositRecorded {
@@ -287,7 +288,7 @@ describe.each([1, 50])(
       for (const e of events) expect(afterCommit.get(e.id)).toEqual([true]);
     });
 
-    it('rolls a batch back when its deferred write fails, then applies its events one by one, once each', async () => {
+    it('rolls a batch back when its deferred write fails, then applies its events in halves, once each', async () => {
       const events = Array.from({ length: 12 }, (_, i) =>
         depositEvent('C-deferred-fail', `${i}.75`, randomUUID(), DEFERRED_TYPE),
       );
@@ -323,3 +324,90 @@ describe.each([1, 50])(
     });
   },
 );
+
+describe('EventConsumer applying a fetch of several partitions', () => {
+  let db: TestSchema;
+  let topic: TestTopic;
+  let publisher: EventPublisher;
+  let consumer: EventConsumer | undefined;
+  let dlqProbe: EventProbe;
+  const rejected = new Set<string>();
+
+  beforeAll(async () => {
+    db = await createTestSchema('consumer_fetch');
+    await db.dataSource.query(
+      `CREATE TABLE "${db.schema}".effect (seq serial, event_id text NOT NULL, account_id text NOT NULL, amount numeric(20,2) NOT NULL)`,
+    );
+    topic = await createTestTopic(kafka, 'consumer-fetch', 3);
+    publisher = new EventPublisher(kafka);
+    dlqProbe = await EventProbe.start(kafka, topic.dlq);
+  });
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await dlqProbe?.stop();
+    await publisher?.disconnect();
+    await topic?.delete();
+    await db?.drop();
+  });
+
+  it('applies all its partitions in a few transactions, each partition in order, and dead-letters a poison event alone', async () => {
+    // Twelve customers over three partitions, four events each, published before the consumer starts: its
+    // first fetch holds them all.
+    const events = Array.from({ length: 48 }, (_, i) => depositEvent(`C-fetch-${i % 12}`, `${i}.00`));
+    const poison = events[17];
+    rejected.add(poison.id);
+    await publisher.publish(events.map((envelope) => ({ topic: topic.topic, envelope })));
+    const route: EventRoute<DepositRecorded> = {
+      payload: DepositRecorded,
+      handle: async (event, tx: EntityManager) => {
+        await tx.query(
+          `INSERT INTO "${db.schema}".effect (event_id, account_id, amount) VALUES ($1, $2, $3)`,
+          [event.id, event.data.accountId, event.data.amount],
+        );
+        if (rejected.has(event.id)) throw new PermanentEventError('this one can never be applied');
+      },
+    };
+    consumer = new EventConsumer({
+      kafka,
+      dataSource: db.dataSource,
+      publisher,
+      groupId: `consumer-fetch-${randomUUID()}`,
+      topics: [topic.topic],
+      routes: new Map([[TYPE, route as EventRoute]]),
+      isKnownType: (type) => type === TYPE,
+      retry: { maxAttempts: 3, initialDelayMs: 50, maxDelayMs: 200 },
+      maxEventsPerTransaction: 100,
+      partitionsConsumedConcurrently: 1,
+    });
+    await consumer.start();
+
+    const letter = await dlqProbe.waitFor((m) => m.headers[EventHeaders.Id] === poison.id);
+    expect(letter.headers[EventHeaders.DlqReason]).toMatch(/this one can never be applied/);
+    const applied = events.filter((e) => e !== poison);
+    const deadline = Date.now() + 30_000;
+    let rows: { event_id: string; amount: string; seq: number; transaction: string }[] = [];
+    while (rows.length < applied.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = await db.dataSource.query(
+        `SELECT event_id, amount::text, xmin::text AS transaction, seq
+           FROM "${db.schema}".effect`,
+      );
+    }
+    // Once each, the poison not at all.
+    expect(rows.map((r) => r.event_id).sort()).toEqual(applied.map((e) => e.id).sort());
+    const [{ partitions }] = await db.dataSource.query(
+      `SELECT count(DISTINCT partition)::int AS partitions FROM "${db.schema}".processed_event`,
+    );
+    expect(partitions).toBeGreaterThan(1);
+    // One transaction for the fetch, halved down to the poison: far fewer than one per event or partition.
+    const transactions = new Set(rows.map((r) => r.transaction)).size;
+    expect(transactions).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(events.length)));
+    // Each customer's events (one partition) in the order published.
+    const seqOf = new Map(rows.map((r) => [r.event_id, r.seq]));
+    for (let customer = 0; customer < 12; customer++) {
+      const own = applied.filter((e) => e.subject === `C-fetch-${customer}`).map((e) => seqOf.get(e.id)!);
+      expect(own).toEqual([...own].sort((a, b) => a - b));
+    }
+  });
+});

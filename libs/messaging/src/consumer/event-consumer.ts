@@ -38,13 +38,23 @@ export interface EventConsumerOptions {
   /** Every type the contracts know; a type outside it (and outside `routes`) is dead-lettered. */
   isKnownType: (type: string) => boolean;
   retry?: RetryPolicy;
+  /**
+   * The partitions of one fetch are applied in this many lanes side by side, each partition in one lane, in
+   * order; the transactions of a lane follow one another.
+   */
   partitionsConsumedConcurrently?: number;
   /**
-   * Up to this many consecutive events of a partition are applied in one database transaction (one
-   * commit instead of one per event). Should any of them fail, the transaction is rolled back and those
-   * events are applied one by one, with retries and dead-lettering as usual. 1: one transaction per event.
+   * Up to this many consecutive events of a lane (from all its partitions, each partition's in order) are
+   * applied in one database transaction (one commit instead of one per event). Should one of them fail, the
+   * transaction is rolled back and its events are applied in halves, down to the one that fails, which is
+   * retried and dead-lettered as usual. 1: one transaction per event.
    */
   maxEventsPerTransaction?: number;
+  /**
+   * Offsets are committed at most this often (ms) instead of after every batch: a crash redelivers what was
+   * applied since, and processed_event makes that redelivery a no-op.
+   */
+  commitIntervalMs?: number;
   fromBeginning?: boolean;
   metrics?: ConsumerMetrics;
 }
@@ -53,21 +63,41 @@ type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered';
 
 /** A message decoded into an event to apply. */
 type DecodedEvent = {
-  message: KafkaMessage;
   headers: KafkaHeaders;
   event: EventEnvelope<object>;
   route: EventRoute;
 };
-/** A message of a chunk, decoded: an event to apply, or one that needs no transaction. */
+/** A message, decoded: an event to apply, or one that needs no transaction. */
 type Decoded =
-  | DecodedEvent
-  | { message: KafkaMessage; headers: KafkaHeaders; outcome: 'skipped' }
-  | { message: KafkaMessage; headers: KafkaHeaders; invalid: string };
+  DecodedEvent | { headers: KafkaHeaders; outcome: 'skipped' } | { headers: KafkaHeaders; invalid: string };
+
+/** One message of a fetch, with the partition batch it came in (for its offset and heartbeats). */
+interface Item {
+  from: EachBatchPayload;
+  message: KafkaMessage;
+  decoded: Decoded;
+}
+
+/** A partition's batch of a fetch, waiting for the fetch's other partitions to be applied with them. */
+interface Gathered {
+  payload: EachBatchPayload;
+  settle: (error?: unknown) => void;
+}
+
+/** kafkajs runs one eachBatch per partition of a fetch: enough workers that every partition joins the gather. */
+const KAFKAJS_WORKERS = 256;
+const DEFAULT_LANES = 3;
+const DEFAULT_COMMIT_INTERVAL_MS = 500;
+const MAX_BYTES_PER_FETCH = 2 * 1024 * 1024;
 
 /**
  * At-least-once from Kafka made effectively-once: each event is validated, its handler runs in
  * a database transaction together with the insert of its id into processed_event, and only
  * then is its offset resolved for commit. Invalid events go to `<topic>.dlq` with the reason.
+ *
+ * The partitions of a fetch are applied together: kafkajs hands each to its own eachBatch call, which
+ * joins the fetch's gather, and the gather applies all of them in a few transactions (instead of at least
+ * one per partition), each partition's events in order.
  */
 export class EventConsumer {
   private readonly logger = new Logger(EventConsumer.name);
@@ -75,15 +105,28 @@ export class EventConsumer {
   private readonly retry: RetryPolicy;
   private readonly processedTable: string;
   private readonly maxEventsPerTransaction: number;
+  private readonly lanes: number;
+  private readonly commitIntervalMs: number;
   private running = false;
+  private gathering: Gathered[] | null = null;
+  /** The fetch being applied, for stop() to wait for. */
+  private applying: Promise<void> = Promise.resolve();
+  /** Commits what has been resolved: when the interval has passed, or now (`force`). */
+  private commit?: (force: boolean) => Promise<void>;
+  private commitTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: EventConsumerOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 1;
+    this.lanes = options.partitionsConsumedConcurrently ?? DEFAULT_LANES;
+    this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
+      // A fetch is applied whole before the next (thousands of events at this size): kafkajs's 10 MB default
+      // only held more decoded messages in memory at once during a catch-up.
+      maxBytes: MAX_BYTES_PER_FETCH,
     });
     this.processedTable = `"${schemaOf(options.dataSource)}".processed_event`;
   }
@@ -103,98 +146,175 @@ export class EventConsumer {
     this.running = true;
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.handleBatch(payload),
+      // Committed by this class on its interval, not by kafkajs after every partition's batch.
+      autoCommit: false,
+      autoCommitInterval: this.commitIntervalMs,
+      partitionsConsumedConcurrently: KAFKAJS_WORKERS,
+      eachBatch: (payload) => this.gather(payload),
     });
+    // The last offsets of a stream that has gone quiet are committed too.
+    this.commitTimer = setInterval(() => void this.commitResolved(false), this.commitIntervalMs);
+    this.commitTimer.unref();
     await joined;
     this.logger.log({ msg: 'consuming', groupId: this.options.groupId, topics: this.options.topics });
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    clearInterval(this.commitTimer);
+    await this.applying;
+    await this.commitResolved(true);
     await this.consumer.disconnect();
   }
 
-  private async handleBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-    commitOffsetsIfNecessary,
-  }: EachBatchPayload) {
-    const { topic, partition, messages } = batch;
-    for (let at = 0; at < messages.length;) {
-      if (!isRunning() || isStale()) break;
-      const chunk = messages.slice(at, at + this.maxEventsPerTransaction);
-      if (chunk.length === 1 || !(await this.applyChunk(topic, partition, chunk))) {
-        for (const message of chunk) {
-          if (!isRunning() || isStale()) break;
-          await this.handleMessage(topic, partition, message, heartbeat);
-          resolveOffset(message.offset);
-          await heartbeat();
-        }
-      } else {
-        for (const message of chunk) resolveOffset(message.offset);
-        await heartbeat();
-      }
-      at += chunk.length;
+  private async commitResolved(force: boolean): Promise<void> {
+    try {
+      await this.commit?.(force);
+    } catch (error) {
+      // A rebalance or a broker away: the next commit carries these offsets, or the events come again.
+      this.logger.warn({ msg: 'offset commit failed', error: String(error) });
     }
-    await commitOffsetsIfNecessary();
   }
 
   /**
-   * Applies the chunk's events together and records their metrics. False, having changed nothing in the
-   * database, when the chunk holds an event that must be dead-lettered or when any handler fails: the
-   * caller then applies the events one by one.
+   * Joins the fetch's gather: the first partition's call opens it, the others (started by kafkajs in the
+   * same turn of the event loop) join, and it is applied once they all have.
    */
-  private async applyChunk(topic: string, partition: number, chunk: KafkaMessage[]): Promise<boolean> {
+  private gather(payload: EachBatchPayload): Promise<void> {
+    this.commit = (force) =>
+      force
+        ? payload.commitOffsetsIfNecessary(payload.uncommittedOffsets())
+        : payload.commitOffsetsIfNecessary();
+    return new Promise<void>((resolve, reject) => {
+      if (!this.gathering) {
+        const gathered: Gathered[] = (this.gathering = []);
+        setImmediate(() => {
+          this.gathering = null;
+          this.applying = this.applyFetch(gathered);
+        });
+      }
+      this.gathering.push({ payload, settle: (error) => (error ? reject(error) : resolve()) });
+    });
+  }
+
+  private async applyFetch(gathered: Gathered[]): Promise<void> {
+    const lanes = lanesOf(gathered, this.lanes);
+    await Promise.all(
+      lanes.map(async (lane) => {
+        try {
+          await this.applyLane(lane.map((g) => g.payload));
+          lane.forEach((g) => g.settle());
+        } catch (error) {
+          lane.forEach((g) => g.settle(error));
+        }
+      }),
+    );
+    await this.commitResolved(false);
+  }
+
+  /** The lane's partitions one after another, in transactions of up to maxEventsPerTransaction events. */
+  private async applyLane(batches: EachBatchPayload[]): Promise<void> {
+    const messages = batches.flatMap((from) => from.batch.messages.map((message) => ({ from, message })));
+    for (let at = 0; at < messages.length; at += this.maxEventsPerTransaction) {
+      if (!this.running) return;
+      const chunk = messages
+        .slice(at, at + this.maxEventsPerTransaction)
+        .filter(({ from }) => isLive(from))
+        .map(({ from, message }) => ({ from, message, decoded: this.decode(message) }));
+      await this.applyRun(chunk);
+    }
+  }
+
+  /**
+   * Applies a run of events in one transaction. An invalid event among them is dead-lettered between the
+   * runs before and after it; a run whose transaction fails is applied in halves, so a poison event costs a
+   * few rolled-back transactions rather than one transaction per event of its run.
+   */
+  private async applyRun(items: Item[]): Promise<void> {
+    if (items.length === 0 || !this.running) return;
+    const invalid = items.findIndex((item) => 'invalid' in item.decoded);
+    if (invalid >= 0) {
+      await this.applyRun(items.slice(0, invalid));
+      await this.applyOneByOne([items[invalid]]);
+      await this.applyRun(items.slice(invalid + 1));
+      return;
+    }
+    if (items.length === 1 || this.maxEventsPerTransaction === 1) return this.applyOneByOne(items);
+    if (await this.applyChunk(items)) {
+      for (const { from, message } of items) from.resolveOffset(message.offset);
+      await items[0].from.heartbeat();
+      return;
+    }
+    const half = Math.ceil(items.length / 2);
+    await this.applyRun(items.slice(0, half).filter(({ from }) => isLive(from)));
+    await this.applyRun(items.slice(half).filter(({ from }) => isLive(from)));
+  }
+
+  private async applyOneByOne(items: Item[]): Promise<void> {
+    for (const item of items) {
+      if (!this.running || !isLive(item.from)) return;
+      await this.handleMessage(item);
+      item.from.resolveOffset(item.message.offset);
+      await item.from.heartbeat();
+    }
+  }
+
+  /**
+   * Applies the events together and records their metrics. False, having changed nothing in the database,
+   * when any handler fails.
+   */
+  private async applyChunk(items: Item[]): Promise<boolean> {
     const started = process.hrtime.bigint();
-    const decoded = chunk.map((message) => this.decode(message));
-    if (decoded.some((d) => 'invalid' in d)) return false;
-    const applicable = decoded.filter((d): d is DecodedEvent => 'event' in d);
+    const applicable = items.filter(
+      (item): item is Item & { decoded: DecodedEvent } => 'event' in item.decoded,
+    );
     let outcomes: Outcome[];
     try {
-      outcomes = await this.applyTogether(topic, partition, applicable);
+      outcomes = await this.applyTogether(applicable);
     } catch (error) {
       this.logger.warn({
-        msg: 'chunk failed, applying its events one by one',
-        topic,
-        partition,
-        events: chunk.length,
+        msg: 'transaction failed, applying its events in halves',
+        partitions: partitionsOf(items),
+        events: items.length,
         error: String(error),
       });
       return false;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    applicable.forEach((d, i) => this.options.metrics?.observeEvent(d.event.type, outcomes[i], seconds));
-    for (const d of decoded) {
-      if ('outcome' in d) this.options.metrics?.observeEvent(typeOf(d.headers), d.outcome, seconds);
+    applicable.forEach((item, i) =>
+      this.options.metrics?.observeEvent(item.decoded.event.type, outcomes[i], seconds),
+    );
+    for (const { decoded } of items) {
+      if ('outcome' in decoded)
+        this.options.metrics?.observeEvent(typeOf(decoded.headers), decoded.outcome, seconds);
     }
     return true;
   }
 
   /** The events in one transaction, with one insert of their ids into processed_event. */
-  private async applyTogether(topic: string, partition: number, events: DecodedEvent[]): Promise<Outcome[]> {
-    // A chunk of only skipped types has nothing to write.
-    if (events.length === 0) return [];
+  private async applyTogether(items: (Item & { decoded: DecodedEvent })[]): Promise<Outcome[]> {
+    // A run of only skipped types has nothing to write.
+    if (items.length === 0) return [];
     const { applied, batch } = await this.options.dataSource.transaction(async (tx) => {
       const inserted: { event_id: string }[] = await tx.query(
         `INSERT INTO ${this.processedTable} (consumer_group, event_id, topic, partition, "offset")
-         SELECT $1, event_id, $2, $3, "offset" FROM unnest($4::text[], $5::bigint[]) AS e(event_id, "offset")
+         SELECT $1, event_id, topic, partition, "offset"
+           FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[]) AS e(event_id, topic, partition, "offset")
          ON CONFLICT DO NOTHING RETURNING event_id`,
         [
           this.options.groupId,
-          topic,
-          partition,
-          events.map((d) => d.event.id),
-          events.map((d) => d.message.offset),
+          items.map((item) => item.decoded.event.id),
+          items.map((item) => item.from.batch.topic),
+          items.map((item) => item.from.batch.partition),
+          items.map((item) => item.message.offset),
         ],
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
-      // Deleted once taken: an id seen twice in the chunk is a duplicate the second time.
-      const applied: Outcome[] = events.map((d) => (fresh.delete(d.event.id) ? 'handled' : 'duplicate'));
-      const handled = events.filter((_, i) => applied[i] === 'handled');
+      // Deleted once taken: an id seen twice in the run is a duplicate the second time.
+      const applied: Outcome[] = items.map((item) =>
+        fresh.delete(item.decoded.event.id) ? 'handled' : 'duplicate',
+      );
+      const handled = items.filter((_, i) => applied[i] === 'handled').map((item) => item.decoded);
       const batch = new EventBatch(handled.map((d) => d.event));
       for (const d of handled) {
         await runWithContext(contextOf(d.headers), () => d.route.handle(d.event, tx, batch));
@@ -202,13 +322,13 @@ export class EventConsumer {
       await batch.flush();
       return { applied, batch };
     });
-    await this.afterCommit(batch, topic, partition);
+    await this.afterCommit(batch, partitionsOf(items));
     return applied;
   }
 
-  private async afterCommit(batch: EventBatch, topic: string, partition: number): Promise<void> {
+  private async afterCommit(batch: EventBatch, partitions: string): Promise<void> {
     for (const error of await batch.committed()) {
-      this.logger.warn({ msg: 'after-commit effect failed', topic, partition, error: String(error) });
+      this.logger.warn({ msg: 'after-commit effect failed', partitions, error: String(error) });
     }
   }
 
@@ -216,38 +336,26 @@ export class EventConsumer {
     const headers = decodeHeaders(message);
     const type = headers[EventHeaders.Type];
     const route = type ? this.options.routes.get(type) : undefined;
-    if (type && !route && this.options.isKnownType(type)) return { message, headers, outcome: 'skipped' };
+    if (type && !route && this.options.isKnownType(type)) return { headers, outcome: 'skipped' };
     try {
       const event = decodeEvent(headers, message.value?.toString() ?? null, route?.payload);
-      return { message, headers, event, route: route! };
+      return { headers, event, route: route! };
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
-      return { message, headers, invalid: error.reason };
+      return { headers, invalid: error.reason };
     }
   }
 
-  private async handleMessage(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ) {
+  private async handleMessage(item: Item) {
     const started = process.hrtime.bigint();
-    const decoded = this.decode(message);
-    const outcome = await runWithContext(contextOf(decoded.headers), () =>
-      this.process(topic, partition, decoded, heartbeat),
-    );
+    const outcome = await runWithContext(contextOf(item.decoded.headers), () => this.process(item));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.options.metrics?.observeEvent(typeOf(decoded.headers), outcome, seconds);
+    this.options.metrics?.observeEvent(typeOf(item.decoded.headers), outcome, seconds);
   }
 
-  private async process(
-    topic: string,
-    partition: number,
-    decoded: Decoded,
-    heartbeat: () => Promise<void>,
-  ): Promise<Outcome> {
-    const { message, headers } = decoded;
+  private async process({ from, message, decoded }: Item): Promise<Outcome> {
+    const { topic, partition } = from.batch;
+    const { headers } = decoded;
     if ('outcome' in decoded) return decoded.outcome;
     if ('invalid' in decoded) {
       await this.deadLetter(topic, partition, message, headers, decoded.invalid);
@@ -280,7 +388,7 @@ export class EventConsumer {
           error: String(error),
         });
         if (!this.running) throw error;
-        await sleepWithHeartbeat(decision.delayMs, heartbeat);
+        await sleepWithHeartbeat(decision.delayMs, from.heartbeat);
       }
     }
   }
@@ -305,7 +413,7 @@ export class EventConsumer {
       await batch.flush();
       return 'handled';
     });
-    await this.afterCommit(batch, topic, partition);
+    await this.afterCommit(batch, `${topic}/${partition}`);
     return outcome;
   }
 
@@ -332,6 +440,33 @@ export class EventConsumer {
     ]);
   }
 }
+
+/** Still ours to apply: kafkajs is running and has not been told to seek the partition elsewhere. */
+const isLive = (from: EachBatchPayload): boolean => from.isRunning() && !from.isStale();
+
+/**
+ * The gathered partitions in `count` lanes of about as many messages each (largest first, each to the
+ * lane with the fewest so far).
+ */
+function lanesOf<T extends { payload: EachBatchPayload }>(gathered: T[], count: number): T[][] {
+  const lanes = Array.from({ length: Math.max(1, Math.min(count, gathered.length)) }, () => ({
+    size: 0,
+    members: [] as T[],
+  }));
+  const bySize = [...gathered].sort(
+    (a, b) => b.payload.batch.messages.length - a.payload.batch.messages.length,
+  );
+  for (const g of bySize) {
+    const lane = lanes.reduce((least, l) => (l.size < least.size ? l : least));
+    lane.members.push(g);
+    lane.size += g.payload.batch.messages.length;
+  }
+  return lanes.map((l) => l.members).filter((members) => members.length > 0);
+}
+
+/** For logs: the topic/partition pairs of a run. */
+const partitionsOf = (items: Item[]): string =>
+  [...new Set(items.map(({ from }) => `${from.batch.topic}/${from.batch.partition}`))].join(', ');
 
 const typeOf = (headers: KafkaHeaders): string => headers[EventHeaders.Type] ?? '(no type)';
 
