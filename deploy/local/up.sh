@@ -33,7 +33,7 @@ done
 
 echo "==> services"
 # Node flags of a service, as docker-compose.yml sets them.
-declare -A SERVICE_NODE_OPTIONS=([alert-service]='--max-old-space-size=160')
+declare -A SERVICE_NODE_OPTIONS=([alert-service]='--max-old-space-size=160' [analytics-service]='--max-old-space-size=160')
 for name in "${services[@]}"; do
   NODE_OPTIONS="${SERVICE_NODE_OPTIONS[$name]:-}" proc_start "$name" node -r ./tools/register.js "apps/$name/src/main.ts"
 done
