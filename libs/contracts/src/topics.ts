@@ -22,8 +22,13 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
 
 export const ALL_TOPICS: readonly Topic[] = Object.values(Topics);
 
-/** Who publishes each topic: a system outside the CRM (the CRM receives it) or the CRM service that owns it. */
-export const TOPIC_PUBLISHERS: Readonly<Record<Topic, { outside: boolean; publisher: string }>> = {
+/**
+ * Who publishes each topic: a system outside the CRM (the CRM receives it) or the CRM service that owns it,
+ * and how, when not through its outbox.
+ */
+export const TOPIC_PUBLISHERS: Readonly<
+  Record<Topic, { outside: boolean; publisher: string; how?: string }>
+> = {
   [Topics.CorebankCustomer]: { outside: true, publisher: 'core banking' },
   [Topics.CorebankAccount]: { outside: true, publisher: 'core banking' },
   [Topics.CorebankTransaction]: { outside: true, publisher: 'core banking' },
@@ -35,7 +40,11 @@ export const TOPIC_PUBLISHERS: Readonly<Record<Topic, { outside: boolean; publis
   [Topics.CrmCustomer]: { outside: false, publisher: 'customer-service' },
   [Topics.CrmAlert]: { outside: false, publisher: 'alert-service' },
   [Topics.CrmCampaignContact]: { outside: false, publisher: 'campaign-service' },
-  [Topics.CrmAnalyticsProfile]: { outside: false, publisher: 'analytics-service' },
+  [Topics.CrmAnalyticsProfile]: {
+    outside: false,
+    publisher: 'analytics-service',
+    how: 'from its stored profiles, a cursor per close-of-business shard (event ids made from the profile version, so a batch sent again after a crash is de-duplicated)',
+  },
   [Topics.CrmAudit]: { outside: false, publisher: 'every CRM service' },
 };
 

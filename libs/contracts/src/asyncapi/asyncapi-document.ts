@@ -112,7 +112,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     },
   ]);
   const operations = topics.map((topic): [string, Record<string, unknown>] => {
-    const { outside, publisher } = TOPIC_PUBLISHERS[topic];
+    const { outside, publisher, how = 'through its outbox' } = TOPIC_PUBLISHERS[topic];
     const action = outside ? 'receive' : 'send';
     return [
       operationIdOf(action, topic),
@@ -121,7 +121,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         channel: { $ref: `#/channels/${topic}` },
         summary: outside
           ? `CRM services consume ${topic} events published by ${publisher}.`
-          : `${publisher} publishes ${topic} events through its outbox.`,
+          : `${publisher} publishes ${topic} events ${how}.`,
         messages: EVENT_CATALOG.filter((d) => d.topic === topic)
           .map((d) => d.type)
           .sort()

@@ -97,7 +97,7 @@ export class ProfileTag {
 
 /**
  * analytics-service's view of a customer changed at a close of business (tier, lifecycle stage, RFM,
- * potential tags or churn score): published through its outbox, only when something changed. Carries the
+ * potential tags or churn score): published from the stored profiles, only when something changed. Carries the
  * whole profile as of `businessDate`, not a delta: a consumer keeps the latest business date per customer
  * (a backfill of an earlier date republishes that date's profile, which is older and changes nothing).
  */
