@@ -17,7 +17,7 @@ import { TaskRepository } from '../tasks/task.repository';
 import { TargetRepository } from '../targets/target.repository';
 import { propensityOf } from '../analytics/propensity.rule';
 import { rankClaims } from './arbitration.rule';
-import { DispatchRepository, DueTarget, LedgerEntry } from './dispatch.repository';
+import { DispatchRepository, DueCursor, DueTarget, LedgerEntry } from './dispatch.repository';
 
 /** Outcome of one dispatch pass, for logs, metrics and tests. */
 export interface DispatchReport {
@@ -87,9 +87,13 @@ export class ContactDispatcher {
    */
   async runOnce(now = Date.now()): Promise<DispatchReport> {
     const report: DispatchReport = { sent: 0, suppressed: 0, deferred: 0 };
+    // The batches go on from the furthest customer any of them locked: what they passed over was locked
+    // elsewhere (another instance, an offer) or came due meanwhile, and is the next pass's.
+    let after: DueCursor | null = null;
     const worker = async (): Promise<void> => {
       for (;;) {
-        const batch = await this.dispatchBatch(now);
+        const batch = await this.dispatchBatch(now, after);
+        if (batch.last && (!after || compareCursors(batch.last, after) > 0)) after = batch.last;
         report.sent += batch.sent;
         report.suppressed += batch.suppressed;
         report.deferred += batch.deferred;
@@ -101,18 +105,22 @@ export class ContactDispatcher {
     return report;
   }
 
-  private async dispatchBatch(now: number): Promise<DispatchReport & { targets: number }> {
+  private async dispatchBatch(
+    now: number,
+    after: DueCursor | null,
+  ): Promise<DispatchReport & { targets: number; last: DueCursor | null }> {
     const reserved: CountedContact[] = [];
     try {
       return await this.dataSource.transaction(async (tx) => {
         const slotEnd = this.calendar.startOf(addDays(this.calendar.dateOf(now), 1));
-        const due = await this.dispatch.lockDue(
+        const { targets: due, last } = await this.dispatch.lockDue(
           tx,
           new Date(now),
           new Date(slotEnd),
           this.config.DISPATCH_BATCH_SIZE,
+          after,
         );
-        const report = { sent: 0, suppressed: 0, deferred: 0, targets: due.length };
+        const report = { sent: 0, suppressed: 0, deferred: 0, targets: due.length, last };
         if (due.length === 0) return report;
 
         const campaigns = await this.campaignsOf(tx, due);
@@ -383,6 +391,17 @@ export class ContactDispatcher {
     });
   }
 }
+
+const compareCursors = (a: DueCursor, b: DueCursor): number =>
+  a.dueAt < b.dueAt
+    ? -1
+    : a.dueAt > b.dueAt
+      ? 1
+      : a.customerId < b.customerId
+        ? -1
+        : a.customerId > b.customerId
+          ? 1
+          : 0;
 
 function groupByCustomer(due: readonly DueTarget[]): Map<string, DueTarget[]> {
   const groups = new Map<string, DueTarget[]>();

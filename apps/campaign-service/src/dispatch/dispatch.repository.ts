@@ -13,6 +13,15 @@ export interface DueTarget {
   attempts: number;
 }
 
+/**
+ * Where a dispatch pass has got to: the last customer locked, by the due time of their first target (UTC,
+ * to the microsecond, in a fixed format: later cursors sort after earlier ones as text).
+ */
+export interface DueCursor {
+  dueAt: string;
+  customerId: string;
+}
+
 /** One row of the contact ledger. */
 export interface LedgerEntry {
   contactId: string;
@@ -63,26 +72,63 @@ export class DispatchRepository {
    * then campaign) stands for the customer: only the transaction that locks it takes the customer's other
    * targets (waiting for one a launch or an offer holds a moment), so two dispatchers never judge one
    * customer's campaigns apart, where a lower priority could take the slot before the higher one is seen.
+   * Customers come in (due time, customer) order, from after `after`: a pass goes on where its last batch
+   * ended instead of walking again over the index entries its batches left behind (dead until a vacuum).
+   * The running campaigns are named, not joined: a campaign table too small to have statistics made the
+   * planner scan and sort every pending target for each batch.
    */
-  async lockDue(tx: EntityManager, now: Date, slotEnd: Date, limit: number): Promise<DueTarget[]> {
+  async lockDue(
+    tx: EntityManager,
+    now: Date,
+    slotEnd: Date,
+    limit: number,
+    after: DueCursor | null,
+  ): Promise<{ targets: DueTarget[]; last: DueCursor | null }> {
     const s = this.s(tx);
-    return tx.query(
+    const running: { campaign_id: string }[] = await tx.query(
+      `SELECT campaign_id FROM ${s}.campaign WHERE status = 'running' AND starts_at <= $1`,
+      [now],
+    );
+    if (running.length === 0) return { targets: [], last: null };
+    const rows: (DueTarget & { last_due_at: string; last_customer_id: string })[] = await tx.query(
       `WITH due AS (
-         SELECT t.customer_id FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
-          WHERE t.state = 'pending' AND t.due_at <= $1 AND c.status = 'running' AND c.starts_at <= $1
+         SELECT t.customer_id, t.due_at FROM ${s}.target t
+          WHERE t.state = 'pending' AND t.due_at <= $1 AND t.campaign_id = ANY($4::text[])
+            AND (t.due_at, t.customer_id) > ($5::timestamptz, $6::text)
             AND NOT EXISTS (
-              SELECT 1 FROM ${s}.target e JOIN ${s}.campaign ec USING (campaign_id)
-               WHERE e.customer_id = t.customer_id AND e.state = 'pending' AND ec.status = 'running'
-                 AND ec.starts_at <= $1 AND (e.due_at, e.campaign_id) < (t.due_at, t.campaign_id))
-          ORDER BY t.due_at LIMIT $3
+              SELECT 1 FROM ${s}.target e
+               WHERE e.customer_id = t.customer_id AND e.state = 'pending' AND e.campaign_id = ANY($4::text[])
+                 AND (e.due_at, e.campaign_id) < (t.due_at, t.campaign_id))
+          ORDER BY t.due_at, t.customer_id LIMIT $3
           FOR UPDATE OF t SKIP LOCKED)
-       SELECT t.campaign_id, t.customer_id, t.due_at, t.attempts FROM ${s}.target t JOIN ${s}.campaign c USING (campaign_id)
+       SELECT t.campaign_id, t.customer_id, t.due_at, t.attempts,
+              to_char(l.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_due_at,
+              l.customer_id AS last_customer_id
+         FROM ${s}.target t
+         CROSS JOIN (SELECT due_at, customer_id FROM due ORDER BY due_at DESC, customer_id DESC LIMIT 1) l
         WHERE t.customer_id IN (SELECT customer_id FROM due) AND t.state = 'pending' AND t.due_at < $2
-          AND c.status = 'running' AND c.starts_at <= $1
+          AND t.campaign_id = ANY($4::text[])
         ORDER BY t.customer_id, t.campaign_id
         FOR UPDATE OF t`,
-      [now, slotEnd, limit],
+      [
+        now,
+        slotEnd,
+        limit,
+        running.map((c) => c.campaign_id),
+        after?.dueAt ?? '-infinity',
+        after?.customerId ?? '',
+      ],
     );
+    if (rows.length === 0) return { targets: [], last: null };
+    return {
+      targets: rows.map((r) => ({
+        campaign_id: r.campaign_id,
+        customer_id: r.customer_id,
+        due_at: r.due_at,
+        attempts: r.attempts,
+      })),
+      last: { dueAt: rows[0].last_due_at, customerId: rows[0].last_customer_id },
+    };
   }
 
   async record(tx: EntityManager, entries: readonly LedgerEntry[]): Promise<void> {

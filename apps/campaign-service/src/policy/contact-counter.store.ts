@@ -12,55 +12,73 @@ import { LONGEST_CAP_PERIOD_MS } from './contact-policy.rule';
  * them first); for each, accepts it when already counted (a retry after a crash counts once), else checks
  * every cap and, only when all hold, counts it in every one of its keys (0), or names the first cap it would
  * break (its 1-based index). A contact counted early in the run is seen by the later ones' checks. Keys
- * expire a TTL after their last contact; members older than the TTL are trimmed now and then, not on
- * every write.
- * KEYS: the epoch marker, then each contact's counter keys, contact after contact.
- * ARGV: key TTL (ms); then per contact: its id, its time (ms), its number of keys, its number of checks, and
- * per check the key's position among the contact's keys (1-based), the window (ms, 0 = the whole key), the max.
+ * expire a TTL after their last contact (set once per key and run: a script's clock stands still); members
+ * older than the TTL are trimmed now and then, not on every write.
+ * KEYS: the epoch marker, then each contact's rolling keys (sorted sets) and daily keys (sets).
+ * ARGV: the rolling keys' TTL (ms), the daily keys' TTL (ms); then per contact: its id, its time (ms), its
+ * number of rolling and of daily keys, its number of checks, and per check the key's position among the
+ * contact's keys (1-based), the lower bound of the window (a ZCOUNT min; unused for a daily key), the max.
  */
 const RESERVE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
-local ttl = tonumber(ARGV[1])
+local ttl, dayTtl = ARGV[1], ARGV[2]
+local expiring = {}
 local results = {}
-local a = 2
-local k = 2
-while a <= #ARGV do
-  local member = ARGV[a]
-  local now = tonumber(ARGV[a + 1])
-  local keys = tonumber(ARGV[a + 2])
-  local checks = tonumber(ARGV[a + 3])
-  a = a + 4
+local a, k, n = 3, 2, #ARGV
+while a <= n do
+  local member, at = ARGV[a], ARGV[a + 1]
+  local rolling, daily, checks = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  a = a + 5
+  local last = k + rolling + daily - 1
   local result = 0
-  if keys == 0 or not redis.call('ZSCORE', KEYS[k], member) then
+  if rolling == 0 or not redis.call('ZSCORE', KEYS[k], member) then
     for i = 1, checks do
-      if result == 0 then
-        local key = KEYS[k - 1 + tonumber(ARGV[a])]
-        local window = tonumber(ARGV[a + 1])
-        local count
-        if window > 0 then count = redis.call('ZCOUNT', key, '(' .. (now - window), '+inf')
-        else count = redis.call('ZCARD', key) end
-        if count >= tonumber(ARGV[a + 2]) then result = i end
-      end
+      local position = tonumber(ARGV[a])
+      local count
+      if position > rolling then count = redis.call('SCARD', KEYS[k - 1 + position])
+      else count = redis.call('ZCOUNT', KEYS[k - 1 + position], ARGV[a + 1], '+inf') end
       a = a + 3
+      if count >= tonumber(ARGV[a - 1]) then
+        result = i
+        a = a + 3 * (checks - i)
+        break
+      end
     end
     if result == 0 then
-      -- Caps keep a customer's or a number's keys small and day keys expire; a key kept alive for months
-      -- by steady contacts is trimmed now and then (a sixteenth of the writes, by the id's first digit).
-      local trim = string.sub(member, 1, 1) == '0'
-      for j = k, k + keys - 1 do
-        redis.call('ZADD', KEYS[j], now, member)
-        redis.call('PEXPIRE', KEYS[j], ttl)
-        if trim then redis.call('ZREMRANGEBYSCORE', KEYS[j], '-inf', '(' .. (now - ttl)) end
+      -- Caps keep a customer's or a number's keys small; a key kept alive for months by steady contacts
+      -- is trimmed now and then (a sixteenth of the writes, by the id's first digit).
+      local trim = string.byte(member) == 48 and '(' .. (tonumber(at) - tonumber(ttl))
+      for j = k, k + rolling - 1 do
+        local key = KEYS[j]
+        redis.call('ZADD', key, at, member)
+        if trim then redis.call('ZREMRANGEBYSCORE', key, '-inf', trim) end
+        if not expiring[key] then
+          redis.call('PEXPIRE', key, ttl)
+          expiring[key] = true
+        end
+      end
+      for j = k + rolling, last do
+        local key = KEYS[j]
+        redis.call('SADD', key, member)
+        if not expiring[key] then
+          redis.call('PEXPIRE', key, dayTtl)
+          expiring[key] = true
+        end
       end
     end
   else
     a = a + 3 * checks
   end
   results[#results + 1] = result
-  k = k + keys
+  k = last + 1
 end
 return results
 `;
+
+/** Rolling keys live as long as the longest cap period looks back, and a day more. */
+const ROLLING_TTL_MS = LONGEST_CAP_PERIOD_MS + MS_PER_DAY;
+/** A day's keys outlive their business day (any time zone, a contact committed late) and no more. */
+const DAILY_TTL_MS = 2 * MS_PER_DAY;
 
 export type ReserveResult = { reserved: true } | { reserved: false; blockedBy: CounterCheck };
 
@@ -74,8 +92,8 @@ const REBUILD_LOCK_MS = 120_000;
 const REBUILD_WAIT_MS = 200;
 
 /**
- * The contact counters in Redis: one sorted set per customer, phone number, e-mail address, channel day
- * and manager day, holding the ids of the contacts made, scored by time. A reservation checks every cap
+ * The contact counters in Redis: one sorted set per customer, phone number and e-mail address, holding the
+ * ids of the contacts made, scored by time, and one set per channel day and manager day. A reservation checks every cap
  * and counts the contact in one atomic step, so no two instances can both take the last place under a
  * cap. The ledger in Postgres is the truth: when Redis has lost the counters (no epoch marker), every
  * instance waits while one rebuilds them from the ledger. Reservations asked for in the same tick (a
@@ -113,19 +131,25 @@ export class ContactCounterStore {
 
   private async reserveAll(batch: readonly Reservation[]): Promise<ReserveResult[]> {
     const keys: string[] = [this.epochKey()];
-    const args: (string | number)[] = [LONGEST_CAP_PERIOD_MS + MS_PER_DAY];
+    const args: (string | number)[] = [ROLLING_TTL_MS, DAILY_TTL_MS];
     for (const { contact, checks } of batch) {
-      const own = counterKeysOf(contact, this.calendar);
-      const position = new Map(own.map((key, i) => [key, i + 1]));
-      keys.push(...own.map((key) => this.prefix + key));
-      args.push(contact.contactId, contact.at, own.length, checks.length);
-      for (const check of checks) args.push(position.get(check.key)!, check.windowMs, check.max);
+      const { rolling, daily } = counterKeysOf(contact, this.calendar);
+      const own = [...rolling, ...daily];
+      for (const key of own) keys.push(this.prefix + key);
+      args.push(contact.contactId, contact.at, rolling.length, daily.length, checks.length);
+      for (const check of checks)
+        args.push(
+          own.indexOf(check.key) + 1,
+          check.windowMs > 0 ? `(${contact.at - check.windowMs}` : '-inf',
+          check.max,
+        );
     }
     for (;;) {
+      // Arrays, not spread arguments: a batch passes tens of thousands.
       const results = (await (this.redis as RedisWithReserve).reserveContacts(
         keys.length,
-        ...keys,
-        ...args,
+        keys,
+        args,
       )) as number[];
       if (results[0] !== -1)
         return batch.map(({ checks }, i) =>
@@ -137,8 +161,11 @@ export class ContactCounterStore {
 
   /** Uncounts a reservation whose contact was not recorded after all (its transaction failed). */
   async release(contact: CountedContact): Promise<void> {
-    const keys = counterKeysOf(contact, this.calendar).map((k) => this.prefix + k);
-    await Promise.all(keys.map((key) => this.redis.zrem(key, contact.contactId)));
+    const { rolling, daily } = counterKeysOf(contact, this.calendar);
+    await Promise.all([
+      ...rolling.map((key) => this.redis.zrem(this.prefix + key, contact.contactId)),
+      ...daily.map((key) => this.redis.srem(this.prefix + key, contact.contactId)),
+    ]);
   }
 
   private epochKey(): string {
@@ -156,15 +183,20 @@ export class ContactCounterStore {
       this.logger.warn('contact counters missing from Redis: rebuilding them from the contact ledger');
       // Contacts reserved before the loss may still be committing: wait them out, so the ledger has them.
       await new Promise((resolve) => setTimeout(resolve, this.graceMs));
-      const ttl = LONGEST_CAP_PERIOD_MS + MS_PER_DAY;
       let counted = 0;
       for await (const batch of rebuild()) {
         const pipeline = this.redis.pipeline();
-        for (const contact of batch)
-          for (const key of counterKeysOf(contact, this.calendar)) {
+        for (const contact of batch) {
+          const { rolling, daily } = counterKeysOf(contact, this.calendar);
+          for (const key of rolling) {
             pipeline.zadd(this.prefix + key, contact.at, contact.contactId);
-            pipeline.pexpire(this.prefix + key, ttl);
+            pipeline.pexpire(this.prefix + key, ROLLING_TTL_MS);
           }
+          for (const key of daily) {
+            pipeline.sadd(this.prefix + key, contact.contactId);
+            pipeline.pexpire(this.prefix + key, DAILY_TTL_MS);
+          }
+        }
         await pipeline.exec();
         counted += batch.length;
       }
@@ -176,4 +208,6 @@ export class ContactCounterStore {
   }
 }
 
-type RedisWithReserve = Redis & { reserveContacts(...args: (string | number)[]): Promise<unknown> };
+type RedisWithReserve = Redis & {
+  reserveContacts(numKeys: number, keys: string[], args: (string | number)[]): Promise<unknown>;
+};

@@ -33,7 +33,7 @@ export interface CountedContact {
   at: number;
 }
 
-/** One limit a contact must stay under: at most `max` members of `key` within `windowMs` (0: the whole key). */
+/** One limit a contact must stay under: at most `max` members of `key` within `windowMs` (0: the whole key, a day's set). */
 export interface CounterCheck {
   key: string;
   windowMs: number;
@@ -58,21 +58,34 @@ function subjectKeys(subject: CapSubject, contact: CountedContact): string[] {
 }
 
 /**
+ * The counters a contact is counted in: sorted sets of contact ids scored by time, which caps count over
+ * rolling periods, and sets of one business day's contacts, which capacities count whole.
+ */
+export interface CounterKeys {
+  rolling: string[];
+  daily: string[];
+}
+
+/**
  * Every counter a contact is counted in, whatever the policy checks today: a cap the bank adds later
  * then sees the contacts already made.
  */
-export function counterKeysOf(contact: CountedContact, calendar: BusinessCalendar): string[] {
+export function counterKeysOf(contact: CountedContact, calendar: BusinessCalendar): CounterKeys {
   const day = calendar.dateOf(contact.at);
-  const keys = [
+  const rolling = [
     ...subjectKeys(CapSubject.Customer, contact),
     ...subjectKeys(CapSubject.Phone, contact),
     ...subjectKeys(CapSubject.Email, contact),
-    `capacity:${contact.channel}:${day}`,
   ];
+  const daily = [capacityKey(contact.channel, day)];
   if (contact.managerId && MANAGER_CHANNELS.has(contact.channel))
-    keys.push(`manager:${contact.managerId}:${day}`);
-  return keys;
+    daily.push(managerDayKey(contact.managerId, day));
+  return { rolling, daily };
 }
+
+// Sets, named apart from the sorted sets that counted a day before (a key keeps its type until it expires).
+const capacityKey = (channel: MarketingChannel, day: string) => `day:capacity:${channel}:${day}`;
+const managerDayKey = (managerId: string, day: string) => `day:manager:${managerId}:${day}`;
 
 /** The limits the policy sets on this contact, in the order they are reported. */
 export function counterChecks(
@@ -103,14 +116,14 @@ export function counterChecks(
   const capacity = policy.dailyCapacity[contact.channel];
   if (capacity !== undefined)
     checks.push({
-      key: `capacity:${contact.channel}:${day}`,
+      key: capacityKey(contact.channel, day),
       windowMs: 0,
       max: capacity,
       reason: `capacity:${contact.channel}`,
     });
   if (contact.managerId && MANAGER_CHANNELS.has(contact.channel))
     checks.push({
-      key: `manager:${contact.managerId}:${day}`,
+      key: managerDayKey(contact.managerId, day),
       windowMs: 0,
       max: policy.managerDailyTasks,
       reason: 'capacity:manager',
