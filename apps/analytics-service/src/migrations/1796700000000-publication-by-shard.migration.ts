@@ -14,6 +14,11 @@ export class PublicationByShard1796700000000 implements MigrationInterface {
     const s = schemaOf(queryRunner);
     await queryRunner.query(`DROP TABLE "${s}".profile_publication`);
     await queryRunner.query(`ALTER TABLE "${s}".cob_run ADD COLUMN publish_from timestamptz`);
+    // A run caught publishing by the upgrade publishes again all it changed: its queue is gone, and what it had
+    // already sent is applied again as the same profile version (consumers keep the latest date and instant).
+    await queryRunner.query(
+      `UPDATE "${s}".cob_run SET publish_from = profiles_started_at WHERE status = 'running' AND phase = 'publishing'`,
+    );
     await queryRunner.query(
       `ALTER TABLE "${s}".cob_run_shard DROP CONSTRAINT cob_run_shard_stage_check,
          ADD CONSTRAINT cob_run_shard_stage_check CHECK (stage IN ('pending', 'indicated', 'profiled', 'published')),

@@ -1,4 +1,4 @@
-import { revertLastMigration } from '@crm/persistence';
+import { migrate, revertLastMigration } from '@crm/persistence';
 import { createTestSchema, type TestSchema } from '@crm/testing';
 import { ANALYTICS_MIGRATIONS } from '../migrations';
 import { PublicationByShard1796700000000 } from './1796700000000-publication-by-shard.migration';
@@ -58,5 +58,16 @@ describe('PublicationByShard migration', () => {
     const [shard] = await db.dataSource.query(`SELECT stage FROM "${db.schema}".cob_run_shard`);
     expect(shard.stage).toBe('profiled');
     await expect(runWithShard('published')).rejects.toThrow(/cob_run_shard_stage_check/);
+  });
+
+  it('has a run the upgrade catches publishing through the old queue publish again all it changed', async () => {
+    await db.dataSource.query(
+      `UPDATE "${db.schema}".cob_run SET profiles_started_at = '2026-10-31T15:40:00Z', phase = 'publishing'`,
+    );
+    await migrate(db.dataSource);
+    const [caught] = await db.dataSource.query(
+      `SELECT publish_from = profiles_started_at AS republishes FROM "${db.schema}".cob_run`,
+    );
+    expect(caught.republishes).toBe(true);
   });
 });
