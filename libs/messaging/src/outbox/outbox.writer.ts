@@ -1,18 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { CLOUDEVENTS_SPEC_VERSION, EventEnvelope, toKafkaMessage } from '@crm/contracts';
-import { currentContext } from '@crm/observability';
+import { EventEnvelope, toKafkaMessage } from '@crm/contracts';
 import { schemaOf } from '@crm/persistence';
+import { NewEvent, envelopeOf } from '../producer/envelope';
 
-export interface NewOutboxEvent<T extends object> {
+export interface NewOutboxEvent<T extends object> extends NewEvent<T> {
   topic: string;
-  type: string;
-  /** The customer (or entity) the event is about: Kafka key and ce_subject. */
-  subject: string;
-  data: T;
-  time?: Date;
-  correlationId?: string;
-  traceparent?: string;
 }
 
 /**
@@ -36,17 +28,7 @@ export class OutboxWriter {
     tx: EntityManager,
     events: readonly NewOutboxEvent<T>[],
   ): Promise<EventEnvelope<T>[]> {
-    const envelopes = events.map((event): EventEnvelope<T> => ({
-      id: randomUUID(),
-      source: this.source,
-      type: event.type,
-      specversion: CLOUDEVENTS_SPEC_VERSION,
-      time: (event.time ?? new Date()).toISOString(),
-      subject: event.subject,
-      correlationid: event.correlationId ?? currentContext()?.correlationId,
-      traceparent: event.traceparent ?? currentContext()?.traceparent,
-      data: event.data,
-    }));
+    const envelopes = events.map((event) => envelopeOf(this.source, event));
     if (envelopes.length === 0) return [];
     // One JSON document for all rows: serialised natively, where arrays of strings would be escaped
     // character by character by the driver.

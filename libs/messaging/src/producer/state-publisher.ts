@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import { CLOUDEVENTS_SPEC_VERSION, EventEnvelope } from '@crm/contracts';
+import { NewEvent, envelopeOf } from './envelope';
 import { EventPublisher } from './event-publisher';
 
-export interface StateEvent<T extends object> {
+export interface StateEvent<T extends object> extends NewEvent<T> {
   topic: string;
-  type: string;
-  /** The customer (or entity) the event is about: Kafka key and ce_subject. */
-  subject: string;
-  data: T;
   time: Date;
   /** Names the state the event tells (e.g. a profile's date, customer and version): its id is made from it. */
   stateKey: string;
@@ -41,15 +37,7 @@ export class StatePublisher {
     await this.publisher.publish(
       events.map((event) => ({
         topic: `${this.topicPrefix}${event.topic}`,
-        envelope: {
-          id: stateEventId(event.stateKey),
-          source: this.source,
-          type: event.type,
-          specversion: CLOUDEVENTS_SPEC_VERSION,
-          time: event.time.toISOString(),
-          subject: event.subject,
-          data: event.data,
-        } satisfies EventEnvelope<T>,
+        envelope: envelopeOf(this.source, event, stateEventId(event.stateKey)),
       })),
     );
   }
