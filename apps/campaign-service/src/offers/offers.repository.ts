@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MarketingChannel } from '@crm/contracts';
-import { schemaOf } from '@crm/persistence';
+import { queryPrepared, schemaOf } from '@crm/persistence';
 import { LedgerEntry, ledgerInsertSql } from '../dispatch/dispatch.repository';
 import {
   CustomerFacts,
@@ -67,7 +67,8 @@ export class OffersRepository {
       customer_id: string;
       primary_institution_id: string | null;
       candidates: OfferCandidate[];
-    } & CustomerFactsRow)[] = await this.dataSource.query(
+    } & CustomerFactsRow)[] = await queryPrepared(
+      this.dataSource,
       `WITH asked AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(i int, customer_id text, channel text, at timestamptz))
        SELECT a.i, a.customer_id, cov.primary_institution_id, coalesce(cand.list, '[]') AS candidates,
@@ -105,7 +106,8 @@ export class OffersRepository {
   async recordDecisions(decisions: readonly RecordedDecision[]): Promise<void> {
     const s = schemaOf(this.dataSource);
     const contacts = decisions.flatMap((d) => (d.contact ? [d.contact] : []));
-    await this.dataSource.query(
+    await queryPrepared(
+      this.dataSource,
       `WITH decision AS (
          INSERT INTO "${s}".offer_decision
            (decision_id, customer_id, channel, campaign_id, product_codes, reason, context, decided_by, decided_at)
