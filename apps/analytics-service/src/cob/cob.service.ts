@@ -98,6 +98,9 @@ export class CobService {
     shards?: number,
   ): Promise<BackfillDto> {
     this.refuseFuture(to);
+    await this.dataSource.transaction((tx) =>
+      this.partitions.assertFactsAttached(tx, periodsOf(from).earliest, to),
+    );
     const backfill = { from, to, shards: shards ?? this.config.COB_SHARDS, requestedBy: user.userId };
     await this.queue.addBackfill({ ...backfill, businessDate: from, runId: null });
     await this.audit.record({
@@ -254,6 +257,7 @@ export class CobService {
       await this.runs.abandonStale(tx, businessDate, staleBefore);
       const running = await this.runs.running(businessDate, tx);
       if (running) return { run: running, opened: false };
+      await this.partitions.assertFactsAttached(tx, periodsOf(businessDate).earliest, businessDate);
       for (const table of [MonthlyTables.CustomerIndicator, MonthlyTables.CustomerProfile])
         await this.partitions.ensureForRun(tx, table, businessDate);
       const runId = randomUUID();

@@ -130,6 +130,30 @@ describe('analytics-service month partitions: detach on request', () => {
     expect(again.body.detached).toEqual([]);
   });
 
+  it('refuses a close of business, or a backfill, that would read facts of a detached month', async () => {
+    const admin = bearer(Role.HeadOfficeAdmin);
+    // 2023-03-31 reads facts from 2022-10-03 on (the 90 days before the last 90): January and February included.
+    const run = await http
+      .post('/api/v1/cob-runs')
+      .set('authorization', admin)
+      .send({ businessDate: '2023-03-31' })
+      .expect(422);
+    expect(run.body.code).toBe('MONTH_DETACHED');
+    expect(run.body.detail).toContain('transaction_fact_2023_01 is detached');
+    const backfill = await http
+      .post('/api/v1/cob-runs/backfills')
+      .set('authorization', admin)
+      .send({ from: '2023-02-27', to: '2023-03-02' })
+      .expect(422);
+    expect(backfill.body.code).toBe('MONTH_DETACHED');
+    const runs = await http
+      .get('/api/v1/cob-runs')
+      .query({ from: '2023-02-01', to: '2023-03-31' })
+      .set('authorization', admin)
+      .expect(200);
+    expect(runs.body.runs).toEqual([]);
+  });
+
   it('dead-letters a late fact of a detached month, and goes on with the stream', async () => {
     const dlqTopic = deadLetterTopicOf(`${harness.topicPrefix}${Topics.CorebankTransaction}`);
     await ensureTopics(harness.kafka, [dlqTopic]);

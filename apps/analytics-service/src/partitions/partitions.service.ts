@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BusinessCalendar } from '@crm/calendar';
+import { BusinessCalendar, addMonths, monthOf } from '@crm/calendar';
 import { PermanentEventError } from '@crm/messaging';
 import { AuditLogWriter, AuthenticatedUser } from '@crm/security';
 import { AnalyticsServiceConfig } from '../app.config';
@@ -9,6 +9,7 @@ import {
   MONTHLY_TABLES,
   MonthPartition,
   MonthlyTable,
+  MonthlyTables,
   firstRetainedMonth,
   monthPartition,
   monthsBefore,
@@ -16,6 +17,8 @@ import {
 } from './month-partition.rule';
 import type { DetachedPartitionsDto, PartitionDto, PartitionListDto } from './partition.dto';
 import { PartitionRepository } from './partition.repository';
+
+const nextMonth = (month: string): string => monthOf(addMonths(`${month}-01`, 1));
 
 /** The month partitions of the warehouse's fact tables: made when a month's first fact arrives, detached on request. */
 @Injectable()
@@ -49,6 +52,22 @@ export class PartitionsService {
         AnalyticsExceptionCode.MonthDetached,
         `${partition.name} is detached: ${partition.month} is archived and cannot be run again`,
       );
+  }
+
+  /**
+   * Refuses a close of business (of dates up to `through`, reading transaction facts from `readsFrom` on)
+   * that would read an archived month: its figures would silently lack that month's facts, as a backfill of
+   * dates the retention has passed would. Months that never had facts are fine.
+   */
+  async assertFactsAttached(tx: EntityManager, readsFrom: string, through: string): Promise<void> {
+    for (let month = monthOf(readsFrom); month <= monthOf(through); month = nextMonth(month)) {
+      const partition = monthPartition(MonthlyTables.TransactionFact, month);
+      if ((await this.partitions.state(tx, partition)) === 'detached')
+        throw new AnalyticsException(
+          AnalyticsExceptionCode.MonthDetached,
+          `${partition.name} is detached: a close of business through ${through} reads transaction facts from ${readsFrom} on`,
+        );
+    }
   }
 
   /** Attaches the date's month when it was never made; the partition when it is detached, else null. */
