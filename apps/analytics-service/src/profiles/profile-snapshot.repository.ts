@@ -43,7 +43,7 @@ export interface ProfileRunInput {
 /** What the tags and the churn score were decided on: the facts behind them are told from these. */
 export type ProfileSignals = TagInput & ChurnInput;
 
-/** A profile as the outbox publishes it. */
+/** A profile as stored, and as its shard's publication reads it. */
 export interface StoredProfile {
   customerId: string;
   valueTier: ValueTier | null;
@@ -155,7 +155,7 @@ export const toStoredProfile = (r: ProfileRow): StoredProfile => ({
 /**
  * A business date's profiles (value tier, lifecycle stage, RFM) from its indicators, set-based: the bank-wide
  * RFM breakpoints once per date, then per shard one upsert that compares each profile with the previous date's
- * and queues the changed ones for the outbox, and the tier changes.
+ * and marks the changed ones (the shard's publication sends them afterwards), and the tier changes.
  */
 @Injectable()
 export class ProfileSnapshotRepository {
@@ -189,8 +189,8 @@ export class ProfileSnapshotRepository {
 
   /**
    * Writes the shard's profiles of the date. A profile already there and the same is left as it is, so a
-   * re-run queues nothing again; a new or different one is written, and queued when it differs from the
-   * previous date's. Returns how many of the shard's profiles differ from the previous date's.
+   * re-run publishes nothing again; a new or different one is written, and marked changed when it differs from
+   * the previous date's. Returns how many of the shard's profiles differ from the previous date's.
    */
   async write(tx: EntityManager, input: ProfileRunInput): Promise<number> {
     const s = schemaOf(tx.connection);
