@@ -218,8 +218,17 @@ export class IndicatorSnapshotRepository {
                 count(*) FILTER (WHERE f.business_date BETWEEN ${prior90From} AND ${monthBefore}) AS txn_count_prior_90d,
                 ${channelCounts}
            FROM "${s}".transaction_fact f
-          WHERE f.business_date <= ${date} AND f.channel IN (${list(CUSTOMER_CHANNELS)})
+          WHERE f.business_date >= ${prior90From} AND f.business_date <= ${date}
+            AND f.channel IN (${list(CUSTOMER_CHANNELS)}) AND ${inShard('f.customer_id')}
+          GROUP BY f.customer_id
+       ),
+       -- The last transaction of those with none in the periods above: older months are read for them only.
+       earlier_activity AS (
+         SELECT f.customer_id, max(f.business_date) AS last_txn_date
+           FROM "${s}".transaction_fact f
+          WHERE f.business_date < ${prior90From} AND f.channel IN (${list(CUSTOMER_CHANNELS)})
             AND ${inShard('f.customer_id')}
+            AND NOT EXISTS (SELECT 1 FROM activity a WHERE a.customer_id = f.customer_id)
           GROUP BY f.customer_id
        ),
        outflows AS (
@@ -263,7 +272,7 @@ export class IndicatorSnapshotRepository {
                 round(coalesce(h.kinds_held, 0)::numeric(48,20) / ${PRODUCT_KINDS.length}, 4),
                 coalesce(a.txn_count_30d, 0), coalesce(a.txn_amount_30d, 0),
                 coalesce(a.txn_count_90d, 0), coalesce(a.txn_amount_90d, 0),
-                a.last_txn_date, ${date} - a.last_txn_date,
+                coalesce(a.last_txn_date, ea.last_txn_date), ${date} - coalesce(a.last_txn_date, ea.last_txn_date),
                 ${CUSTOMER_CHANNELS.map((c) => share(`${c}_90d`)).join(', ')},
                 round((coalesce(b.margin_day_x365, 0) + coalesce(cb.card_balance, 0) * ${cardSpread})::numeric(48,20)
                       / ${DAYS_IN_YEAR}, 2),
@@ -282,6 +291,7 @@ export class IndicatorSnapshotRepository {
            LEFT JOIN holding_counts h ON h.customer_id = pop.customer_id
            LEFT JOIN card_balances cb ON cb.customer_id = pop.customer_id
            LEFT JOIN activity a ON a.customer_id = pop.customer_id
+           LEFT JOIN earlier_activity ea ON ea.customer_id = pop.customer_id
            LEFT JOIN outflows o ON o.customer_id = pop.customer_id
            LEFT JOIN closures cl ON cl.customer_id = pop.customer_id
          RETURNING 1
