@@ -1,9 +1,11 @@
 import { Metadata, ServiceError, credentials, loadPackageDefinition, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import request from 'supertest';
-import { CAMPAIGN_PROTO } from '@crm/contracts';
+import { CAMPAIGN_PROTO, MarketingChannel } from '@crm/contracts';
 import { Role } from '@crm/security';
 import { SmallBank, seedSmallBank } from '@crm/testing';
+import { OffersRepository } from './offers/offers.repository';
+import { OffersService } from './offers/offers.service';
 import { bearer, campaignHarness, launchCampaign } from './testing/campaign.fixture';
 
 type Unary = (
@@ -185,6 +187,57 @@ describe('next best offer on the real stack', () => {
     expect(targets).toEqual(
       [first, second].sort().map((customer_id) => ({ customer_id, state: 'contacted' })),
     );
+  });
+
+  it('records the rest of a batch Postgres refuses one decision of, and frees that decision’s cap', async () => {
+    const [refused, accepted] = bank.out1Customers.slice(2, 4);
+    const refusing = await runningCampaign('refusing', 20, 'TD-36M', '100.00', [refused, accepted]);
+    await harness.query(
+      `CREATE FUNCTION $schema.refuse_decision() RETURNS trigger LANGUAGE plpgsql
+         AS $body$ BEGIN RAISE EXCEPTION 'decision refused by the test'; END $body$`,
+    );
+    await harness.query(
+      `CREATE TRIGGER refuse_decision BEFORE INSERT ON $schema.offer_decision FOR EACH ROW
+         WHEN (NEW.customer_id = '${refused}') EXECUTE FUNCTION $schema.refuse_decision()`,
+    );
+    const offers = harness.app.get(OffersService);
+    const records = jest.spyOn(harness.app.get(OffersRepository), 'recordDecisions');
+    const lobbySystem = {
+      userId: 'lobby-app',
+      roles: [Role.System],
+      institutionId: bank.HO,
+      permissions: [],
+    };
+    // Asked in the same tick: one batch, one statement, which the refused decision fails for both.
+    const [refusedAnswer, acceptedAnswer] = await Promise.allSettled(
+      [refused, accepted].map((customerId) =>
+        offers.decide(lobbySystem, { customerId, channel: MarketingChannel.Lobby }),
+      ),
+    );
+    expect(records.mock.calls.map(([decisions]) => decisions.length)).toEqual([2, 1, 1]);
+    records.mockRestore();
+    expect(refusedAnswer).toMatchObject({
+      status: 'rejected',
+      reason: expect.objectContaining({ message: 'decision refused by the test' }),
+    });
+    expect(acceptedAnswer).toMatchObject({
+      status: 'fulfilled',
+      value: { customerId: accepted, offer: { campaignId: refusing } },
+    });
+    const recorded = await harness.query<{ customer_id: string }>(
+      `SELECT customer_id FROM $schema.offer_decision WHERE customer_id = ANY($1)`,
+      [[refused, accepted]],
+    );
+    expect(recorded).toEqual([{ customer_id: accepted }]);
+
+    await harness.query(`DROP TRIGGER refuse_decision ON $schema.offer_decision`);
+    // The lobby allows one offer a day: the refused decision's reservation was given back.
+    const again = await http
+      .post('/api/v1/offers/decide')
+      .set('authorization', lobbyApp())
+      .send({ customerId: refused, channel: 'lobby' })
+      .expect(200);
+    expect(again.body.offer).toMatchObject({ campaignId: refusing });
   });
 
   it('refuses a bad channel with the field named, and staff outside their scope as not found', async () => {
