@@ -22,6 +22,12 @@ describe('next best offer on the real stack', () => {
   let grpc: Record<string, Unary> & { close(): void };
 
   const lobbyApp = () => bearer({ roles: [Role.System], inst: bank.HO, sub: 'lobby-app' });
+  const lobbyDecides = (customerId: string, channel: string) =>
+    http
+      .post('/api/v1/offers/decide')
+      .set('authorization', lobbyApp())
+      .send({ customerId, channel })
+      .expect(200);
   const admin = () => bearer({ roles: [Role.HeadOfficeAdmin], inst: bank.HO, sub: 'head-office' });
   const marketing = (sub: string) => bearer({ roles: [Role.Marketing], inst: bank.BR, sub });
   const call = (method: string, body: object, token: string) =>
@@ -90,19 +96,11 @@ describe('next best offer on the real stack', () => {
       .expect(200);
     expect(first.body.offer).toMatchObject({ campaignId: valuable, productCodes: ['WM-12M'] });
 
-    const again = await http
-      .post('/api/v1/offers/decide')
-      .set('authorization', lobbyApp())
-      .send({ customerId: customer, channel: 'lobby' })
-      .expect(200);
+    const again = await lobbyDecides(customer, 'lobby');
     expect(again.body).toMatchObject({ offer: null, reason: 'cap:customer:lobby:day' });
 
     // The counter is another channel with no cap of its own: the best offer still stands there.
-    const counter = await http
-      .post('/api/v1/offers/decide')
-      .set('authorization', lobbyApp())
-      .send({ customerId: customer, channel: 'counter' })
-      .expect(200);
+    const counter = await lobbyDecides(customer, 'counter');
     expect(counter.body.offer).toMatchObject({ campaignId: valuable });
     expect(modest).not.toBe(valuable);
 
@@ -155,14 +153,10 @@ describe('next best offer on the real stack', () => {
   it('decides for customers arriving together, each on their own campaigns, facts and caps', async () => {
     const [first, second, untargeted] = bank.out2Customers;
     const together = await runningCampaign('together', 40, 'WM-12M', '300.00', [first, second]);
-    const ask = (customerId: string) =>
-      http
-        .post('/api/v1/offers/decide')
-        .set('authorization', lobbyApp())
-        .send({ customerId, channel: 'lobby' })
-        .expect(200);
     // Decisions arriving in the same moment share their reads and writes: each must still get its own answer.
-    const answers = await Promise.all([first, second, untargeted, first].map(ask));
+    const answers = await Promise.all(
+      [first, second, untargeted, first].map((customerId) => lobbyDecides(customerId, 'lobby')),
+    );
     const byCustomer = (customerId: string) => answers.filter((a) => a.body.customerId === customerId);
     expect(byCustomer(second)[0].body.offer).toMatchObject({ campaignId: together });
     expect(byCustomer(untargeted)[0].body).toMatchObject({ offer: null, reason: 'no-campaign' });
@@ -232,11 +226,7 @@ describe('next best offer on the real stack', () => {
 
     await harness.query(`DROP TRIGGER refuse_decision ON $schema.offer_decision`);
     // The lobby allows one offer a day: the refused decision's reservation was given back.
-    const again = await http
-      .post('/api/v1/offers/decide')
-      .set('authorization', lobbyApp())
-      .send({ customerId: refused, channel: 'lobby' })
-      .expect(200);
+    const again = await lobbyDecides(refused, 'lobby');
     expect(again.body.offer).toMatchObject({ campaignId: refusing });
   });
 

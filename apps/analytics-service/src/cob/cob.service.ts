@@ -98,9 +98,7 @@ export class CobService {
     shards?: number,
   ): Promise<BackfillDto> {
     this.refuseFuture(to);
-    await this.dataSource.transaction((tx) =>
-      this.partitions.assertFactsAttached(tx, periodsOf(from).earliest, to),
-    );
+    await this.partitions.assertFactsAttached(this.dataSource.manager, periodsOf(from).earliest, to);
     const backfill = { from, to, shards: shards ?? this.config.COB_SHARDS, requestedBy: user.userId };
     await this.queue.addBackfill({ ...backfill, businessDate: from, runId: null });
     await this.audit.record({
