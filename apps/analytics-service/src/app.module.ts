@@ -54,7 +54,8 @@ export const SERVICE_NAME = 'analytics-service';
 @Module({
   imports: [
     ConfigModule.forRoot(AnalyticsServiceConfig),
-    PersistenceModule.forRoot({ migrations: ANALYTICS_MIGRATIONS, applicationName: SERVICE_NAME }),
+    // The close of business runs long analytical queries: JIT stays on for them (the indicators turn it off).
+    PersistenceModule.forRoot({ migrations: ANALYTICS_MIGRATIONS, applicationName: SERVICE_NAME, jit: true }),
     RedisModule,
     MessagingModule.forRoot({ service: SERVICE_NAME, publishes: [Topics.CrmAnalyticsProfile] }),
     SecurityModule.forRoot(),

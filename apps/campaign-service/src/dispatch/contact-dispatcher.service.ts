@@ -132,25 +132,31 @@ export class ContactDispatcher {
           this.coverage.coverageOf(tx, customerIds),
         ]);
 
+        const policies = await this.policiesOf(coverage, customerIds);
+        const recordedAt = new Date(now);
         const ledger: LedgerEntry[] = [];
         const moves: Parameters<DispatchRepository['moveTargets']>[1][number][] = [];
         const events: { contact: ContactRequestedPayload; institutionId: string | null }[] = [];
         // Customers are judged side by side: their reservations reach Redis together, in this order.
         const judge = async (customerId: string, claims: DueTarget[]): Promise<void> => {
           const customerCoverage = coverage.get(customerId);
-          const policy = await this.policies.effectiveFor(customerCoverage?.primaryInstitutionId ?? null);
-          const ranked = rankClaims(
-            claims.map((t) => {
-              const campaign = campaigns.get(t.campaign_id)!;
-              return {
-                target: t,
-                campaign,
-                campaignId: t.campaign_id,
-                priority: campaign.priority,
-                expectedValue: expectedValueOf(campaign, facts.get(customerId)),
-              };
-            }),
-          );
+          const policy = policies.get(customerCoverage?.primaryInstitutionId ?? null)!;
+          // Most customers are claimed by one campaign: nothing to rank, no expected value to work out.
+          const ranked =
+            claims.length === 1
+              ? [{ target: claims[0], campaign: campaigns.get(claims[0].campaign_id)! }]
+              : rankClaims(
+                  claims.map((t) => {
+                    const campaign = campaigns.get(t.campaign_id)!;
+                    return {
+                      target: t,
+                      campaign,
+                      campaignId: t.campaign_id,
+                      priority: campaign.priority,
+                      expectedValue: expectedValueOf(campaign, facts.get(customerId)),
+                    };
+                  }),
+                );
           let winner: string | null = null;
           for (const { target, campaign } of ranked) {
             const base = {
@@ -160,7 +166,7 @@ export class ContactDispatcher {
               phoneHash: facts.get(customerId)?.phoneHash ?? null,
               emailHash: facts.get(customerId)?.emailHash ?? null,
               dueAt: target.due_at,
-              recordedAt: new Date(now),
+              recordedAt,
             };
             if (winner) {
               ledger.push({
@@ -373,6 +379,19 @@ export class ContactDispatcher {
       managerId: decision.managerId,
       dueAt: this.calendar.timestamp(now),
     };
+  }
+
+  /** The effective policy of every institution covering a customer of the batch (null: the bank's). */
+  private async policiesOf(
+    coverage: ReadonlyMap<string, CustomerCoverage>,
+    customerIds: readonly string[],
+  ): Promise<Map<string | null, ContactPolicy>> {
+    const institutions = new Set(customerIds.map((id) => coverage.get(id)?.primaryInstitutionId ?? null));
+    return new Map(
+      await Promise.all(
+        [...institutions].map(async (id) => [id, await this.policies.effectiveFor(id)] as const),
+      ),
+    );
   }
 
   private async campaignsOf(tx: EntityManager, due: readonly DueTarget[]): Promise<Map<string, CampaignRow>> {

@@ -15,39 +15,50 @@ import { LONGEST_CAP_PERIOD_MS } from './contact-policy.rule';
  * expire a TTL after their last contact (set once per key and run: a script's clock stands still); members
  * older than the TTL are trimmed now and then, not on every write.
  * KEYS: the epoch marker, then each contact's rolling keys (sorted sets) and daily keys (sets).
- * ARGV: the rolling keys' TTL (ms), the daily keys' TTL (ms); then per contact: its id, its time (ms), its
- * number of rolling and of daily keys, its number of checks, and per check the key's position among the
- * contact's keys (1-based), the lower bound of the window (a ZCOUNT min; unused for a daily key), the max.
+ * ARGV: the rolling keys' TTL (ms), the daily keys' TTL (ms), the number of shapes, the shapes; then per
+ * contact: its id, its time (ms) and its shape's 1-based index. A shape is what contacts of one policy and
+ * channel have in common, sent once: the number of rolling and of daily keys, the number of checks, and per
+ * check the key's position among the contact's keys (1-based), the window (ms; 0 for a daily key) and the max.
  */
 const RESERVE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
 local ttl, dayTtl = ARGV[1], ARGV[2]
+local shapes = {}
+local a = 4
+for s = 1, tonumber(ARGV[3]) do
+  local shape = { rolling = tonumber(ARGV[a]), daily = tonumber(ARGV[a + 1]), checks = {} }
+  local count = tonumber(ARGV[a + 2])
+  a = a + 3
+  for i = 1, count do
+    shape.checks[i] = { tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]) }
+    a = a + 3
+  end
+  shapes[s] = shape
+end
 local expiring = {}
 local results = {}
-local a, k, n = 3, 2, #ARGV
+local k, n = 2, #ARGV
 while a <= n do
-  local member, at = ARGV[a], ARGV[a + 1]
-  local rolling, daily, checks = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
-  a = a + 5
-  local last = k + rolling + daily - 1
+  local member, at, shape = ARGV[a], tonumber(ARGV[a + 1]), shapes[tonumber(ARGV[a + 2])]
+  a = a + 3
+  local rolling = shape.rolling
+  local last = k + rolling + shape.daily - 1
   local result = 0
   if rolling == 0 or not redis.call('ZSCORE', KEYS[k], member) then
-    for i = 1, checks do
-      local position = tonumber(ARGV[a])
+    for i, check in ipairs(shape.checks) do
+      local position, window = check[1], check[2]
       local count
       if position > rolling then count = redis.call('SCARD', KEYS[k - 1 + position])
-      else count = redis.call('ZCOUNT', KEYS[k - 1 + position], ARGV[a + 1], '+inf') end
-      a = a + 3
-      if count >= tonumber(ARGV[a - 1]) then
+      else count = redis.call('ZCOUNT', KEYS[k - 1 + position], '(' .. (at - window), '+inf') end
+      if count >= check[3] then
         result = i
-        a = a + 3 * (checks - i)
         break
       end
     end
     if result == 0 then
       -- Caps keep a customer's or a number's keys small; a key kept alive for months by steady contacts
       -- is trimmed now and then (a sixteenth of the writes, by the id's first digit).
-      local trim = string.byte(member) == 48 and '(' .. (tonumber(at) - tonumber(ttl))
+      local trim = string.byte(member) == 48 and '(' .. (at - tonumber(ttl))
       for j = k, k + rolling - 1 do
         local key = KEYS[j]
         redis.call('ZADD', key, at, member)
@@ -66,8 +77,6 @@ while a <= n do
         end
       end
     end
-  else
-    a = a + 3 * checks
   end
   results[#results + 1] = result
   k = last + 1
@@ -131,19 +140,25 @@ export class ContactCounterStore {
 
   private async reserveAll(batch: readonly Reservation[]): Promise<ReserveResult[]> {
     const keys: string[] = [this.epochKey()];
-    const args: (string | number)[] = [ROLLING_TTL_MS, DAILY_TTL_MS];
+    const shapeIndexes = new Map<string, number>();
+    const shapes: number[] = [];
+    const contacts: (string | number)[] = [];
     for (const { contact, checks } of batch) {
       const { rolling, daily } = counterKeysOf(contact, this.calendar);
       const own = [...rolling, ...daily];
       for (const key of own) keys.push(this.prefix + key);
-      args.push(contact.contactId, contact.at, rolling.length, daily.length, checks.length);
-      for (const check of checks)
-        args.push(
-          own.indexOf(check.key) + 1,
-          check.windowMs > 0 ? `(${contact.at - check.windowMs}` : '-inf',
-          check.max,
-        );
+      const shape = [rolling.length, daily.length, checks.length];
+      for (const check of checks) shape.push(own.indexOf(check.key) + 1, check.windowMs, check.max);
+      const signature = shape.join(' ');
+      let index = shapeIndexes.get(signature);
+      if (index === undefined) {
+        index = shapeIndexes.size + 1;
+        shapeIndexes.set(signature, index);
+        shapes.push(...shape);
+      }
+      contacts.push(contact.contactId, contact.at, index);
     }
+    const args = [ROLLING_TTL_MS, DAILY_TTL_MS, shapeIndexes.size, ...shapes, ...contacts];
     for (;;) {
       // Arrays, not spread arguments: a batch passes tens of thousands.
       const results = (await (this.redis as RedisWithReserve).reserveContacts(

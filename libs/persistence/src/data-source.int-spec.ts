@@ -1,0 +1,22 @@
+import { createTestSchema } from '@crm/testing';
+
+const jitOf = async (query: (sql: string) => Promise<{ setting: string; source: string }[]>) =>
+  (await query(`SELECT setting, source FROM pg_settings WHERE name = 'jit'`))[0];
+
+describe('service data source', () => {
+  it("turns Postgres's JIT off on every pooled connection unless the service asks for it", async () => {
+    const oltp = await createTestSchema('jit_off');
+    const analytical = await createTestSchema('jit_on', { jit: true });
+    try {
+      // Several at once: every connection of the pool, not only the first, starts with it off.
+      const sessions = await Promise.all(
+        Array.from({ length: 3 }, () => oltp.dataSource.transaction((tx) => jitOf((sql) => tx.query(sql)))),
+      );
+      expect(sessions).toEqual(Array(3).fill({ setting: 'off', source: 'client' }));
+      expect((await jitOf((sql) => analytical.dataSource.query(sql))).source).not.toBe('client');
+    } finally {
+      await oltp.drop();
+      await analytical.drop();
+    }
+  });
+});
