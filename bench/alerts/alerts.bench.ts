@@ -97,6 +97,12 @@ async function main(): Promise<void> {
   const schema = `bench_alert_${suffix}`;
   const topicPrefix = `test.bench-alert-${suffix}.`;
   const redisPrefix = `test:bench-alert-${suffix}:`;
+  // Two instances catch up on a copy of the stream, into a schema of their own: the same work as one.
+  const pair = {
+    schema: `${schema}_pair`,
+    topicPrefix: `test.bench-alert-${suffix}-pair.`,
+    redisPrefix: `test:bench-alert-${suffix}-pair:`,
+  };
   const kafka = testKafka(`bench-alerts-${suffix}`);
   const db = new Client({ connectionString: testStack.databaseUrl, application_name: 'bench-alerts' });
   await db.connect();
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
   const estimate = options.events / 250 + options.rates.length * (options.durationSeconds + 60) + 60;
   const progress = new Progress(estimate);
   let service: RunningNodeApp | undefined;
+  let pairInstances: RunningNodeApp[] = [];
   let bare: BareConsumer | undefined;
   let rss: RssSampler | undefined;
   // The backends serving the service's own connections, so that the Postgres CPU it causes is told apart
@@ -124,13 +131,21 @@ async function main(): Promise<void> {
       topicPrefix,
       clientId: 'bench-alerts',
     });
+    const pairSink = new KafkaEventSink({
+      brokers: testStack.kafkaBrokers,
+      topicPrefix: pair.topicPrefix,
+      clientId: 'bench-alerts',
+    });
     const publishStarted = Date.now();
     for (let at = 0; at < events.length; at += 5_000) {
       await sink.publish(events.slice(at, at + 5_000));
       progress.log(`published ${Math.min(at + 5_000, events.length)}/${events.length}`);
     }
     const publishSeconds = (Date.now() - publishStarted) / 1000;
+    for (let at = 0; at < events.length; at += 5_000) await pairSink.publish(events.slice(at, at + 5_000));
+    await pairSink.close();
     const topics = await listTopics(kafka, topicPrefix);
+    const pairTopics = await listTopics(kafka, pair.topicPrefix);
 
     // Throughput, one consumer at a time so each has the machine to itself.
     bare = new BareConsumer(kafka, `${topicPrefix}bare`);
@@ -150,23 +165,7 @@ async function main(): Promise<void> {
       events.length,
       progress,
       async () => {
-        service = await startNodeApp({
-          name: 'alert-service',
-          entry: 'apps/alert-service/src/main.ts',
-          env: {
-            ...SECRETS,
-            LOG_LEVEL: 'warn',
-            DATABASE_URL: testStack.databaseUrl,
-            REDIS_URL: testStack.redisUrl,
-            KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
-            DATABASE_SCHEMA: schema,
-            KAFKA_TOPIC_PREFIX: topicPrefix,
-            REDIS_KEY_PREFIX: redisPrefix,
-            // As deployed (docker-compose.yml, deploy/local/up.sh): the old generation bounded, so a catch-up's
-            // garbage is collected before it doubles the service's memory.
-            NODE_OPTIONS: ALERT_SERVICE_NODE_OPTIONS,
-          },
-        });
+        service = await startAlertService('alert-service', { schema, topicPrefix, redisPrefix });
         rss = new RssSampler(service.pid);
         rss.enter('catch-up');
         return committed(`${topicPrefix}alert-service`);
@@ -187,6 +186,20 @@ async function main(): Promise<void> {
         refresh: refreshSessions,
       },
     );
+
+    const pairThroughput = await measureThroughput(
+      'alert-service, two instances',
+      events.length,
+      progress,
+      async () => {
+        pairInstances = await Promise.all([
+          startAlertService('alert-service 1 of 2', pair),
+          startAlertService('alert-service 2 of 2', pair),
+        ]);
+        return () => committedCount(kafka, `${pair.topicPrefix}alert-service`, pairTopics);
+      },
+    );
+    await Promise.all(pairInstances.splice(0).map((instance) => instance.stop()));
 
     // Latency at each fixed rate, both consumers reading the same stream at the same time.
     const latencies: LatencyResult[] = [];
@@ -233,7 +246,7 @@ async function main(): Promise<void> {
     await sink.close();
     rss?.stop();
 
-    const throughput = [bareThroughput, serviceThroughput];
+    const throughput = [bareThroughput, serviceThroughput, pairThroughput];
     const table = renderTables(throughput, latencies, rss?.peaks ?? new Map());
     console.log(table);
     if (options.write) {
@@ -256,11 +269,44 @@ async function main(): Promise<void> {
   } finally {
     await bare?.stop();
     await service?.stop();
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await Promise.all(pairInstances.map((instance) => instance.stop()));
+    for (const { schema: name, redisPrefix: prefix, topicPrefix: topics } of [
+      { schema, redisPrefix, topicPrefix },
+      pair,
+    ]) {
+      await db.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`).catch(() => undefined);
+      await wipeRedisPrefix(prefix);
+      await deleteTopicsWithPrefix(kafka, topics);
+    }
     await db.end();
-    await wipeRedisPrefix(redisPrefix);
-    await deleteTopicsWithPrefix(kafka, topicPrefix);
   }
+}
+
+/**
+ * An alert-service process on its own schema, topics (and so consumer group) and Redis prefix; a second
+ * one started on the same joins the first's consumer group, as a deployment's instances do.
+ */
+function startAlertService(
+  name: string,
+  where: { schema: string; topicPrefix: string; redisPrefix: string },
+): Promise<RunningNodeApp> {
+  return startNodeApp({
+    name,
+    entry: 'apps/alert-service/src/main.ts',
+    env: {
+      ...SECRETS,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: testStack.databaseUrl,
+      REDIS_URL: testStack.redisUrl,
+      KAFKA_BROKERS: testStack.kafkaBrokers.join(','),
+      DATABASE_SCHEMA: where.schema,
+      KAFKA_TOPIC_PREFIX: where.topicPrefix,
+      REDIS_KEY_PREFIX: where.redisPrefix,
+      // As deployed (docker-compose.yml, deploy/local/up.sh): the old generation bounded, so a catch-up's
+      // garbage is collected before it doubles the service's memory.
+      NODE_OPTIONS: ALERT_SERVICE_NODE_OPTIONS,
+    },
+  });
 }
 
 function parseOptions(): Options {
@@ -659,7 +705,7 @@ async function writeAlertsReport(input: {
     { percentiles: ['p50', 'p95', 'p99'], rateUnit: 'events/s' },
   );
   await writeFile(join(REPORT_DIR, 'alerts.svg'), svg);
-  const [bare, service] = input.throughput;
+  const [bare, service, pair] = input.throughput;
   const peakRss = Math.max(0, ...input.rssPeaks.values());
   const atTarget = input.latencies.filter((l) => l.target === 'alert-service');
   const raw = [
@@ -684,6 +730,9 @@ async function writeAlertsReport(input: {
           ? ` (the rate is above the service's sustained throughput, so the latency is mostly queueing).`
           : '.'),
     ),
+    `- Two instances on the same topics together beat one: **${fixed(pair.sustainedPerSecond, 0)} events/s**, ` +
+      `${fixed(pair.sustainedPerSecond / service.sustainedPerSecond, 2)}× one instance in the same run: ` +
+      `**${pair.sustainedPerSecond > service.sustainedPerSecond ? 'met' : 'not met'}**.`,
     `- alert-service under ${fixed(TARGET_RSS_BYTES / MB, 0)} MB RSS throughout: peak **${fixed(peakRss / MB, 0)} MB**: ` +
       `**${peakRss < TARGET_RSS_BYTES ? 'met' : 'not met'}**.`,
     '',
@@ -699,7 +748,9 @@ async function writeAlertsReport(input: {
       `published first (${fixed(input.publishSeconds)} s), then each consumer in turn reads them all from the beginning, ` +
       'alone on the machine. Sustained events/s is the slope from 10 % to 90 % consumed (the service: offsets committed ' +
       'by its group, which it commits every 500 ms; the bare consumer: messages received), so start-up and ' +
-      'group join are left out; seconds is the whole time from start.',
+      'group join are left out; seconds is the whole time from start. Two instances (two processes started together, ' +
+      'one consumer group) then read a copy of the same events into a schema of their own: the same work, shared by ' +
+      'partition.',
     `- **Latency**: for ${options.durationSeconds} s per rate, events are published in ${SLICES_PER_SECOND} slices a second: ` +
       `the bank's activity continued, and one in ${ALERT_EVERY} a credit of ${LARGE_CREDIT} (above the single large-inflow ` +
       `threshold) to one of ${input.accounts} accounts on a booking day not used before, so each raises exactly one alert. ` +

@@ -1,4 +1,6 @@
-import { createTestSchema } from '@crm/testing';
+import { createTestSchema, testStack, uniqueSuffix } from '@crm/testing';
+import { createServiceDataSource } from './data-source';
+import { migrate } from './migrate';
 
 const jitOf = async (query: (sql: string) => Promise<{ setting: string; source: string }[]>) =>
   (await query(`SELECT setting, source FROM pg_settings WHERE name = 'jit'`))[0];
@@ -17,6 +19,24 @@ describe('service data source', () => {
     } finally {
       await oltp.drop();
       await analytical.drop();
+    }
+  });
+});
+
+describe('migrate', () => {
+  it('lets instances started together on a new schema migrate it once, the others waiting', async () => {
+    const schema = `t_migrate_race_${uniqueSuffix()}`;
+    const instances = Array.from({ length: 3 }, () =>
+      createServiceDataSource({ schema, url: testStack.databaseUrl, poolSize: 1 }),
+    );
+    try {
+      const reports = await Promise.all(instances.map((dataSource) => migrate(dataSource)));
+      // One applied every platform migration; the others found nothing left to do.
+      expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 2]);
+    } finally {
+      const admin = await createServiceDataSource({ schema, url: testStack.databaseUrl }).initialize();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.destroy();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationExecutor } from 'typeorm';
 import { schemaOf } from './schema.util';
 
 export interface MigrationReport {
@@ -6,16 +6,30 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Creates the service schema if needed and applies pending migrations, each in its own transaction. */
+/**
+ * Creates the service schema if needed and applies pending migrations, each in its own transaction. Instances
+ * started together (a deployment's replicas) take turns under a lock on the schema's name: the first applies
+ * them, the others then find none pending, where they would have raced to create the same tables.
+ */
 export async function migrate(dataSource: DataSource): Promise<MigrationReport> {
   const schema = schemaOf(dataSource);
   const owned = !dataSource.isInitialized;
   if (owned) await dataSource.initialize();
+  // One session for the lock and the migrations: a pool of one connection would otherwise wait on itself.
+  const session = dataSource.createQueryRunner();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await session.query(`SELECT pg_advisory_lock(hashtext($1))`, [`migrate:${schema}`]);
+    await session.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const executor = new MigrationExecutor(dataSource, session);
+    executor.transaction = 'each';
+    const applied = await executor.executePendingMigrations();
     return { schema, applied: applied.map((m) => m.name) };
   } finally {
+    // Also released when the session ends, should the unlock itself fail.
+    await session
+      .query(`SELECT pg_advisory_unlock(hashtext($1))`, [`migrate:${schema}`])
+      .catch(() => undefined);
+    await session.release();
     if (owned) await dataSource.destroy();
   }
 }

@@ -141,11 +141,15 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
 
   /** Stops every instance; `start()` then restarts the service on the same schema and group. */
   async stop(): Promise<void> {
-    for (const { app } of this.running.splice(0)) {
-      // An open event stream (SSE) would hold the HTTP server open past close().
-      (app.getHttpServer() as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await app.close();
-    }
+    for (const { app } of this.running.splice(0)) await closeInstance(app);
+  }
+
+  /** Stops one instance while the others go on, as when a deployment scales in. */
+  async stopInstance(app: NestExpressApplication): Promise<void> {
+    const at = this.running.findIndex((instance) => instance.app === app);
+    if (at < 0) throw new Error(`not a running instance of ${this.definition.serviceName}`);
+    this.running.splice(at, 1);
+    await closeInstance(app);
   }
 
   /** Runs SQL on the service's schema, written as `$schema` (e.g. `SELECT … FROM $schema.alert`). */
@@ -230,4 +234,10 @@ export class ServiceHarness<C extends StoredServiceConfig = StoredServiceConfig>
     }
     if (this.options.topicPrefix === undefined) await deleteTopicsWithPrefix(this.kafka, this.topicPrefix);
   }
+}
+
+async function closeInstance(app: NestExpressApplication): Promise<void> {
+  // An open event stream (SSE) would hold the HTTP server open past close().
+  (app.getHttpServer() as { closeAllConnections?: () => void }).closeAllConnections?.();
+  await app.close();
 }
