@@ -25,6 +25,7 @@ import {
   REPORT_DIR,
   type Spread,
   startNodeApp,
+  STACK_PROCESS_GROUPS,
   stackProcessGroups,
   cpuSecondsByGroup,
   type ProcessGroup,
@@ -197,6 +198,16 @@ async function main(): Promise<void> {
           startAlertService('alert-service 2 of 2', pair),
         ]);
         return () => committedCount(kafka, `${pair.topicPrefix}alert-service`, pairTopics);
+      },
+      {
+        // Each instance apart, and what they share: the machine's cores are what two instances divide.
+        cpuGroups: () => [
+          ...pairInstances.map((instance, i): ProcessGroup => ({
+            name: `alert-service ${i + 1} of 2`,
+            matches: (p) => p.pid === instance.pid,
+          })),
+          ...STACK_PROCESS_GROUPS,
+        ],
       },
     );
     await Promise.all(pairInstances.splice(0).map((instance) => instance.stop()));

@@ -12,6 +12,11 @@ export interface ProcessGroup {
 /** The local stack's processes, and the app under test by its pid. */
 export const stackProcessGroups = (appName: string, appPid: number): ProcessGroup[] => [
   { name: appName, matches: (p) => p.pid === appPid },
+  ...STACK_PROCESS_GROUPS,
+];
+
+/** The local stack's servers, which every app under test shares. */
+export const STACK_PROCESS_GROUPS: readonly ProcessGroup[] = [
   { name: 'postgres', matches: (p) => p.comm === 'postgres' },
   { name: 'redis', matches: (p) => p.comm === 'redis-server' },
   { name: 'kafka', matches: (p) => p.comm === 'java' && p.cmdline.includes('kafka') },
