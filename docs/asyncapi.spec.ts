@@ -1,10 +1,19 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { parse } from 'yaml';
-import { ASYNCAPI_REGENERATE_COMMAND, EVENT_CATALOG, buildAsyncApiDocument } from '@crm/contracts';
+import {
+  ASYNCAPI_REGENERATE_COMMAND,
+  DEAD_LETTER_MESSAGE,
+  EVENT_CATALOG,
+  EventHeaders,
+  EventTypes,
+  Topics,
+  buildAsyncApiDocument,
+  deadLetterTopicOf,
+} from '@crm/contracts';
 
 /** A node of the parsed document, read loosely: a missing key reads as an empty node. */
 type Node = { readonly [key: string]: unknown };
@@ -107,6 +116,12 @@ function disagreements(): string[] {
   }
 
   for (const channel of channels) {
+    if (String(channel.address).endsWith('.dlq')) {
+      const names = messagesOf(channel).map((m) => m.name);
+      if (names.join() !== DEAD_LETTER_MESSAGE)
+        problems.push(`dead-letter channel ${String(channel.address)} carries ${names.join()}`);
+      continue;
+    }
     for (const message of messagesOf(channel)) {
       const definition = EVENT_CATALOG.find((d) => d.type === message.name);
       if (!definition)
@@ -125,7 +140,8 @@ function disagreements(): string[] {
   for (const [id, operation] of operations) {
     const address = String(resolve(child(operation, 'channel'))?.address);
     // Core banking and the lobby's queueing system publish to the CRM; every other topic is the CRM's own.
-    const expected = /^(corebank|lobby)\./.test(address) ? 'receive' : 'send';
+    // Dead letters are sent by the CRM service that could not handle the event, whoever published it.
+    const expected = /^(corebank|lobby)\./.test(address) && !address.endsWith('.dlq') ? 'receive' : 'send';
     if (operation.action !== expected) problems.push(`operation ${id} on ${address} should ${expected}`);
   }
   const operated = new Set(operations.map(([, o]) => resolve(child(o, 'channel'))?.address));
@@ -144,7 +160,57 @@ const failWith = (problems: string[]) => {
   }
 };
 
+/** The services' own source files (tests and test fixtures left out). */
+function serviceSources(): { path: string; text: string }[] {
+  const root = join(__dirname, '..', 'apps');
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((path) => path.endsWith('.ts') && !/\.(int-)?spec\.ts$/.test(path) && !/\btesting\b/.test(path))
+    .map((path) => ({ path, text: readFileSync(join(root, path), 'utf8') }));
+}
+
+/**
+ * Every topic the services' code consumes (through an `@EventPattern` of a catalog event) or names (a
+ * `Topics.X` it publishes to or reads), and the dead-letter topic of each one consumed.
+ */
+function topicsInCode(): Map<string, string> {
+  const found = new Map<string, string>();
+  const topicOfType = new Map(EVENT_CATALOG.map((d) => [d.type, d.topic]));
+  for (const { path, text } of serviceSources()) {
+    for (const [, name] of text.matchAll(/@EventPattern\(\s*EventTypes\.(\w+)/g)) {
+      const topic = topicOfType.get(EventTypes[name as keyof typeof EventTypes]);
+      if (!topic) throw new Error(`${path}: EventTypes.${name} is not in the catalog`);
+      found.set(topic, `consumed in apps/${path}`);
+      found.set(deadLetterTopicOf(topic), `dead letters of what apps/${path} consumes`);
+    }
+    for (const [, name] of text.matchAll(/\bTopics\.(\w+)/g))
+      found.set(Topics[name as keyof typeof Topics], `named in apps/${path}`);
+  }
+  return found;
+}
+
 describe('docs/asyncapi.yaml', () => {
+  it('has a channel for every topic the services consume or name in code, and a dead-letter channel for each one consumed', () => {
+    const inCode = topicsInCode();
+    // The scan finds what it should: every consumed core-banking topic, and their dead letters.
+    expect(inCode.has(Topics.CorebankTransaction)).toBe(true);
+    expect(inCode.has(deadLetterTopicOf(Topics.CorebankTransaction))).toBe(true);
+    const documented = new Set(values(child(doc, 'channels')).map((c) => String(c.address)));
+    failWith(
+      [...inCode]
+        .filter(([topic]) => !documented.has(topic))
+        .map(([topic, where]) => `no channel for ${topic} (${where})`),
+    );
+  });
+
+  it('describes the dead-letter headers the consumers write', () => {
+    const message = resolve(child(child(doc, 'components'), 'messages')?.[DEAD_LETTER_MESSAGE] as Node);
+    const documented = Object.keys(child(child(message, 'headers'), 'properties') ?? {});
+    const written = Object.entries(EventHeaders)
+      .filter(([name]) => name.startsWith('Dlq'))
+      .map(([, header]) => header);
+    expect(documented.sort()).toEqual(written.sort());
+  });
+
   it("describes every catalog event on its channel with the contract classes' properties, and nothing else", () => {
     failWith(disagreements());
   });

@@ -3,7 +3,7 @@ import { CLOUDEVENTS_SPEC_VERSION, EventHeaders } from '../envelope';
 import { EVENT_SAMPLES } from '../event-samples';
 import { TIMESTAMP } from '../field.decorators';
 import { DECIMAL_AMOUNT } from '../money';
-import { TOPIC_PARTITIONS, TOPIC_PUBLISHERS } from '../topics';
+import { TOPIC_PARTITIONS, TOPIC_PUBLISHERS, deadLetterTopicOf } from '../topics';
 import { objectSchemaOf, type JsonSchema, type PayloadClass } from './payload-schema';
 
 /** Where the generated document lives and how to regenerate it (tools/asyncapi writes it). */
@@ -52,6 +52,58 @@ const headersSchemaOf = (type: string): JsonSchema => ({
     EventHeaders.Subject,
     EventHeaders.ContentType,
   ],
+});
+
+/** The message every dead-letter topic carries: the original, as received, and why it could not be handled. */
+export const DEAD_LETTER_MESSAGE = 'dead-letter';
+
+const deadLetterMessage = (): Record<string, unknown> => ({
+  name: DEAD_LETTER_MESSAGE,
+  title: 'Dead-lettered event',
+  summary:
+    'An event a CRM service could not handle (it does not decode, breaks its contract, or its handler refused it ' +
+    'for good), sent on unchanged with the reason; the stream goes on without it. Operations read these, mend ' +
+    'the cause and publish the event again on its topic.',
+  contentType: 'application/octet-stream',
+  headers: {
+    type: 'object',
+    properties: {
+      [EventHeaders.DlqReason]: {
+        type: 'string',
+        minLength: 1,
+        description: 'Why the event could not be handled.',
+      },
+      [EventHeaders.DlqTopic]: { type: 'string', minLength: 1, description: 'The topic it was read from.' },
+      [EventHeaders.DlqPartition]: { type: 'string', pattern: '^\\d+$', description: 'Its partition there.' },
+      [EventHeaders.DlqOffset]: { type: 'string', pattern: '^\\d+$', description: 'Its offset there.' },
+      [EventHeaders.DlqService]: {
+        type: 'string',
+        minLength: 1,
+        description: 'The consumer group (the service) that could not handle it.',
+      },
+    },
+    required: [
+      EventHeaders.DlqReason,
+      EventHeaders.DlqTopic,
+      EventHeaders.DlqPartition,
+      EventHeaders.DlqOffset,
+      EventHeaders.DlqService,
+    ],
+    additionalProperties: {
+      type: 'string',
+      description: 'The original ce_* headers, as received (missing or malformed ones can be the reason).',
+    },
+  },
+  payload: {
+    description:
+      'The original message value byte for byte: usually the event JSON, but not always valid (that can be the reason).',
+  },
+  bindings: {
+    kafka: {
+      key: { type: 'string', description: 'The original message key.' },
+      bindingVersion: KAFKA_BINDING_VERSION,
+    },
+  },
 });
 
 const operationIdOf = (action: 'receive' | 'send', topic: string) =>
@@ -130,6 +182,29 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     ];
   });
 
+  const deadLetterChannels = topics.map((topic): [string, Record<string, unknown>] => [
+    deadLetterTopicOf(topic),
+    {
+      address: deadLetterTopicOf(topic),
+      title: deadLetterTopicOf(topic),
+      description: `Events of ${topic} that a CRM service could not handle.`,
+      messages: { [DEAD_LETTER_MESSAGE]: { $ref: `#/components/messages/${DEAD_LETTER_MESSAGE}` } },
+      // One partition: few messages, read in the order they failed.
+      bindings: {
+        kafka: { topic: deadLetterTopicOf(topic), partitions: 1, bindingVersion: KAFKA_BINDING_VERSION },
+      },
+    },
+  ]);
+  const deadLetterOperations = topics.map((topic): [string, Record<string, unknown>] => [
+    operationIdOf('send', deadLetterTopicOf(topic)),
+    {
+      action: 'send',
+      channel: { $ref: `#/channels/${deadLetterTopicOf(topic)}` },
+      summary: `A CRM service consuming ${topic} sends what it cannot handle here, with the reason, and goes on.`,
+      messages: [{ $ref: `#/channels/${deadLetterTopicOf(topic)}/messages/${DEAD_LETTER_MESSAGE}` }],
+    },
+  ]);
+
   return {
     asyncapi: '3.0.0',
     info: {
@@ -158,10 +233,10 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         description: 'The local single-broker stack (deploy/local).',
       },
     },
-    channels: byKey(channels),
-    operations: byKey(operations),
+    channels: byKey([...channels, ...deadLetterChannels]),
+    operations: byKey([...operations, ...deadLetterOperations]),
     components: {
-      messages: byKey(messages),
+      messages: byKey([...messages, [DEAD_LETTER_MESSAGE, deadLetterMessage()]]),
       schemas: byKey([...schemas]),
     },
   };
