@@ -1,6 +1,6 @@
-import { createTestSchema, testStack, uniqueSuffix } from '@crm/testing';
-import { createServiceDataSource } from './data-source';
-import { migrate } from './migrate';
+import { createServiceDataSource, migrate } from '@crm/persistence';
+import { createTestSchema } from './test-schema';
+import { testStack, uniqueSuffix } from './test-stack';
 
 const jitOf = async (query: (sql: string) => Promise<{ setting: string; source: string }[]>) =>
   (await query(`SELECT setting, source FROM pg_settings WHERE name = 'jit'`))[0];
