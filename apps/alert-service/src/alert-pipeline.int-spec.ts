@@ -4,14 +4,7 @@ import { ServiceHarness } from '@crm/service-harness';
 import { EventProbe, testStack, until } from '@crm/testing';
 import { buildScenario, KafkaEventSink, type ScenarioRun, SCENARIOS } from '@crm/corebank-simulation';
 import { ALERT_SERVICE } from './service';
-
-type Key = { kind: string; customerId: string; subjectRef: string; periodKey: string };
-const keyOf = (a: Key) => `${a.kind}|${a.customerId}|${a.subjectRef}|${a.periodKey}`;
-const expectedOf = (runs: ScenarioRun[]) =>
-  runs
-    .flatMap((r) => r.expectedAlerts)
-    .map(keyOf)
-    .sort();
+import { alertKeyOf, expectedAlertsOf, storedAlertsOf } from './testing/scenario-alerts.fixture';
 
 /** The simulator's stories through the real broker into the alert service: exactly the declared alerts. */
 describe('alert service end to end: simulator → Kafka → alert-service → Postgres and crm.alert', () => {
@@ -24,16 +17,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
   // Wall-clock now: reminders not yet due by event time are also not due by the wall clock during the test.
   const start = Date.now();
 
-  const storedFor = async (customerIds: string[]) =>
-    (
-      await harness.query<Key>(
-        `SELECT kind, customer_id AS "customerId", subject_ref AS "subjectRef", period_key AS "periodKey"
-           FROM $schema.alert WHERE customer_id = ANY($1)`,
-        [customerIds],
-      )
-    )
-      .map(keyOf)
-      .sort();
+  const storedFor = (customerIds: string[]) => storedAlertsOf(harness, customerIds);
 
   const publish = async (runs: ScenarioRun[]) => {
     for (const run of runs) await sink.publish(run.events);
@@ -68,7 +52,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
   it('raises exactly the alerts every scenario declares, no more, stored and emitted once each', async () => {
     const runs = SCENARIOS.map((s) => buildScenario(s.name, { seed: 7, start }));
     const customers = runs.flatMap((r) => r.customerIds);
-    const expected = expectedOf(runs);
+    const expected = expectedAlertsOf(runs);
     expect(expected.length).toBeGreaterThanOrEqual(14);
     await publish(runs);
 
@@ -83,7 +67,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
       async () => alertProbe.messages.map((m) => JSON.parse(m.value ?? '{}') as AlertRaisedPayload),
       (list) => list.length >= expected.length,
     );
-    expect(emitted.map((a) => keyOf(a)).sort()).toEqual(expected);
+    expect(emitted.map((a) => alertKeyOf(a)).sort()).toEqual(expected);
     expect(alertProbe.messages.every((m) => m.headers[EventHeaders.Type] === EventTypes.AlertRaised)).toBe(
       true,
     );
@@ -97,7 +81,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     await publish([run, { ...run, events: run.events.map((e) => ({ ...e, id: randomUUID() })) }]);
     await drained();
     expect(await storedFor(run.customerIds)).toEqual(before);
-    expect(before).toEqual(expectedOf([run]));
+    expect(before).toEqual(expectedAlertsOf([run]));
     expect(alertProbe.messages.length).toBe(emittedBefore);
   }, 120_000);
 
@@ -121,9 +105,9 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     expect(
       await until(
         () => storedFor(customers),
-        (s) => s.length >= expectedOf(runs).length,
+        (s) => s.length >= expectedAlertsOf(runs).length,
       ),
-    ).toEqual(expectedOf(runs));
+    ).toEqual(expectedAlertsOf(runs));
   }, 120_000);
 
   it('still raises exactly the declared alerts across a restart of the service in the middle of a story', async () => {
@@ -141,9 +125,9 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
     expect(
       await until(
         () => storedFor(customers),
-        (s) => s.length >= expectedOf(runs).length,
+        (s) => s.length >= expectedAlertsOf(runs).length,
       ),
-    ).toEqual(expectedOf(runs));
+    ).toEqual(expectedAlertsOf(runs));
   }, 120_000);
 
   it('sends a malformed event to the dead-letter topic with the reason, and goes on with the stream', async () => {
@@ -178,6 +162,6 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
         () => storedFor(run.customerIds),
         (s) => s.length >= 1,
       ),
-    ).toEqual(expectedOf([run]));
+    ).toEqual(expectedAlertsOf([run]));
   }, 120_000);
 });

@@ -4,9 +4,7 @@ import { ServiceHarness } from '@crm/service-harness';
 import { EventProbe, testStack, until } from '@crm/testing';
 import { buildScenario, KafkaEventSink, type ScenarioRun, SCENARIOS } from '@crm/corebank-simulation';
 import { ALERT_SERVICE } from './service';
-
-type Key = { kind: string; customerId: string; subjectRef: string; periodKey: string };
-const keyOf = (a: Key) => `${a.kind}|${a.customerId}|${a.subjectRef}|${a.periodKey}`;
+import { alertKeyOf, expectedAlertsOf, storedAlertsOf } from './testing/scenario-alerts.fixture';
 
 /**
  * Instances scale out by partitions: a second one joins the consumer group while the stream flows, takes
@@ -52,10 +50,7 @@ describe('alert-service instances joining and leaving mid-stream', () => {
   it('shares the partitions between two instances and raises every declared alert once across both rebalances', async () => {
     const runs = SCENARIOS.map((s) => buildScenario(s.name, { seed: 11, start }));
     const events = interleave(runs);
-    const expected = runs
-      .flatMap((r) => r.expectedAlerts)
-      .map(keyOf)
-      .sort();
+    const expected = expectedAlertsOf(runs);
     const third = Math.ceil(events.length / 3);
     const publishedIds = new Set(events.map((e) => e.id));
 
@@ -86,19 +81,15 @@ describe('alert-service instances joining and leaving mid-stream', () => {
       90_000,
     );
     expect(await harness.processedCount()).toBe(publishedIds.size);
-    const customers = runs.flatMap((r) => r.customerIds);
-    const stored = (
-      await harness.query<Key>(
-        `SELECT kind, customer_id AS "customerId", subject_ref AS "subjectRef", period_key AS "periodKey"
-           FROM $schema.alert WHERE customer_id = ANY($1)`,
-        [customers],
-      )
-    )
-      .map(keyOf)
-      .sort();
-    expect(stored).toEqual(expected);
+    expect(
+      await storedAlertsOf(
+        harness,
+        runs.flatMap((r) => r.customerIds),
+      ),
+    ).toEqual(expected);
     const emitted = await until(
-      async () => alertProbe.messages.map((m) => keyOf(JSON.parse(m.value ?? '{}') as AlertRaisedPayload)),
+      async () =>
+        alertProbe.messages.map((m) => alertKeyOf(JSON.parse(m.value ?? '{}') as AlertRaisedPayload)),
       (list) => list.length >= expected.length,
     );
     // Give a doubled alert time to show up behind the expected ones.

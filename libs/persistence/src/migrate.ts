@@ -25,7 +25,7 @@ export async function migrate(dataSource: DataSource): Promise<MigrationReport> 
     const applied = await executor.executePendingMigrations();
     return { schema, applied: applied.map((m) => m.name) };
   } finally {
-    // Also released when the session ends, should the unlock itself fail.
+    // An unlock fails only on a broken connection, and the lock ends with it.
     await session
       .query(`SELECT pg_advisory_unlock(hashtext($1))`, [`migrate:${schema}`])
       .catch(() => undefined);
