@@ -11,10 +11,18 @@ import { HEAD_OFFICE_ID } from '@crm/corebank-simulation';
 import { DEV_ENV_FILE, Role, loadDevTokenConfig, signDevToken } from '@crm/security';
 
 const DEMO_NAME = 'Demo: 12-month time deposit for savers (整存整取12个月)';
+/** Whom the demo offers the deposit to: materialised once, at launch, through customer-service's search. */
+const AUDIENCE_FILTER = { kind: 'individual', aum: { min: '50000.00' } };
+/** Launched once the simulator's bank has this many such customers in customer-service (or after a wait). */
+const MIN_AUDIENCE = 20;
+const AUDIENCE_WAIT_MS = 120_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'base-url': { type: 'string', default: 'http://127.0.0.1:3004' } },
+    options: {
+      'base-url': { type: 'string', default: 'http://127.0.0.1:3004' },
+      'customer-service-url': { type: 'string', default: 'http://127.0.0.1:3001' },
+    },
   });
   const config = loadDevTokenConfig(process.env, DEV_ENV_FILE);
   const token = (sub: string, roles: Role[]) =>
@@ -55,6 +63,29 @@ async function main(): Promise<void> {
     console.log(`demo campaign ${existing.campaignId} is running already`);
     return;
   }
+  // The simulator publishes its bank's customers a few at a time: an audience taken the moment it starts would
+  // be empty, and a search audience is taken once.
+  for (let waited = 0; ; waited += 2_000) {
+    const found = await fetch(`${values['customer-service-url']}/api/v1/customers/search`, {
+      method: 'POST',
+      headers: { authorization: admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ filter: AUDIENCE_FILTER, pageSize: MIN_AUDIENCE }),
+    })
+      .then(async (r) => (r.ok ? ((await r.json()) as { items: unknown[] }).items.length : 0))
+      .catch(() => 0);
+    if (found >= MIN_AUDIENCE) break;
+    if (waited >= AUDIENCE_WAIT_MS) {
+      console.log(
+        `only ${found} customers match the demo audience after ${waited / 1000} s: launching anyway`,
+      );
+      break;
+    }
+    if (waited % 10_000 === 0)
+      console.log(
+        `waiting for the simulator's customers to reach customer-service (${found} of ${MIN_AUDIENCE})`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
   const now = Date.now();
   const created = await call('POST', '/campaigns', designer, {
     name: DEMO_NAME,
@@ -73,7 +104,7 @@ async function main(): Promise<void> {
     startsAt: new Date(now).toISOString(),
     endsAt: new Date(now + 7 * 86_400_000).toISOString(),
     attributionDays: 14,
-    audience: { kind: 'search', filter: { kind: 'individual', aum: { min: '50000.00' } } },
+    audience: { kind: 'search', filter: AUDIENCE_FILTER },
   });
   let version = created.version as number;
   for (const [action, who] of [
