@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { eventDefinitionOf } from './catalog';
 import { MAX_INPUT_DEPTH, inspectInputShape } from './input-shape';
-import { passesContractRules } from './payload-check';
+import { passesContract } from './payload-check';
 
 /** One thing wrong with a payload; `path` is dotted (`amount.currency`, `schedule.0.dueDate`). */
 export interface PayloadProblem {
@@ -39,8 +39,8 @@ export function validatePayload<T extends object>(cls: new () => T, data: unknow
       ok: false,
       problems: shape.nulPaths.map((path) => ({ path, messages: ['must not contain NUL characters'] })),
     };
+  if (passesContract(cls, data)) return { ok: true, payload: data as T };
   const payload = plainToInstance(cls, data);
-  if (passesContractRules(payload)) return { ok: true, payload };
   const problems = flatten(validateSync(payload, { forbidUnknownValues: true }));
   return problems.length === 0 ? { ok: true, payload } : { ok: false, problems };
 }

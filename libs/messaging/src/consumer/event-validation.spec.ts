@@ -40,12 +40,19 @@ const thrownBy = (fn: () => unknown): unknown => {
 };
 
 describe('decodeEvent', () => {
-  it('returns the envelope with a payload instance', () => {
+  it('returns the envelope with the valid payload as the JSON it came as', () => {
     const { headers, value } = message({ amount: '10.50', counterparty: { bankCode: 'ICBC' } });
     const event = decodeEvent(headers, value, Payment);
-    expect(event.data).toBeInstanceOf(Payment);
-    expect(event.data.amount).toBe('10.50');
+    expect(event.data).toEqual({ amount: '10.50', counterparty: { bankCode: 'ICBC' } });
     expect(event.subject).toBe('C-1');
+  });
+
+  it('keeps a __proto__ key an inert property of the payload', () => {
+    const { headers } = message({});
+    const value = '{"amount":"10.50","__proto__":{"polluted":true},"counterparty":{"bankCode":"ICBC"}}';
+    const event = decodeEvent(headers, value, Payment);
+    expect(Object.getPrototypeOf(event.data)).toBe(Object.prototype);
+    expect((event.data as unknown as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
   it('names every field at fault, nested ones by path', () => {

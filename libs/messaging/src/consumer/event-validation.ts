@@ -7,7 +7,7 @@ import {
   MAX_INPUT_DEPTH,
   fromKafkaMessage,
   inspectInputShape,
-  passesContractRules,
+  passesContract,
 } from '@crm/contracts';
 import { InvalidEventError } from './event-errors';
 
@@ -44,8 +44,9 @@ export function decodeEvent<T extends object>(
     throw new InvalidEventError(
       `invalid ${envelope.type} payload: NUL characters in ${shape.nulPaths.join(', ')}`,
     );
+  // A valid event's data stays the plain JSON: the contract classes carry rules, not behaviour.
+  if (passesContract(payloadClass, envelope.data)) return envelope as EventEnvelope<T>;
   const data = plainToInstance(payloadClass, envelope.data);
-  if (passesContractRules(data)) return { ...envelope, data };
   // The contracts have no asynchronous constraints: validating synchronously spares a promise per event.
   const problems = describeValidationErrors(validateSync(data, { forbidUnknownValues: true }));
   if (problems.length > 0)
