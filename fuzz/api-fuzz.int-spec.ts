@@ -1,6 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { CAMPAIGN_PROTO, EVENT_SAMPLES, EventTypes } from '@crm/contracts';
+import {
+  ALERT_PROTO,
+  ASSIGNMENT_PROTO,
+  CAMPAIGN_PROTO,
+  CUSTOMER_PROTO,
+  EVENT_SAMPLES,
+  EventTypes,
+} from '@crm/contracts';
 import { ALL_ROLES, AccessTokenClaims, Role, signDevToken } from '@crm/security';
 import {
   MANAGERS,
@@ -13,8 +20,6 @@ import { ALERT_SERVICE } from '../apps/alert-service/src/service';
 import { ANALYTICS_SERVICE } from '../apps/analytics-service/src/service';
 import { CAMPAIGN_SERVICE } from '../apps/campaign-service/src/service';
 import { ServiceHarness, testToken } from '@crm/service-harness';
-import { ASSIGNMENT_PROTO_PATH } from '../apps/assignment-service/src/grpc/assignment-grpc.controller';
-import { CUSTOMER_PROTO_PATH } from '../apps/customer-service/src/grpc/customer-grpc.controller';
 import { TEST_SECRETS, eventually } from '@crm/testing';
 import { CUSTOMER_SERVICE } from '../apps/customer-service/src/service';
 import {
@@ -325,7 +330,7 @@ interface ServiceUnderFuzz {
   roleClaims: AccessTokenClaims[];
   knownIds: string[];
   /** Its gRPC server, where it has one. */
-  grpc?: Pick<GrpcServiceUnderFuzz, 'address' | 'protoPath' | 'samples'>;
+  grpc?: Pick<GrpcServiceUnderFuzz, 'address' | 'protoPath' | 'samples' | 'openEnded'>;
 }
 
 /**
@@ -446,7 +451,7 @@ describe('API fuzz: malformed requests to every operation of the services, REST 
       knownIds: [registered.customerId, '11001', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
       grpc: {
         address: customer.grpcAddress,
-        protoPath: CUSTOMER_PROTO_PATH,
+        protoPath: CUSTOMER_PROTO.path,
         samples: {
           GetCustomer: { customerId: registered.customerId },
           BatchGetCustomers: { customerIds: [registered.customerId, 'C-unknown'] },
@@ -486,7 +491,7 @@ describe('API fuzz: malformed requests to every operation of the services, REST 
       knownIds: [ORG.headOffice, ORG.branchA, MANAGERS.a1.id, COVERED_CUSTOMER],
       grpc: {
         address: assignment.grpcAddress,
-        protoPath: ASSIGNMENT_PROTO_PATH,
+        protoPath: ASSIGNMENT_PROTO.path,
         samples: {
           GetCoverage: { customerId: COVERED_CUSTOMER },
           ListCoveredCustomers: { institutionId: ORG.branchA, subtree: true, pageSize: 10 },
@@ -503,6 +508,18 @@ describe('API fuzz: malformed requests to every operation of the services, REST 
       tokens: TEST_TOKENS,
       roleClaims: roleClaims('OUT1'),
       knownIds: ['OUT1', '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11'],
+      grpc: {
+        address: alert.grpcAddress,
+        protoPath: ALERT_PROTO.path,
+        samples: {
+          ListAlerts: { status: 'open', limit: 10 },
+          GetAlert: { alertId: '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11' },
+          AcknowledgeAlert: { alertId: '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11' },
+          ResolveAlert: { alertId: '0b8e2f9e-5a7c-4c1e-9f53-2d7d0f1c9a11', outcome: 'called the customer' },
+          WatchAlerts: { kinds: ['large-inflow'] },
+        },
+        openEnded: ['WatchAlerts'],
+      },
     });
 
     const campaign = new ServiceHarness(CAMPAIGN_SERVICE, {
@@ -570,6 +587,7 @@ describe('API fuzz: malformed requests to every operation of the services, REST 
     expect(withGrpc.map((s) => s.name)).toEqual([
       'customer-service',
       'assignment-service',
+      'alert-service',
       'campaign-service',
     ]);
     for (const tally of tallies) expect(tally.calls).toBeGreaterThan(100);

@@ -29,6 +29,11 @@ export interface GrpcServiceUnderFuzz {
   roleClaims: AccessTokenClaims[];
   /** A plausible request per method name; `{}` for the others. */
   samples: Record<string, object>;
+  /**
+   * Methods whose accepted call stays open (a live feed): called with a short deadline, and ended by it
+   * they count as accepted.
+   */
+  openEnded?: string[];
 }
 
 /** Status code name → calls answered with it. */
@@ -47,6 +52,7 @@ const REFUSALS = new Set<status>([
 
 const LOADER = { keepCase: false, longs: String, enums: String, defaults: false, oneofs: true };
 const CALL_DEADLINE_MS = 15_000;
+const OPEN_ENDED_DEADLINE_MS = 1_000;
 /** Over grpc-js's default 4 MB limit on a received message. */
 const OVERSIZED = 5 * 1024 * 1024;
 
@@ -63,6 +69,8 @@ interface Method {
   path: string;
   /** A server-streaming method: its answers are every message it sent, then its status. */
   responseStream: boolean;
+  /** Stays open once accepted (see GrpcServiceUnderFuzz.openEnded). */
+  openEnded: boolean;
   fields: Field[];
   serialize(request: object): Buffer;
   deserialize(bytes: Buffer): object;
@@ -88,7 +96,7 @@ type MethodDefinition = {
   requestType: { type: MessageDescriptor };
 };
 
-function methodsOf(protoPath: string): Method[] {
+function methodsOf(protoPath: string, openEnded: readonly string[]): Method[] {
   const definition = loadSync(protoPath, LOADER) as unknown as Record<string, unknown>;
   // Field type names are as the proto wrote them: relative to the package, or fully qualified.
   const messageNamed = (typeName: string): MessageDescriptor => {
@@ -116,6 +124,7 @@ function methodsOf(protoPath: string): Method[] {
         name,
         path: method.path,
         responseStream: method.responseStream,
+        openEnded: openEnded.includes(name),
         fields: fieldsOf(method.requestType.type, 0),
         serialize: (request) => method.requestSerialize(request),
         deserialize: (bytes) => method.responseDeserialize(bytes),
@@ -267,7 +276,9 @@ function answerOf(probe: GrpcProbe, code: status, details: string, messages: Buf
 function call(client: Client, probe: GrpcProbe): Promise<Answer> {
   const metadata = new Metadata();
   if (probe.authorization !== undefined) metadata.set('authorization', probe.authorization);
-  const options = { deadline: Date.now() + CALL_DEADLINE_MS };
+  const options = {
+    deadline: Date.now() + (probe.method.openEnded ? OPEN_ENDED_DEADLINE_MS : CALL_DEADLINE_MS),
+  };
   const raw = (bytes: Buffer) => bytes;
   return new Promise((resolve) => {
     if (probe.method.responseStream) {
@@ -283,7 +294,14 @@ function call(client: Client, probe: GrpcProbe): Promise<Answer> {
       stream.on('data', (bytes: Buffer) => messages.push(bytes));
       stream.on('error', () => undefined); // the status event carries it
       stream.on('status', ({ code, details }: { code: status; details: string }) =>
-        resolve(answerOf(probe, code, details, messages)),
+        resolve(
+          answerOf(
+            probe,
+            probe.method.openEnded && code === status.DEADLINE_EXCEEDED ? status.OK : code,
+            details,
+            messages,
+          ),
+        ),
       );
       return;
     }
@@ -326,7 +344,7 @@ export async function fuzzGrpc(service: GrpcServiceUnderFuzz, failures: string[]
     return answer;
   };
   try {
-    for (const method of methodsOf(service.protoPath)) {
+    for (const method of methodsOf(service.protoPath, service.openEnded ?? [])) {
       const sample = method.serialize(service.samples[method.name] ?? {});
       for (const [label, authorization] of forgedAuthorizations(service.tokens))
         await check({ label, method, body: sample, authorization, authenticated: false });

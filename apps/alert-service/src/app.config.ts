@@ -1,8 +1,10 @@
-import { HttpServiceConfig } from '@crm/config';
+import { GrpcServiceConfig } from '@crm/config';
 
-/** Environment of the alert service. */
-export class AlertServiceConfig extends HttpServiceConfig {
+/** Environment of the alert service (HTTP on PORT, gRPC on GRPC_PORT). */
+export class AlertServiceConfig extends GrpcServiceConfig {
   override PORT: number = 3003;
+
+  override GRPC_PORT: number = 50053;
 
   /**
    * About one lane's share of a full fetch in a catch-up, so a commit's fsync and a batch's fixed statements are

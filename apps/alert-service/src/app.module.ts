@@ -19,6 +19,7 @@ import { CorebankEventsConsumer } from './consumer/corebank-events.consumer';
 import { CoverageChangeService } from './coverage/coverage-change.service';
 import { CoverageConsumer } from './coverage/coverage.consumer';
 import { AlertEngine } from './engine/alert-engine.service';
+import { AlertGrpcController } from './grpc/alert-grpc.controller';
 import { AlertParametersController } from './parameters/alert-parameters.controller';
 import { AlertParametersRepository } from './parameters/alert-parameters.repository';
 import { AlertParametersService } from './parameters/alert-parameters.service';
@@ -47,7 +48,13 @@ export const SERVICE_NAME = 'alert-service';
       }),
     }),
   ],
-  controllers: [CorebankEventsConsumer, CoverageConsumer, AlertInboxController, AlertParametersController],
+  controllers: [
+    CorebankEventsConsumer,
+    CoverageConsumer,
+    AlertInboxController,
+    AlertParametersController,
+    AlertGrpcController,
+  ],
   providers: [
     AlertEngine,
     AlertRaiser,

@@ -1,3 +1,4 @@
+import { ALERT_PROTO } from '@crm/contracts';
 import { ServiceDefinition } from '@crm/http';
 import { AlertServiceConfig } from './app.config';
 import { AppModule, SERVICE_NAME } from './app.module';
@@ -12,4 +13,5 @@ export const ALERT_SERVICE: ServiceDefinition<AlertServiceConfig> = {
   description:
     'Real-time reminders and alerts (提醒) from the core-banking stream: the alert inbox per manager, ' +
     'acknowledgement and resolution, a live stream, and thresholds per institution. Errors are RFC 9457 problem details.',
+  grpc: { package: ALERT_PROTO.package, protoPath: ALERT_PROTO.path },
 };

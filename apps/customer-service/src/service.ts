@@ -1,7 +1,7 @@
+import { CUSTOMER_PROTO } from '@crm/contracts';
 import { ServiceDefinition } from '@crm/http';
 import { CustomerServiceConfig } from './app.config';
 import { AppModule, SERVICE_NAME } from './app.module';
-import { CUSTOMER_PROTO_PACKAGE, CUSTOMER_PROTO_PATH } from './grpc/customer-grpc.controller';
 import { CUSTOMER_MIGRATIONS } from './migrations';
 
 /** customer-service as main.ts runs it and its integration tests start it. */
@@ -13,5 +13,5 @@ export const CUSTOMER_SERVICE: ServiceDefinition<CustomerServiceConfig> = {
   description:
     'Customer master, holdings and balances, 360 view, multi-dimensional search and export, prospects, consent and tags. ' +
     'Errors are RFC 9457 problem details. gRPC (libs/contracts/proto/customer.proto) on GRPC_PORT.',
-  grpc: { package: CUSTOMER_PROTO_PACKAGE, protoPath: CUSTOMER_PROTO_PATH },
+  grpc: { package: CUSTOMER_PROTO.package, protoPath: CUSTOMER_PROTO.path },
 };

@@ -11,6 +11,10 @@ export const ASSIGNMENT_PROTO = {
   path: join(PROTO_DIR, 'assignment.proto'),
   package: 'crm.assignment.v1',
 } as const;
+export const ALERT_PROTO = {
+  path: join(PROTO_DIR, 'alert.proto'),
+  package: 'crm.alert.v1',
+} as const;
 export const CAMPAIGN_PROTO = {
   path: join(PROTO_DIR, 'campaign.proto'),
   package: 'crm.campaign.v1',

@@ -9,6 +9,7 @@ export * from './problem-details';
 export * from './problem-details.filter';
 export * from './request-input.guard';
 export * from './request-validation';
+export * from './grpc/bounded-feed';
 export * from './grpc/grpc-call';
 export * from './run-service';
 export * from './security-headers.middleware';

@@ -1,2 +1,3 @@
+export * from './grpc-test-client';
 export * from './service-harness';
 export * from './test-token';

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, MessageEvent, Param, Post, Query, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Observable, from, map, mergeMap } from 'rxjs';
-import { AuthenticatedUser, CurrentUser, Role, Roles } from '@crm/security';
+import { AuthenticatedUser, CurrentUser, Roles } from '@crm/security';
 import { ApiProblems } from '@crm/http';
+import { ALERT_READERS } from '../common/alert-roles';
 import {
   AlertCountDto,
   AlertDto,
@@ -16,7 +17,7 @@ import { AlertStreamService } from './alert-stream.service';
 
 @ApiTags('alerts (提醒)')
 @Controller('alerts')
-@Roles(Role.RelationshipManager, Role.InstitutionHead, Role.HeadOfficeAdmin, Role.System)
+@Roles(...ALERT_READERS)
 export class AlertInboxController {
   constructor(
     private readonly inbox: AlertInboxService,

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { AlertKind, AlertSeverity, IsBoundedText, IsEntityId, IsTimestamp } from '@crm/contracts';
 import { AlertStatus, type AlertRow } from './alert.repository';
 
@@ -57,6 +68,15 @@ export class CountsQueryDto {
   @IsIn(Object.values(AlertStatus))
   @ApiPropertyOptional({ enum: Object.values(AlertStatus) })
   status?: AlertStatus;
+}
+
+/** What a watcher of new alerts (gRPC WatchAlerts) wants: only these kinds, or all. */
+export class WatchAlertsDto {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(Object.values(AlertKind).length)
+  @IsIn(Object.values(AlertKind), { each: true })
+  kinds?: AlertKind[];
 }
 
 export class ResolveAlertDto {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Metadata } from '@grpc/grpc-js';
@@ -7,20 +6,6 @@ import { GrpcCallRunner, RequestValidationException } from '@crm/http';
 import { AuthenticationService, Public, Role } from '@crm/security';
 import { CoverageQueryService } from '../coverage/coverage-query.service';
 import { MAX_PAGE } from '../organisation/organisation.dto';
-
-/** The contract in libs/contracts (sources run as they are, so the path holds in images too). */
-export const ASSIGNMENT_PROTO_PATH = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'libs',
-  'contracts',
-  'proto',
-  'assignment.proto',
-);
-export const ASSIGNMENT_PROTO_PACKAGE = 'crm.assignment.v1';
 
 const READERS = [Role.HeadOfficeAdmin, Role.InstitutionHead, Role.RelationshipManager, Role.System];
 const DEFAULT_PAGE = 50;

@@ -1,77 +1,40 @@
-import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status } from '@grpc/grpc-js';
+import { ASSIGNMENT_PROTO } from '@crm/contracts';
+import { GrpcTestClient } from '@crm/service-harness';
 import { ALL_CALLERS, C_LC, Caller, accessTestService } from '../testing/access.fixture';
 import { CALLERS, ORG } from '../testing/bank.fixture';
-import { ASSIGNMENT_PROTO_PATH } from './assignment-grpc.controller';
 
 const { service } = accessTestService('grpc');
 
 describe('gRPC coverage lookup', () => {
-  type Callback<T> = (error: (Error & { code?: number }) | null, value?: T) => void;
-  interface AssignmentClient extends grpc.Client {
-    GetCoverage(req: object, md: grpc.Metadata, cb: Callback<Record<string, unknown>>): void;
-    ListCoveredCustomers(
-      req: object,
-      md: grpc.Metadata,
-      cb: Callback<{ items: { customerId: string }[] }>,
-    ): void;
-  }
-  let client: AssignmentClient;
+  let client: GrpcTestClient;
 
   beforeAll(() => {
-    const definition = loadSync(ASSIGNMENT_PROTO_PATH, {
-      keepCase: false,
-      longs: String,
-      enums: String,
-      defaults: false,
-      oneofs: true,
-    });
-    const pkg = grpc.loadPackageDefinition(definition) as unknown as {
-      crm: {
-        assignment: {
-          v1: {
-            AssignmentService: new (
-              address: string,
-              credentials: grpc.ChannelCredentials,
-            ) => AssignmentClient;
-          };
-        };
-      };
-    };
-    client = new pkg.crm.assignment.v1.AssignmentService(
-      service.grpcAddress,
-      grpc.credentials.createInsecure(),
-    );
+    client = new GrpcTestClient(service.grpcAddress, ASSIGNMENT_PROTO, 'AssignmentService');
   });
 
   afterAll(() => client?.close());
 
-  const metadataFor = (caller: Caller): grpc.Metadata => {
-    const md = new grpc.Metadata();
-    if (caller !== 'anonymous') md.set('authorization', `Bearer ${CALLERS[caller]}`);
-    return md;
-  };
-  const invoke = <T>(method: 'GetCoverage' | 'ListCoveredCustomers', req: object, caller: Caller) =>
-    new Promise<{ code: number; value?: T }>((resolve) =>
-      (client[method] as (r: object, m: grpc.Metadata, cb: Callback<T>) => void).call(
-        client,
-        req,
-        metadataFor(caller),
-        (error, value) => resolve({ code: error?.code ?? grpc.status.OK, value }),
-      ),
+  const invoke = async <T>(method: 'GetCoverage' | 'ListCoveredCustomers', req: object, caller: Caller) => {
+    const { code, response } = await client.call<T>(
+      method,
+      req,
+      caller === 'anonymous' ? undefined : CALLERS[caller],
     );
+    return { code, value: response };
+  };
 
-  const expectedCode: Record<Caller, grpc.status> = {
-    managerA1: grpc.status.NOT_FOUND,
-    managerA2: grpc.status.OK,
-    managerB1: grpc.status.OK,
-    headA: grpc.status.OK,
-    headB: grpc.status.OK,
-    headC: grpc.status.NOT_FOUND,
-    admin: grpc.status.OK,
-    system: grpc.status.OK,
-    lobby: grpc.status.PERMISSION_DENIED,
-    anonymous: grpc.status.UNAUTHENTICATED,
+  const expectedCode: Record<Caller, status> = {
+    managerA1: status.NOT_FOUND,
+    managerA2: status.OK,
+    managerB1: status.OK,
+    headA: status.OK,
+    headB: status.OK,
+    headC: status.NOT_FOUND,
+    admin: status.OK,
+    system: status.OK,
+    lobby: status.PERMISSION_DENIED,
+    anonymous: status.UNAUTHENTICATED,
   };
   it.each(ALL_CALLERS)('GetCoverage of C-LC as %s', async (caller) => {
     const res = await invoke<{ customerId: string; primary: { institutionId: string; reason: string } }>(
@@ -80,7 +43,7 @@ describe('gRPC coverage lookup', () => {
       caller,
     );
     expect(res.code).toBe(expectedCode[caller]);
-    if (res.code === grpc.status.OK)
+    if (res.code === status.OK)
       expect(res.value).toMatchObject({
         customerId: C_LC,
         primary: { institutionId: ORG.outletA2, reason: 'loan' },
@@ -94,17 +57,15 @@ describe('gRPC coverage lookup', () => {
       'headB',
     );
     expect(branchA.value?.items.map((i) => i.customerId)).toEqual([C_LC]);
-    expect((await invoke('GetCoverage', { customerId: '' }, 'admin')).code).toBe(
-      grpc.status.INVALID_ARGUMENT,
-    );
+    expect((await invoke('GetCoverage', { customerId: '' }, 'admin')).code).toBe(status.INVALID_ARGUMENT);
     expect((await invoke('ListCoveredCustomers', { managerId: 'RM-A1', pageSize: 500 }, 'admin')).code).toBe(
-      grpc.status.INVALID_ARGUMENT,
+      status.INVALID_ARGUMENT,
     );
     expect((await invoke('ListCoveredCustomers', { pageSize: 5 }, 'admin')).code).toBe(
-      grpc.status.INVALID_ARGUMENT,
+      status.INVALID_ARGUMENT,
     );
     expect((await invoke('ListCoveredCustomers', { managerId: 'NOPE' }, 'admin')).code).toBe(
-      grpc.status.NOT_FOUND,
+      status.NOT_FOUND,
     );
   });
 });

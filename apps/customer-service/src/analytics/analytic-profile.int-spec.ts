@@ -1,5 +1,6 @@
 import request from 'supertest';
 import {
+  CUSTOMER_PROTO,
   CustomerProfileChangedPayload,
   EventHeaders,
   EventTypes,
@@ -9,14 +10,13 @@ import {
 } from '@crm/contracts';
 import { ensureTopics } from '@crm/messaging';
 import { Role } from '@crm/security';
-import { ServiceHarness, testToken } from '@crm/service-harness';
+import { GrpcTestClient, ServiceHarness, testToken } from '@crm/service-harness';
 import { EventProbe, until } from '@crm/testing';
 import { status } from '@grpc/grpc-js';
 import { EntityManager } from 'typeorm';
 import { ProjectionService } from '../projection/projection.service';
 import { CUSTOMER_SERVICE } from '../service';
 import { AnalyticProfileService } from './analytic-profile.service';
-import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
 
 /** analytics-service's profiles (crm.analytics.profile) in the search filters and the 360 view. */
@@ -30,7 +30,7 @@ describe('analytic profiles from crm.analytics.profile', () => {
   /** O21 is CA's secondary institution: it sees CA's holdings there only. */
   const secondaryHead = testToken({ roles: [Role.InstitutionHead], inst: 'O21' });
   const http = () => request(h.app.getHttpServer());
-  let grpc: CustomerGrpcClient;
+  let grpc: GrpcTestClient;
 
   const profile = (
     customerId: string,
@@ -102,7 +102,7 @@ describe('analytic profiles from crm.analytics.profile', () => {
       note: 'rules',
     });
     await h.drained();
-    grpc = new CustomerGrpcClient(h.grpcAddress);
+    grpc = new GrpcTestClient(h.grpcAddress, CUSTOMER_PROTO, 'CustomerService');
   });
 
   afterAll(async () => {

@@ -1,11 +1,10 @@
 import request from 'supertest';
 import { status } from '@grpc/grpc-js';
-import { CustomerRegisteredPayload, EventTypes, gb11643CheckDigit } from '@crm/contracts';
+import { CUSTOMER_PROTO, CustomerRegisteredPayload, EventTypes, gb11643CheckDigit } from '@crm/contracts';
 import { Permission, Role } from '@crm/security';
-import { ServiceHarness, testToken } from '@crm/service-harness';
+import { GrpcTestClient, ServiceHarness, testToken } from '@crm/service-harness';
 import { eventually } from '@crm/testing';
 import { CUSTOMER_SERVICE } from '../service';
-import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
 
 /** A resident ID not used by the fixture: 330106 + 1990-02-02 + sequence + check digit. */
@@ -14,7 +13,7 @@ const PROSPECT_ID_NUMBER = `33010619900202001${gb11643CheckDigit('33010619900202
 describe('customer-service REST API: search, export, prospects, consent, tags, bad input', () => {
   const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'api' });
   const bank = smallBank(h.clock, h.suffix, 31);
-  let grpc: CustomerGrpcClient;
+  let grpc: GrpcTestClient;
   const http = () => request(h.app.getHttpServer());
   let admin: string;
   /** Head office with pii:read: may search by ID or phone number. */
@@ -72,7 +71,7 @@ describe('customer-service REST API: search, export, prospects, consent, tags, b
       sub: 'rm-m11',
       perms: [Permission.PiiWrite],
     });
-    grpc = new CustomerGrpcClient(h.grpcAddress);
+    grpc = new GrpcTestClient(h.grpcAddress, CUSTOMER_PROTO, 'CustomerService');
   });
 
   afterAll(async () => {

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 import { Metadata, ServerWritableStream, status } from '@grpc/grpc-js';
@@ -21,19 +20,6 @@ import {
 import { SearchService } from '../search/search.service';
 import { CUSTOMER_READERS } from '../common/customer-roles';
 
-/** The contract in libs/contracts (sources run as they are, so the path holds in images too). */
-export const CUSTOMER_PROTO_PATH = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'libs',
-  'contracts',
-  'proto',
-  'customer.proto',
-);
-export const CUSTOMER_PROTO_PACKAGE = 'crm.customer.v1';
 export const MAX_BATCH = 100;
 
 interface AmountRange {

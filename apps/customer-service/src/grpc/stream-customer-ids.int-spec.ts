@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { Pool } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { CUSTOMER_PROTO } from '@crm/contracts';
 import { ServiceError, status } from '@grpc/grpc-js';
 import { Role } from '@crm/security';
-import { ServiceHarness, testToken } from '@crm/service-harness';
+import { GrpcTestClient, ServiceHarness, testToken } from '@crm/service-harness';
 import { eventually } from '@crm/testing';
 import { CUSTOMER_SERVICE } from '../service';
-import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
 import { CustomerIdBatch } from './customer-grpc.controller';
 
@@ -19,7 +19,7 @@ describe('gRPC StreamCustomerIds: target lists in a scope, streamed in batches',
   const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'stream' });
   const bank = smallBank(h.clock, h.suffix, 53);
   const system = testToken({ roles: [Role.System], inst: 'HO', sub: 'campaign-service' });
-  let grpc: CustomerGrpcClient;
+  let grpc: GrpcTestClient;
   let bulkIds: string[];
 
   const ids = (batches: CustomerIdBatch[]) => batches.flatMap((b) => b.customers.map((c) => c.id));
@@ -42,7 +42,7 @@ describe('gRPC StreamCustomerIds: target lists in a scope, streamed in batches',
        SELECT id, 1, 'O31', 'M31', false, now() FROM unnest($1::text[]) AS id`,
       [bulkIds],
     );
-    grpc = new CustomerGrpcClient(h.grpcAddress);
+    grpc = new GrpcTestClient(h.grpcAddress, CUSTOMER_PROTO, 'CustomerService');
   });
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import request from 'supertest';
 import { Permission, Role } from '@crm/security';
-import { ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness';
+import { CUSTOMER_PROTO } from '@crm/contracts';
+import { GrpcTestClient, ServiceHarness, TestTokenClaims, testToken } from '@crm/service-harness';
 import { CUSTOMER_SERVICE } from '../service';
-import { CustomerGrpcClient } from '../testing/grpc-client';
 import { smallBank } from '../testing/small-bank.fixture';
 
 type CustomerKey = 'CA' | 'CB' | 'CC';
@@ -53,14 +53,14 @@ const KEYS: CustomerKey[] = ['CA', 'CB', 'CC'];
 describe('role × scope matrix over every endpoint (REST and gRPC)', () => {
   const h = new ServiceHarness(CUSTOMER_SERVICE, { name: 'matrix' });
   const bank = smallBank(h.clock, h.suffix, 17);
-  let grpc: CustomerGrpcClient;
+  let grpc: GrpcTestClient;
   const http = () => request(h.app.getHttpServer());
 
   beforeAll(async () => {
     await h.start();
     await h.publish(...bank.events);
     await h.drained();
-    grpc = new CustomerGrpcClient(h.grpcAddress);
+    grpc = new GrpcTestClient(h.grpcAddress, CUSTOMER_PROTO, 'CustomerService');
   });
 
   afterAll(async () => {

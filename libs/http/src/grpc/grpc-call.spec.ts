@@ -17,6 +17,19 @@ import {
 import { GrpcCallRunner, UndecodableGrpcRequest, loadGrpcContract, toRpcException } from './grpc-call';
 
 describe('toRpcException', () => {
+  it('bounds a message that echoes a huge input, which would not fit in the trailer', () => {
+    const id = 'x'.repeat(200_000);
+    const { message } = toRpcException(new ForbiddenException(`customer ${id} is not yours`)).getError() as {
+      message: string;
+    };
+    expect(message).toHaveLength(1_000);
+    expect(message.endsWith('x…')).toBe(true);
+    const astral = toRpcException(
+      new ForbiddenException(`${'x'.repeat(998)}${'\u{20000}'.repeat(10)}`),
+    ).getError() as { message: string };
+    expect(astral.message).toBe(`${'x'.repeat(998)}…`);
+  });
+
   it("maps the identity provider's keys being unavailable to UNAVAILABLE, which callers retry", () => {
     const error = new ServiceUnavailableException({
       code: AuthErrorCode.KeysUnavailable,

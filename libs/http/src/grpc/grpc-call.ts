@@ -29,29 +29,36 @@ const GRPC_STATUS_BY_KIND: Record<DomainErrorKind, status> = {
   [DomainErrorKind.Unavailable]: status.UNAVAILABLE,
 };
 
+/**
+ * Longest status message sent. It travels in a trailer, and a trailer over HTTP/2's header-list limit never
+ * reaches the caller: a message echoing a huge input (an id of 200,000 characters) left the call hanging to
+ * its deadline.
+ */
+const MAX_STATUS_MESSAGE = 1_000;
+
+function rpcError(code: status, message: string): RpcException {
+  if (message.length <= MAX_STATUS_MESSAGE) return new RpcException({ code, message });
+  // Not between the two halves of a surrogate pair, which could not be encoded.
+  const cut = /[\uD800-\uDBFF]/.test(message[MAX_STATUS_MESSAGE - 2])
+    ? MAX_STATUS_MESSAGE - 2
+    : MAX_STATUS_MESSAGE - 1;
+  return new RpcException({ code, message: `${message.slice(0, cut)}…` });
+}
+
 /** The one place an error becomes a gRPC status (the HTTP side has ProblemDetailsFilter). */
 export function toRpcException(error: unknown): RpcException {
   if (error instanceof RpcException) return error;
   if (error instanceof RequestValidationException)
-    return new RpcException({
-      code: status.INVALID_ARGUMENT,
-      message: error.errors.map((e) => `${e.field}: ${e.message}`).join('; '),
-    });
+    return rpcError(status.INVALID_ARGUMENT, error.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
   if (error instanceof DomainException)
-    return new RpcException({
-      code: GRPC_STATUS_BY_KIND[error.kind] ?? status.INTERNAL,
-      message: error.message,
-    });
-  if (error instanceof UnauthorizedException)
-    return new RpcException({ code: status.UNAUTHENTICATED, message: messageOf(error) });
-  if (error instanceof ForbiddenException)
-    return new RpcException({ code: status.PERMISSION_DENIED, message: messageOf(error) });
+    return rpcError(GRPC_STATUS_BY_KIND[error.kind] ?? status.INTERNAL, error.message);
+  if (error instanceof UnauthorizedException) return rpcError(status.UNAUTHENTICATED, messageOf(error));
+  if (error instanceof ForbiddenException) return rpcError(status.PERMISSION_DENIED, messageOf(error));
   // e.g. the identity provider's keys cannot be fetched: the caller may retry.
-  if (error instanceof ServiceUnavailableException)
-    return new RpcException({ code: status.UNAVAILABLE, message: messageOf(error) });
+  if (error instanceof ServiceUnavailableException) return rpcError(status.UNAVAILABLE, messageOf(error));
   if (error instanceof HttpException && error.getStatus() < 500)
-    return new RpcException({ code: status.INVALID_ARGUMENT, message: messageOf(error) });
-  return new RpcException({ code: status.INTERNAL, message: 'An unexpected error occurred' });
+    return rpcError(status.INVALID_ARGUMENT, messageOf(error));
+  return rpcError(status.INTERNAL, 'An unexpected error occurred');
 }
 
 function messageOf(error: HttpException): string {

@@ -7,7 +7,6 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { CUSTOMER_PROTO_PATH } from '../grpc/customer-grpc.controller';
 
 type Unary = (
   request: object,
@@ -26,26 +25,28 @@ export interface GrpcResult<T = Record<string, unknown>> {
   response?: T;
 }
 
-/** A client of the customer.proto contract, as another bank system would build it. */
-export class CustomerGrpcClient {
-  private readonly client: Record<string, Unary | ServerStreaming> & { close(): void };
+type ServiceClient = Record<string, Unary | ServerStreaming> & { close(): void };
 
-  constructor(address: string) {
-    const definition = loadSync(CUSTOMER_PROTO_PATH, {
+/** A client of one service of a gRPC contract (libs/contracts/proto), as another bank system would build it. */
+export class GrpcTestClient {
+  private readonly client: ServiceClient;
+
+  constructor(address: string, contract: { path: string; package: string }, service: string) {
+    const definition = loadSync(contract.path, {
       keepCase: false,
       longs: String,
       enums: String,
       defaults: false,
       oneofs: true,
     });
-    const pkg = loadPackageDefinition(definition) as unknown as {
-      crm: {
-        customer: {
-          v1: { CustomerService: new (address: string, creds: unknown) => CustomerGrpcClient['client'] };
-        };
-      };
-    };
-    this.client = new pkg.crm.customer.v1.CustomerService(address, credentials.createInsecure());
+    const pkg = contract.package
+      .split('.')
+      .reduce<Record<string, unknown>>(
+        (scope, name) => scope[name] as Record<string, unknown>,
+        loadPackageDefinition(definition),
+      );
+    const Client = pkg[service] as new (address: string, creds: unknown) => ServiceClient;
+    this.client = new Client(address, credentials.createInsecure());
   }
 
   call<T = Record<string, unknown>>(method: string, request: object, token?: string): Promise<GrpcResult<T>> {
