@@ -24,7 +24,7 @@ export interface NodeAppOptions {
   name: string;
   /** Entry file relative to the repo root, e.g. `apps/customer-service/src/main.ts`. */
   entry: string;
-  /** Extra environment (DATABASE_URL, JWT_SECRET...); PORT is chosen here. */
+  /** Extra environment (DATABASE_URL, JWT_SECRET...); PORT is chosen here, GRPC_PORT unless given. */
   env?: Record<string, string>;
   /** Path answering 2xx once the app serves, default `/health/live`. */
   readyPath?: string;
@@ -60,9 +60,11 @@ function installCleanup(): void {
 export async function startNodeApp(options: NodeAppOptions): Promise<RunningNodeApp> {
   installCleanup();
   const port = await freePort();
+  // Its own gRPC port too, so that two instances (and a running `npm run up`) do not contend for one.
+  const grpcPort = await freePort();
   const child = spawn(process.execPath, [...PROFILING_NODE_ARGS, ...SERVICE_NODE_ARGS, options.entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...SERVICE_ENV, ...options.env, PORT: String(port) },
+    env: { ...process.env, ...SERVICE_ENV, GRPC_PORT: String(grpcPort), ...options.env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

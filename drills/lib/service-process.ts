@@ -21,7 +21,7 @@ export class ServiceProcess {
   constructor(
     readonly name: string,
     private readonly entry: string,
-    /** The environment of each start (isolation names, settings); PORT is chosen here. */
+    /** The environment of each start (isolation names, settings); PORT is chosen here, GRPC_PORT unless given. */
     private readonly env: () => Record<string, string>,
   ) {}
 
@@ -49,9 +49,11 @@ export class ServiceProcess {
 
   private async startOnce(): Promise<void> {
     this.port = await freePort();
+    // Its own gRPC port too, so that a drill's instances (and a running `npm run up`) do not contend for one.
+    const grpcPort = await freePort();
     const child = spawn(process.execPath, ['-r', './tools/register.js', this.entry], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...this.env(), PORT: String(this.port) },
+      env: { ...process.env, GRPC_PORT: String(grpcPort), ...this.env(), PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
