@@ -28,6 +28,11 @@ import { ReminderScheduler } from './reminders/reminder.scheduler';
 import { ReminderService } from './reminders/reminder.service';
 import { FlowEntryRepository } from './windows/flow-entry.repository';
 import { FlowWindowStore } from './windows/flow-window.store';
+import { AlertRaisedConsumer } from './webhooks/alert-raised.consumer';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
+import { WebhookRepository } from './webhooks/webhook.repository';
+import { WebhookService } from './webhooks/webhook.service';
 
 export const SERVICE_NAME = 'alert-service';
 
@@ -54,6 +59,8 @@ export const SERVICE_NAME = 'alert-service';
     AlertInboxController,
     AlertParametersController,
     AlertGrpcController,
+    WebhookController,
+    AlertRaisedConsumer,
   ],
   providers: [
     AlertEngine,
@@ -71,6 +78,9 @@ export const SERVICE_NAME = 'alert-service';
     ReminderService,
     FlowEntryRepository,
     FlowWindowStore,
+    WebhookRepository,
+    WebhookService,
+    WebhookDeliveryWorker,
   ],
 })
 export class AppModule {}

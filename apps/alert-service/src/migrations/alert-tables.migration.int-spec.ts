@@ -20,7 +20,17 @@ describe('AlertTables migration', () => {
     ).map((r: { table_name: string }) => r.table_name);
 
   it('creates the alert tables and the service’s downs remove exactly them', async () => {
-    const up = ['alert', 'alert_parameters', 'coverage', 'flow_entry', 'institution', 'manager', 'reminder'];
+    const up = [
+      'alert',
+      'alert_parameters',
+      'coverage',
+      'flow_entry',
+      'institution',
+      'manager',
+      'reminder',
+      'webhook_delivery',
+      'webhook_subscription',
+    ];
     expect(await tables()).toEqual(expect.arrayContaining(up));
     for (const _migration of ALERT_MIGRATIONS) await revertLastMigration(db.dataSource);
     const after = await tables();
