@@ -37,8 +37,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
+    let busy = false;
     this.timer = setInterval(() => {
-      this.polling = this.polling.then(() => this.poll());
+      // A poll waiting on slow receivers is not queued behind: the next tick after it polls again.
+      if (busy) return;
+      busy = true;
+      this.polling = this.poll().finally(() => (busy = false));
     }, this.config.WEBHOOK_POLL_INTERVAL_MS);
     this.timer.unref();
   }
