@@ -226,6 +226,38 @@ describe('coverage from core-banking events', () => {
     ]);
   });
 
+  it('leaves a closed account at 0 whichever of its closure and its closing entry comes first', async () => {
+    const account = (id: string) => ({ accountId: id, customerId: 'C-CLOSE', institutionId: ORG.outletA1 });
+    const closingEntry = (id: string, at: string) => ({
+      ...corebank.transactionPosted(clock, { ...account(id), amount: '100.00', balanceAfter: '100.00' }),
+      time: at,
+    });
+    await service.publish(
+      corebank.accountOpened(clock, { ...account('A-CLOSE-1'), balance: '100.00' }),
+      corebank.accountOpened(clock, { ...account('A-CLOSE-2'), balance: '100.00' }),
+    );
+    const closedFirst = corebank.accountClosed(clock, account('A-CLOSE-1'));
+    const closedAfter = corebank.accountClosed(clock, account('A-CLOSE-2'));
+    // The same instant on two topics: the closure applied before its entry for one account, after it for the other.
+    for (const event of [
+      closedFirst,
+      closingEntry('A-CLOSE-1', closedFirst.time),
+      closingEntry('A-CLOSE-2', closedAfter.time),
+      closedAfter,
+    ]) {
+      await service.publish(event);
+      await service.drained();
+    }
+    const accounts = await service.query<{ account_id: string; balance: string; closed: boolean }>(
+      `SELECT account_id, balance::text, closed FROM $schema.deposit_account
+        WHERE customer_id = 'C-CLOSE' ORDER BY account_id`,
+    );
+    expect(accounts).toEqual([
+      { account_id: 'A-CLOSE-1', balance: '0.00', closed: true },
+      { account_id: 'A-CLOSE-2', balance: '0.00', closed: true },
+    ]);
+  });
+
   it('flags a key customer and carries the private banker a head gives them', async () => {
     const c = 'C-KEY';
     await service.publish(

@@ -74,14 +74,18 @@ export class HoldingsRepository {
     );
   }
 
-  /** A transaction's balance after; creates the account when the opening event has not arrived yet. */
+  /**
+   * A transaction's balance after; creates the account when the opening event has not arrived yet. A closed
+   * account keeps its balance of 0: its closing entries, stamped with the closure's own instant, may come on
+   * their topic after the closure did on its own (the kill -9 drill found balances left on closed accounts).
+   */
   async setBalance(tx: EntityManager, b: BalanceUpdate): Promise<void> {
     await tx.query(
       `INSERT INTO "${this.s}".deposit_account
          (account_id, customer_id, institution_id, currency, balance, balance_as_of)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (account_id) DO UPDATE SET balance = EXCLUDED.balance, balance_as_of = EXCLUDED.balance_as_of
-       WHERE EXCLUDED.balance_as_of >= deposit_account.balance_as_of`,
+       WHERE NOT deposit_account.closed AND EXCLUDED.balance_as_of >= deposit_account.balance_as_of`,
       [b.accountId, b.customerId, b.institutionId, b.currency, b.balance, b.asOf],
     );
   }
