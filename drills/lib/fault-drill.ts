@@ -3,21 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import {
-  buildScenario,
-  KafkaEventSink,
-  populationEvents,
-  SCENARIOS,
-  type SimEvent,
-} from '@crm/corebank-simulation';
+import { KafkaEventSink, populationEvents, type SimEvent } from '@crm/corebank-simulation';
 import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack, uniqueSuffix } from '@crm/testing';
-import { ServiceProcess } from '../lib/service-process';
+import { ServiceProcess } from './service-process';
 
 /**
- * Fault drills for the alert service: the same deterministic stream goes once through a fault-free
- * reference instance and once through an instance that suffers a fault half-way; the stored alerts must
- * be the same set. Each instance is a real child process with its own schema, topics, consumer group and
- * Redis key prefix, so drills share the machine's Postgres, Redis and Kafka with anything else.
+ * Fault drills for a consuming service: the same deterministic stream goes once through a fault-free
+ * reference instance and once through an instance that suffers a fault half-way; what each stored (the
+ * service's `outcome`) must be the same. Each instance is a real child process with its own schema,
+ * topics, consumer group and Redis key prefix, so drills share the machine's Postgres, Redis and Kafka
+ * with anything else.
  */
 
 export type FaultKind = 'kill' | 'redis' | 'postgres';
@@ -26,73 +21,92 @@ export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'redis', 'postgres'];
 /** How Postgres is disrupted: a restart of the whole cluster, or only the drilled instance's connections. */
 export type PostgresFaultMode = 'restart-cluster' | 'terminate-backends';
 
-const ENTRY = 'apps/alert-service/src/main.ts';
+/** An instance's own schema, to read what it stored. */
+export interface DrillDatabase {
+  schema: string;
+  sql<T>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** What a drill needs to know of the service it drills. */
+export interface DrilledService {
+  /** Short, for schema, topic and Redis names: `alert`, `customer`. */
+  name: string;
+  entry: string;
+  /** What the service stored that a fault must neither lose nor double: one string per item, any order. */
+  outcome(db: DrillDatabase): Promise<string[]>;
+  /** The topics it consumes (contract names), when not all the stream's: its lag is counted on these. */
+  consumes?: string[];
+  /** Tables a run of the stream must fill: a drill whose stream never reached them proves nothing. */
+  filled?: string[];
+  /** Besides processed events, a count that keeps moving after the stream is consumed (timers, jobs). */
+  settling?(db: DrillDatabase): Promise<number>;
+}
+
 const DAY_MS = 86_400_000;
 
-export interface DrillStream {
-  events: SimEvent[];
-  /** Alerts the mixed-in scenarios declare, as alert keys; a reference run must store every one of them. */
-  declared: string[];
-  scenarioRuns: number;
-  firstEventAt: Date;
-  lastEventAt: Date;
-}
-
-export const alertKeyOf = (a: { kind: string; customerId: string; subjectRef: string; periodKey: string }) =>
-  `${a.kind}|${a.customerId}|${a.subjectRef}|${a.periodKey}`;
-
 /**
- * `size` events: the seeded bank's initial load and activity, with every scenario told again (a new seed
- * each time) after each `scenarioEvery` population events, so alerts of every kind fire throughout.
- * The simulated time starts `daysBack` days before today's midnight (UTC), so the stream lies in the past:
- * reminders are due by event time or already by the wall clock, the same for every run of the drill.
+ * The first `size` events of the seeded bank: its initial load (institutions, managers, customers, their
+ * accounts, loans and cards), then its activity. Simulated time starts `daysBack` days before today's
+ * midnight (UTC), the same for every run of a day.
  */
-export function buildDrillStream(options: {
-  size: number;
-  seed?: number;
-  daysBack?: number;
-  scenarioEvery?: number;
-}): DrillStream {
-  const seed = options.seed ?? 42;
-  const scenarioEvery = options.scenarioEvery ?? 2_000;
+export function bankEvents(options: { size: number; seed?: number; daysBack?: number }): SimEvent[] {
   const start = Math.floor(Date.now() / DAY_MS) * DAY_MS - (options.daysBack ?? 60) * DAY_MS;
-  const customers = Math.max(100, Math.round(options.size / 50));
-  const population = populationEvents({ seed, customers, start });
-  const events: SimEvent[] = [];
-  const declared: string[] = [];
-  let scenarioRuns = 0;
-  let sinceScenarios = 0;
-  const feed = function* (): Generator<SimEvent> {
-    yield* population.initialLoad;
-    yield* population.stream;
-  };
-  for (const event of feed()) {
+  const population = populationEvents({
+    seed: options.seed ?? 42,
+    customers: Math.max(100, Math.round(options.size / 50)),
+    start,
+  });
+  const events = population.initialLoad.slice(0, options.size);
+  for (const event of population.stream) {
     if (events.length >= options.size) break;
     events.push(event);
-    sinceScenarios += 1;
-    if (sinceScenarios >= scenarioEvery) {
-      sinceScenarios = 0;
-      const at = Date.parse(event.time);
-      for (const scenario of SCENARIOS) {
-        const run = buildScenario(scenario.name, { seed: seed + scenarioRuns, start: at });
-        events.push(...run.events);
-        declared.push(...run.expectedAlerts.map(alertKeyOf));
-      }
-      scenarioRuns += 1;
-    }
   }
-  const times = events.map((e) => Date.parse(e.time));
-  return {
-    events,
-    declared: declared.sort(),
-    scenarioRuns,
-    firstEventAt: new Date(Math.min(...times)),
-    lastEventAt: new Date(Math.max(...times)),
-  };
+  return events;
 }
 
-/** One alert-service instance of a drill: its isolation names, its child process and what it stored. */
-export class DrillInstance {
+/** Tables a service keeps for the platform (events applied, outbox, audit), not its outcome. */
+const PLATFORM_TABLES = ['processed_event', 'outbox', 'audit_log', 'pii_key_fingerprint', 'migrations'];
+
+/**
+ * Every row of the service's own tables as canonical JSON, less what no two runs repeat: columns defaulting
+ * to the clock, a sequence or a random uuid, encrypted ones (a random IV each time; their blind-index hashes
+ * stay), and the `volatile` ones: `column`, or `column.key` for a key of a JSON column. Tables in `except`
+ * are left out (a log of changes in the order they were applied, which across topics is not fixed).
+ */
+export const tableRows =
+  ({ volatile = [], except = [] }: { volatile?: string[]; except?: string[] } = {}) =>
+  async (db: DrillDatabase): Promise<string[]> => {
+    const tables = await db.sql<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables
+        WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND NOT (table_name = ANY ($2))`,
+      [db.schema, [...PLATFORM_TABLES, ...except]],
+    );
+    const columns = volatile.filter((v) => !v.includes('.'));
+    const keys = volatile.filter((v) => v.includes('.')).map((v) => `{${v.replace('.', ',')}}`);
+    const rows: string[] = [];
+    for (const { table_name: table } of tables) {
+      const skipped = await db.sql<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = $1 AND table_name = $2
+            AND (column_default ~ '(now|clock_timestamp|gen_random_uuid|nextval)\\(' OR column_name LIKE '%\\_enc'
+                 OR column_name = ANY ($3))`,
+        [db.schema, table, columns],
+      );
+      const row = keys.reduce(
+        (expression, _, i) => `(${expression} #- $${i + 2}::text[])`,
+        `(to_jsonb(t) - $1::text[])`,
+      );
+      const values = await db.sql<{ row: string }>(
+        `SELECT ${row}::text AS row FROM "${db.schema}"."${table}" t`,
+        [skipped.map((c) => c.column_name), ...keys],
+      );
+      rows.push(...values.map((v) => `${table} ${v.row}`));
+    }
+    return rows.sort();
+  };
+
+/** One instance of a drilled service: its isolation names, its child process and what it stored. */
+export class DrillInstance implements DrillDatabase {
   readonly schema: string;
   readonly topicPrefix: string;
   readonly redisPrefix: string;
@@ -100,21 +114,23 @@ export class DrillInstance {
   private readonly service: ServiceProcess;
   private readonly db: Pool = new Pool({
     connectionString: testStack.databaseUrl,
-    application_name: 'alert-fault-drill',
+    application_name: 'fault-drill',
     max: 2,
   });
 
   constructor(
     readonly name: string,
+    private readonly drilled: DrilledService,
     private readonly kafka: Kafka,
     suffix: string,
   ) {
-    this.schema = `t_alert_fault_${suffix}_${name}`;
-    this.topicPrefix = `test.alert-fault-${suffix}-${name}.`;
-    this.redisPrefix = `test:alert-fault-${suffix}-${name}:`;
-    this.groupId = `${this.topicPrefix}alert-service`;
+    const s = drilled.name;
+    this.schema = `t_${s}_fault_${suffix}_${name}`;
+    this.topicPrefix = `test.${s}-fault-${suffix}-${name}.`;
+    this.redisPrefix = `test:${s}-fault-${suffix}-${name}:`;
+    this.groupId = `${this.topicPrefix}${s}-service`;
     // Not production: that refuses the published test secrets.
-    this.service = new ServiceProcess(name, ENTRY, () => ({
+    this.service = new ServiceProcess(name, drilled.entry, () => ({
       ...serviceTestEnv(this),
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
@@ -123,12 +139,12 @@ export class DrillInstance {
     this.db.on('error', () => undefined);
   }
 
-  /** Publishes the stream to this instance's own topics; returns the topics written. */
+  /** Publishes the stream to this instance's own topics; returns those of them the service consumes. */
   async publish(events: SimEvent[], batchSize = 2_000): Promise<string[]> {
     const sink = new KafkaEventSink({
       brokers: testStack.kafkaBrokers,
       topicPrefix: this.topicPrefix,
-      clientId: `alert-fault-${this.name}`,
+      clientId: `${this.drilled.name}-fault-${this.name}`,
     });
     try {
       for (let at = 0; at < events.length; at += batchSize)
@@ -139,7 +155,10 @@ export class DrillInstance {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      return (await admin.listTopics()).filter((t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq'));
+      const consumed = this.drilled.consumes?.map((topic) => `${this.topicPrefix}${topic}`);
+      return (await admin.listTopics()).filter(
+        (t) => t.startsWith(this.topicPrefix) && !t.endsWith('.dlq') && (!consumed || consumed.includes(t)),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -213,11 +232,8 @@ export class DrillInstance {
     return n;
   }
 
-  async alertKeys(): Promise<string[]> {
-    const rows = await this.sql<{ key: string }>(
-      `SELECT kind || '|' || customer_id || '|' || subject_ref || '|' || period_key AS key FROM "${this.schema}".alert`,
-    );
-    return rows.map((r) => r.key).sort();
+  async outcome(): Promise<string[]> {
+    return this.drilled.outcome(this);
   }
 
   /** Events of the published topics not yet committed by the instance's consumer group. */
@@ -241,7 +257,7 @@ export class DrillInstance {
     }
   }
 
-  /** Consumer-group lag 0 and no new processed event or alert for `quietMs`. */
+  /** Consumer-group lag 0 and no new processed event (nor settling count) for `quietMs`. */
   async caughtUp(
     topics: string[],
     options: { timeoutMs: number; quietMs?: number; onPoll?: (s: string) => void },
@@ -252,20 +268,23 @@ export class DrillInstance {
     let since = Date.now();
     let lastLog = 0;
     for (;;) {
-      if (!this.running) throw new Error(`${this.name}: alert-service died:\n${this.outputTail}`);
-      const [lag, processed, alerts] = await Promise.all([
+      if (!this.running)
+        throw new Error(`${this.name}: ${this.drilled.name}-service died:\n${this.outputTail}`);
+      const [lag, processed, settling] = await Promise.all([
         this.lag(topics),
         this.processedCount(),
-        this.hasTables().then((ok) => (ok ? this.alertCount() : 0)),
+        this.hasTables().then((ok) => (ok && this.drilled.settling ? this.drilled.settling(this) : 0)),
       ]);
-      const state = `${processed}/${alerts}`;
+      const state = `${processed}/${settling}`;
       if (state !== last || lag > 0) {
         last = state;
         since = Date.now();
       }
       if (Date.now() - lastLog >= 5_000) {
         lastLog = Date.now();
-        options.onPoll?.(`lag ${lag}, processed ${processed}, alerts ${alerts}`);
+        options.onPoll?.(
+          `lag ${lag}, processed ${processed}${this.drilled.settling ? `, settling ${settling}` : ''}`,
+        );
       }
       if (lag === 0 && Date.now() - since >= quietMs) return;
       if (Date.now() > deadline) throw new Error(`${this.name}: not caught up in time (lag ${lag})`);
@@ -281,21 +300,16 @@ export class DrillInstance {
     await deleteTopicsWithPrefix(this.kafka, this.topicPrefix);
   }
 
-  private async alertCount(): Promise<number> {
-    const [{ n }] = await this.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${this.schema}".alert`);
-    return n;
-  }
-
+  /** Whether its migrations have run (the platform tables, processed_event among them, come first). */
   private async hasTables(): Promise<boolean> {
-    const [{ ok }] = await this.sql<{ ok: boolean }>(
-      `SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS ok`,
-      [`"${this.schema}".processed_event`, `"${this.schema}".alert`],
-    );
+    const [{ ok }] = await this.sql<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [
+      `"${this.schema}".processed_event`,
+    ]);
     return ok;
   }
 
   /** Retries through a Postgres restart: the pool drops the cut connections and opens new ones. */
-  private async sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  async sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return (await this.db.query(text, params)).rows as T[];
@@ -310,6 +324,7 @@ export class DrillInstance {
 export interface DrillResult {
   name: string;
   fault: string;
+  /** Items of the reference's outcome (for the reference itself: of its own). */
   expected: number;
   stored: number;
   missing: string[];
@@ -320,7 +335,8 @@ export interface DrillResult {
 }
 
 export interface DrillOptions {
-  stream: DrillStream;
+  service: DrilledService;
+  events: SimEvent[];
   faults: FaultKind[];
   postgresMode: PostgresFaultMode;
   /** Fraction of the stream processed when the fault strikes. */
@@ -332,30 +348,30 @@ export interface DrillOptions {
 }
 
 /**
- * Runs the fault-free reference and each fault drill, and compares every drilled instance's alerts with
+ * Runs the fault-free reference and each fault drill, and compares every drilled instance's outcome with
  * the reference's. Sequential by default (a cluster restart must not hit the reference); `concurrent`
  * runs them side by side, for faults confined to their own instance (kill, Redis keys, own backends).
  */
 export async function runDrills(
   options: DrillOptions,
-): Promise<{ reference: DrillResult; drills: DrillResult[] }> {
+): Promise<{ reference: DrillResult & { outcome: string[] }; drills: DrillResult[] }> {
   if (options.concurrent && options.postgresMode === 'restart-cluster' && options.faults.includes('postgres'))
     throw new Error('a cluster restart would hit the reference too: run it sequentially');
   const log = options.log ?? (() => undefined);
-  const kafka = testKafka('alert-fault-drill');
+  const kafka = testKafka(`${options.service.name}-fault-drill`);
   const suffix = uniqueSuffix();
-  const reference = new DrillInstance('ref', kafka, suffix);
+  const reference = new DrillInstance('ref', options.service, kafka, suffix);
   const drilled = options.faults.map((fault) => ({
     fault,
-    instance: new DrillInstance(fault, kafka, suffix),
+    instance: new DrillInstance(fault, options.service, kafka, suffix),
   }));
   const instances = [reference, ...drilled.map((d) => d.instance)];
   try {
     // Publishing one after the other: concurrent topic creation races the broker's metadata.
     const topics = new Map<DrillInstance, string[]>();
     const publish = async (instance: DrillInstance) => {
-      log(`${instance.name}: publishing ${options.stream.events.length} events to ${instance.topicPrefix}*`);
-      return instance.publish(options.stream.events);
+      log(`${instance.name}: publishing ${options.events.length} events to ${instance.topicPrefix}*`);
+      return instance.publish(options.events);
     };
     for (const instance of options.concurrent ? instances : []) topics.set(instance, await publish(instance));
     const run = async (instance: DrillInstance, fault?: FaultKind) =>
@@ -374,28 +390,28 @@ export async function runDrills(
       );
     }
     const [ref, runs] = await Promise.all([referenceRun, faultRuns]);
-    const expected = ref.alerts;
-    const declaredMissing = difference(options.stream.declared, expected);
+    const expected = ref.outcome;
     return {
       reference: {
         name: 'reference',
         fault: 'none',
-        expected: options.stream.declared.length,
+        expected: expected.length,
         stored: expected.length,
-        missing: declaredMissing,
+        missing: [],
         extra: [],
         duplicates: expected.length - new Set(expected).size,
         seconds: ref.seconds,
-        detail: `stores all ${options.stream.declared.length} scenario-declared alerts: ${declaredMissing.length === 0}`,
+        detail: ref.detail,
+        outcome: expected,
       },
       drills: runs.map((r, i) => ({
         name: drilled[i].fault,
         fault: describeFault(drilled[i].fault, options.postgresMode),
         expected: expected.length,
-        stored: r.alerts.length,
-        missing: difference(expected, r.alerts),
-        extra: difference(r.alerts, expected),
-        duplicates: r.alerts.length - new Set(r.alerts).size,
+        stored: r.outcome.length,
+        missing: difference(expected, r.outcome),
+        extra: difference(r.outcome, expected),
+        duplicates: r.outcome.length - new Set(r.outcome).size,
         seconds: r.seconds,
         detail: r.detail,
       })),
@@ -413,7 +429,7 @@ export async function runDrills(
 }
 
 interface DrillRun {
-  alerts: string[];
+  outcome: string[];
   seconds: number;
   detail: string;
 }
@@ -427,7 +443,7 @@ async function drillOnce(
   log: (line: string) => void,
 ): Promise<DrillRun> {
   const started = Date.now();
-  const total = options.stream.events.length;
+  const total = options.events.length;
   const timeoutMs = options.timeoutMs ?? 20 * 60_000;
   await instance.start();
   let detail = 'no fault';
@@ -444,13 +460,13 @@ async function drillOnce(
     log(`${instance.name}: fault struck ${detail}`);
   }
   await instance.caughtUp(topics, { timeoutMs, onPoll: (s) => log(`${instance.name}: ${s}`) });
-  const alerts = await instance.alertKeys();
+  const outcome = await instance.outcome();
   await instance.stop();
   if (instance.startRetries > 0)
     detail += `; ${instance.startRetries} failed start(s) retried (topic metadata race)`;
   const seconds = (Date.now() - started) / 1000;
-  log(`${instance.name}: ${alerts.length} alerts stored, ${seconds.toFixed(0)} s`);
-  return { alerts, seconds, detail };
+  log(`${instance.name}: ${outcome.length} items stored, ${seconds.toFixed(0)} s`);
+  return { outcome, seconds, detail };
 }
 
 async function strike(
@@ -532,7 +548,7 @@ async function waitFor<T>(
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (!alive()) throw new Error('alert-service died before the fault');
+    if (!alive()) throw new Error('the service died before the fault');
     if (Date.now() > deadline) throw new Error('timed out before the fault');
     await sleep(100);
   }
