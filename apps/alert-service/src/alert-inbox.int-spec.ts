@@ -27,10 +27,7 @@ describe('alert inbox API on the real stack', () => {
 
   beforeAll(async () => {
     server = (await harness.start()).getHttpServer();
-    await feed.institution(HO, null, 'head-office');
-    await feed.institution(BR, HO, 'branch');
-    await feed.institution(OUT1, BR, 'outlet');
-    await feed.institution(OUT2, BR, 'outlet');
+    await feed.branchWithTwoOutlets({ HO, BR, OUT1, OUT2 });
     await feed.institutionHead(H2, OUT2);
     await feed.coverage(C1, automatic(OUT1, M1), [automatic(OUT2, M2, 'deposit')], PB);
     await feed.coverage(C2, automatic(OUT2, null));

@@ -52,10 +52,7 @@ describe('alert-service gRPC', () => {
   beforeAll(async () => {
     await harness.start();
     grpc = new GrpcTestClient(harness.grpcAddress, ALERT_PROTO, 'AlertService');
-    await feed.institution(HO, null, 'head-office');
-    await feed.institution(BR, HO, 'branch');
-    await feed.institution(OUT1, BR, 'outlet');
-    await feed.institution(OUT2, BR, 'outlet');
+    await feed.branchWithTwoOutlets({ HO, BR, OUT1, OUT2 });
     await feed.coverage(C1, automatic(OUT1, M1), [automatic(OUT2, M2, 'deposit')]);
     await feed.coverage(C2, automatic(OUT2, null));
     await harness.drained();

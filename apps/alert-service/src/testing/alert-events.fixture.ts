@@ -37,6 +37,14 @@ export class AlertEventFeed {
     });
   }
 
+  /** A head office, its branch and the branch's two outlets: the institution tree most alert stories need. */
+  async branchWithTwoOutlets(ids: { HO: string; BR: string; OUT1: string; OUT2: string }): Promise<void> {
+    await this.institution(ids.HO, null, 'head-office');
+    await this.institution(ids.BR, ids.HO, 'branch');
+    await this.institution(ids.OUT1, ids.BR, 'outlet');
+    await this.institution(ids.OUT2, ids.BR, 'outlet');
+  }
+
   institutionHead(managerId: string, institutionId: string): Promise<EventEnvelope<object>> {
     return this.harness.publishEvent(EventTypes.ManagerUpserted, managerId, {
       managerId,

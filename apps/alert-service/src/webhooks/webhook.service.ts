@@ -21,6 +21,7 @@ import {
   WebhookDto,
 } from './webhook.dto';
 import { newWebhookSecret } from './webhook-signature';
+import { webhookUrlProblem } from './webhook-url.rule';
 import { WebhookRepository, type SubscriptionRow } from './webhook.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,8 +52,8 @@ export class WebhookService {
   ) {}
 
   async create(user: AuthenticatedUser, dto: CreateWebhookDto): Promise<CreatedWebhookDto> {
-    if (this.config.NODE_ENV === 'production' && !dto.url.startsWith('https://'))
-      throw new RequestValidationException([{ field: 'url', message: 'url must be an https:// URL' }]);
+    const problem = webhookUrlProblem(dto.url, this.config.NODE_ENV);
+    if (problem) throw new RequestValidationException([{ field: 'url', message: problem }]);
     const secret = newWebhookSecret();
     const row = await this.dataSource.transaction(async (tx) => {
       const created = await this.webhooks.insertSubscription(tx, {

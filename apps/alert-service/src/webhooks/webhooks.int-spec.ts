@@ -102,10 +102,7 @@ describe('alert webhooks to a real receiver', () => {
   beforeAll(async () => {
     server = (await harness.start()).getHttpServer();
     await receiver.start();
-    await feed.institution(HO, null, 'head-office');
-    await feed.institution(BR, HO, 'branch');
-    await feed.institution(OUT1, BR, 'outlet');
-    await feed.institution(OUT2, BR, 'outlet');
+    await feed.branchWithTwoOutlets({ HO, BR, OUT1, OUT2 });
     await feed.coverage(C1, automatic(OUT1, M1));
     await feed.coverage(C2, automatic(OUT2, null));
     await harness.drained();
