@@ -27,7 +27,7 @@ describe('alert service end to end: simulator → Kafka → alert-service → Po
   /** Everything published so far has been handled (or dead-lettered), so no alert is still on its way. */
   const drained = () =>
     until(
-      () => harness.processedCount(),
+      () => harness.appliedCount([...published]),
       (n) => n >= published.size,
       90_000,
     );
