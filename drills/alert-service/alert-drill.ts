@@ -1,5 +1,11 @@
 import { buildScenario, populationEvents, SCENARIOS, type SimEvent } from '@crm/corebank-simulation';
-import { runDrills, type DrillOptions, type DrillResult, type DrilledService } from '../lib/fault-drill';
+import {
+  difference,
+  runDrills,
+  type DrillOptions,
+  type DrillResult,
+  type DrilledService,
+} from '../lib/fault-drill';
 
 const DAY_MS = 86_400_000;
 
@@ -99,8 +105,3 @@ export async function runAlertDrills(
     drills,
   };
 }
-
-const difference = (a: string[], b: string[]): string[] => {
-  const inB = new Set(b);
-  return [...new Set(a)].filter((x) => !inB.has(x));
-};

@@ -533,7 +533,8 @@ export function canRestartPostgres(): boolean {
   }
 }
 
-const difference = (a: string[], b: string[]): string[] => {
+/** The items of `a` not in `b`, once each. */
+export const difference = (a: string[], b: string[]): string[] => {
   const inB = new Set(b);
   return [...new Set(a)].filter((x) => !inB.has(x));
 };

@@ -3,10 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { KeysetCursor, RequestValidationException } from '@crm/http';
 import { AuditLogWriter, AuthenticatedUser, DataScope, DataScopeResolver } from '@crm/security';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
+import { isUuid } from '../common/uuid';
 import { AlertCountDto, AlertDto, AlertPageDto, AlertQueryDto } from './alert.dto';
 import { AlertRepository, AlertStatus, type AlertRow } from './alert.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The last row's (raised_at, id). */
 const ALERT_CURSOR = new KeysetCursor('alerts', ['timestamp', 'uuid'] as const);
@@ -47,7 +46,7 @@ export class AlertInboxService {
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<AlertDto> {
-    const row = UUID.test(id) ? await this.alerts.findOne(await this.scopeOf(user), id) : null;
+    const row = isUuid(id) ? await this.alerts.findOne(await this.scopeOf(user), id) : null;
     if (!row) throw new AlertException(AlertExceptionCode.AlertNotFound, `alert ${id} not found`);
     return AlertDto.of(row);
   }

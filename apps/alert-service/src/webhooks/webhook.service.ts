@@ -13,6 +13,7 @@ import {
 import { AlertRepository } from '../alerts/alert.repository';
 import { AlertServiceConfig } from '../app.config';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
+import { isUuid } from '../common/uuid';
 import {
   CreateWebhookDto,
   CreatedWebhookDto,
@@ -23,8 +24,6 @@ import {
 import { newWebhookSecret } from './webhook-signature';
 import { webhookUrlProblem } from './webhook-url.rule';
 import { WebhookRepository, type SubscriptionRow } from './webhook.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The principal a subscription delivers for: its creator's rights as they were when it was created. */
 const principalOf = (s: SubscriptionRow): AuthenticatedUser => ({
@@ -116,7 +115,7 @@ export class WebhookService {
   /** Sends a dead or cancelled delivery again, attempts counted afresh. Audited. */
   async redeliver(user: AuthenticatedUser, id: string, deliveryId: string): Promise<DeliveryDto> {
     const subscription = await this.owned(user, id);
-    if (!subscription.active || !UUID.test(deliveryId)) throw this.notRedeliverable(deliveryId);
+    if (!subscription.active || !isUuid(deliveryId)) throw this.notRedeliverable(deliveryId);
     const row = await this.dataSource.transaction(async (tx) => {
       const again = await this.webhooks.redeliver(tx, id, deliveryId);
       if (again)
@@ -153,7 +152,7 @@ export class WebhookService {
   }
 
   private async owned(user: AuthenticatedUser, id: string): Promise<SubscriptionRow> {
-    const row = UUID.test(id) ? await this.webhooks.subscription(id, this.ownerFilter(user)) : null;
+    const row = isUuid(id) ? await this.webhooks.subscription(id, this.ownerFilter(user)) : null;
     if (!row) throw new AlertException(AlertExceptionCode.WebhookNotFound, `webhook ${id} not found`);
     return row;
   }
