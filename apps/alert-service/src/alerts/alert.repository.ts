@@ -167,6 +167,16 @@ export class AlertRepository {
     return rows[0] ?? null;
   }
 
+  /** Those of `ids` that the scope sees. */
+  async visibleAmong(scope: DataScope, ids: readonly string[]): Promise<Set<string>> {
+    const p = new SqlParams();
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM ${this.table} WHERE id = ANY(${p.add(ids)}::uuid[]) AND ${this.inScope(scope, p)}`,
+      p.values,
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
   /**
    * The ids of alerts raised since `since`, oldest first: ids only, which a live stream re-reads
    * through each subscriber's scope (findOne).

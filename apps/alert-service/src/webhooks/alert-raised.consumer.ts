@@ -10,7 +10,7 @@ export class AlertRaisedConsumer {
   constructor(private readonly webhooks: WebhookService) {}
 
   @EventPattern(EventTypes.AlertRaised)
-  onAlertRaised(@Payload() payload: AlertRaisedPayload, @Ctx() ctx: EventContext): Promise<void> {
-    return this.webhooks.alertRaised(ctx.tx, payload);
+  onAlertRaised(@Payload() payload: AlertRaisedPayload, @Ctx() ctx: EventContext): void {
+    this.webhooks.alertRaised(ctx.tx, ctx.batch, payload);
   }
 }

@@ -117,21 +117,21 @@ export class WebhookRepository {
     return rows.length > 0;
   }
 
-  /** Active subscriptions that want alerts of this kind raised at `raisedAt` (created before it). */
-  async activeFor(tx: EntityManager, kind: string, raisedAt: Date): Promise<SubscriptionRow[]> {
-    return tx.query(
-      `SELECT * FROM "${this.s}".webhook_subscription
-        WHERE active AND created_at <= $2 AND (kinds = '{}' OR $1 = ANY (kinds))`,
-      [kind, raisedAt],
-    );
+  /** Every active subscription. */
+  async active(tx: EntityManager): Promise<SubscriptionRow[]> {
+    return tx.query(`SELECT * FROM "${this.s}".webhook_subscription WHERE active`);
   }
 
-  async addDeliveries(tx: EntityManager, alertId: string, subscriptionIds: string[]): Promise<void> {
-    if (subscriptionIds.length === 0) return;
+  /** One delivery per (subscription, alert) pair, each at most once. */
+  async addDeliveries(
+    tx: EntityManager,
+    deliveries: readonly { subscriptionId: string; alertId: string }[],
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
     await tx.query(
       `INSERT INTO "${this.s}".webhook_delivery (subscription_id, alert_id)
-       SELECT unnest($1::uuid[]), $2 ON CONFLICT (subscription_id, alert_id) DO NOTHING`,
-      [subscriptionIds, alertId],
+       SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT (subscription_id, alert_id) DO NOTHING`,
+      [deliveries.map((d) => d.subscriptionId), deliveries.map((d) => d.alertId)],
     );
   }
 

@@ -10,6 +10,7 @@ import {
   Role,
   hasRole,
 } from '@crm/security';
+import { BatchKey, EventBatch } from '@crm/messaging';
 import { AlertRepository } from '../alerts/alert.repository';
 import { AlertServiceConfig } from '../app.config';
 import { AlertException, AlertExceptionCode } from '../common/alert.exception';
@@ -33,6 +34,13 @@ const principalOf = (s: SubscriptionRow): AuthenticatedUser => ({
   ...(s.owner_manager_id ? { managerId: s.owner_manager_id } : {}),
   permissions: [],
 });
+
+/** A subscription wants an alert of a kind it asked for (all when it named none), raised since it was made. */
+const wants = (s: SubscriptionRow, alert: AlertRaisedPayload): boolean =>
+  (s.kinds.length === 0 || s.kinds.includes(alert.kind)) && s.created_at <= new Date(alert.raisedAt);
+
+/** The alerts raised in one batch of crm.alert, matched to the subscriptions before it commits. */
+const RAISED_IN_BATCH = new BatchKey<AlertRaisedPayload[]>('alerts raised');
 
 /**
  * Alerts out of the CRM by webhook: a subscription POSTs each new alert its owner may see (the same scope as
@@ -135,15 +143,32 @@ export class WebhookService {
     return DeliveryDto.of(row);
   }
 
-  /** A raised alert becomes a delivery for each active subscription that wants its kind and may see it. */
-  async alertRaised(tx: EntityManager, alert: AlertRaisedPayload): Promise<void> {
-    const candidates = await this.webhooks.activeFor(tx, alert.kind, new Date(alert.raisedAt));
-    const seeing: string[] = [];
-    for (const subscription of candidates) {
+  /**
+   * A raised alert becomes a delivery for each active subscription that wants its kind and may see it. The
+   * alerts of a batch are matched together before it commits: one read of the subscriptions, and one of
+   * the alerts each subscriber sees, per batch rather than per alert.
+   */
+  alertRaised(tx: EntityManager, batch: EventBatch, alert: AlertRaisedPayload): void {
+    batch
+      .once(RAISED_IN_BATCH, () => {
+        const raised: AlertRaisedPayload[] = [];
+        batch.beforeCommit(() => this.fanOut(tx, raised));
+        return raised;
+      })
+      .push(alert);
+  }
+
+  private async fanOut(tx: EntityManager, raised: readonly AlertRaisedPayload[]): Promise<void> {
+    const deliveries: { subscriptionId: string; alertId: string }[] = [];
+    for (const subscription of await this.webhooks.active(tx)) {
+      const wanted = raised.filter((alert) => wants(subscription, alert)).map((alert) => alert.alertId);
+      if (wanted.length === 0) continue;
       const scope = await this.scopes.resolve(principalOf(subscription));
-      if (await this.alerts.findOne(scope, alert.alertId)) seeing.push(subscription.id);
+      for (const alertId of await this.alerts.visibleAmong(scope, wanted)) {
+        deliveries.push({ subscriptionId: subscription.id, alertId });
+      }
     }
-    await this.webhooks.addDeliveries(tx, alert.alertId, seeing);
+    await this.webhooks.addDeliveries(tx, deliveries);
   }
 
   /** Head office sees every subscription; anyone else their own. */
