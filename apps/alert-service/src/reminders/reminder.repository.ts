@@ -44,15 +44,14 @@ export class ReminderRepository {
     tx: EntityManager,
     plans: readonly ReminderPlan[],
     sourceEventId: string,
-  ): Promise<{ alertKey: string; dueFrom: number; reschedule: boolean; replacing: boolean }[]> {
+  ): Promise<{ row: ReminderRow; reschedule: boolean; replacing: boolean }[]> {
     if (plans.length === 0) return [];
     // One row per key: a statement may not update the same row twice.
     const byKey = new Map(plans.map((p) => [alertKeyOf({ ...p, periodKey: p.dueDate }), p]));
     const rows = [...byKey];
     const s = schemaOf(tx.connection);
-    const pending: { alert_key: string; due_from: Date; reschedule: boolean; replacing: boolean }[] =
-      await tx.query(
-        `WITH input AS (
+    const pending: (ReminderRow & { reschedule: boolean; replacing: boolean })[] = await tx.query(
+      `WITH input AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                               $7::float8[], $8::numeric[], $9::text[], $10::text[])
            AS i(alert_key, kind, customer_id, subject_ref, period_key, institution_id, due_ms, amount, currency, reason)
@@ -65,33 +64,29 @@ export class ReminderRepository {
                 amount, currency, reason, $11 FROM input
          ON CONFLICT (alert_key) DO UPDATE SET due_from = EXCLUDED.due_from, updated_at = now(),
            status = CASE WHEN r.status = 'cancelled' THEN 'pending' ELSE r.status END
-         RETURNING r.alert_key, r.due_from, r.status
+         RETURNING r.*
        )
-       SELECT a.alert_key, a.due_from,
+       SELECT a.alert_key, a.kind, a.customer_id, a.subject_ref, a.period_key, a.institution_id, a.due_from,
+              a.amount::text AS amount, a.currency, a.reason, a.source_event_id,
               (b.alert_key IS NULL OR b.status <> 'pending' OR b.due_from <> a.due_from) AS reschedule,
               (b.status = 'pending' AND b.due_from <> a.due_from) IS TRUE AS replacing
          FROM after a LEFT JOIN before b USING (alert_key)
         WHERE a.status = 'pending'`,
-        [
-          rows.map(([key]) => key),
-          rows.map(([, p]) => p.kind),
-          rows.map(([, p]) => p.customerId),
-          rows.map(([, p]) => p.subjectRef),
-          rows.map(([, p]) => p.dueDate),
-          rows.map(([, p]) => p.institutionId),
-          rows.map(([, p]) => p.dueFrom),
-          rows.map(([, p]) => p.amount?.amount ?? null),
-          rows.map(([, p]) => p.amount?.currency ?? null),
-          rows.map(([, p]) => p.reason),
-          sourceEventId,
-        ],
-      );
-    return pending.map((r) => ({
-      alertKey: r.alert_key,
-      dueFrom: r.due_from.getTime(),
-      reschedule: r.reschedule,
-      replacing: r.replacing,
-    }));
+      [
+        rows.map(([key]) => key),
+        rows.map(([, p]) => p.kind),
+        rows.map(([, p]) => p.customerId),
+        rows.map(([, p]) => p.subjectRef),
+        rows.map(([, p]) => p.dueDate),
+        rows.map(([, p]) => p.institutionId),
+        rows.map(([, p]) => p.dueFrom),
+        rows.map(([, p]) => p.amount?.amount ?? null),
+        rows.map(([, p]) => p.amount?.currency ?? null),
+        rows.map(([, p]) => p.reason),
+        sourceEventId,
+      ],
+    );
+    return pending.map(({ reschedule, replacing, ...row }) => ({ row, reschedule, replacing }));
   }
 
   async markRaised(tx: EntityManager, alertKey: string): Promise<void> {
@@ -101,50 +96,24 @@ export class ReminderRepository {
     );
   }
 
-  /**
-   * For each customer, an instant (ms) before which none of their pending reminders is due: a millisecond
-   * before their earliest, or Infinity when they have none.
-   */
-  async notDueBefore(tx: EntityManager, customerIds: readonly string[]): Promise<Map<string, number>> {
-    const rows: { customer_id: string; earliest_ms: string }[] = await tx.query(
-      `SELECT customer_id, floor(extract(epoch FROM min(due_from)) * 1000) AS earliest_ms
+  /** The customers' pending reminders. */
+  async pendingOf(tx: EntityManager, customerIds: readonly string[]): Promise<ReminderRow[]> {
+    return tx.query(
+      `SELECT alert_key, kind, customer_id, subject_ref, period_key, institution_id, due_from,
+              amount::text AS amount, currency, reason, source_event_id
          FROM "${schemaOf(tx.connection)}".reminder
-        WHERE customer_id = ANY($1) AND status = 'pending' GROUP BY customer_id`,
+        WHERE customer_id = ANY($1) AND status = 'pending'`,
       [customerIds],
     );
-    const bounds = new Map<string, number>(customerIds.map((id) => [id, Infinity]));
-    for (const row of rows) bounds.set(row.customer_id, Number(row.earliest_ms) - 1);
-    return bounds;
   }
 
-  /**
-   * Marks raised, in one statement, a customer's pending reminders due by `at` (ms), and returns them, oldest
-   * first, with when the customer's next pending reminder is due (ms, rounded down): null when none is, or
-   * when nothing was raised (then it is not looked up).
-   */
-  async raiseDueForCustomer(
-    tx: EntityManager,
-    customerId: string,
-    at: number,
-  ): Promise<{ raised: ReminderRow[]; nextDueMs: number | null }> {
-    const s = schemaOf(tx.connection);
-    const rows: (ReminderRow & { next_due_ms: string | null })[] = await tx.query(
-      `WITH raised AS (
-         UPDATE "${s}".reminder SET status = 'raised', updated_at = now()
-          WHERE customer_id = $1 AND status = 'pending' AND due_from <= to_timestamp($2 / 1000.0)
-          RETURNING *
-       )
-       SELECT *, amount::text AS amount,
-              (SELECT floor(extract(epoch FROM min(due_from)) * 1000) FROM "${s}".reminder
-                WHERE customer_id = $1 AND status = 'pending' AND due_from > to_timestamp($2 / 1000.0)) AS next_due_ms
-         FROM raised`,
-      [customerId, at],
+  /** Marks raised those of the reminders that are still pending. */
+  async markAllRaised(tx: EntityManager, alertKeys: readonly string[]): Promise<void> {
+    await tx.query(
+      `UPDATE "${schemaOf(tx.connection)}".reminder SET status = 'raised', updated_at = now()
+        WHERE alert_key = ANY($1) AND status = 'pending'`,
+      [alertKeys],
     );
-    const raised = [...rows].sort((a, b) => a.due_from.getTime() - b.due_from.getTime());
-    return {
-      raised,
-      nextDueMs: rows.length > 0 && rows[0].next_due_ms !== null ? Number(rows[0].next_due_ms) : null,
-    };
   }
 
   /** One reminder, locked: null when unknown (its transaction may not have committed yet). */

@@ -5,7 +5,7 @@ import { BatchKey, type EventBatch } from '@crm/messaging';
 import { AlertRaiser } from '../alerts/alert-raiser.service';
 import { isReminderDue } from '../rules/reminder.util';
 import { alertKeyOf, type ReminderPlan } from '../rules/rule.types';
-import { ReminderRepository, candidateOf } from './reminder.repository';
+import { ReminderRepository, candidateOf, type ReminderRow } from './reminder.repository';
 import { ReminderScheduler } from './reminder.scheduler';
 
 /** A wake-up job to remove, or to add (`replacing` one of another due instant). */
@@ -13,7 +13,7 @@ type JobChange = 'cancel' | { dueFrom: number; replacing: boolean };
 
 const JOB_CHANGES = new BatchKey<Map<string, JobChange>>('reminders.job-changes');
 
-const NOT_DUE_BEFORE = new BatchKey<Promise<Map<string, number>>>('reminders.not-due-before');
+const BATCH_REMINDERS = new BatchKey<Promise<BatchReminders>>('reminders.pending');
 
 const customerIdsOf = (batch: EventBatch): string[] => [
   ...new Set(
@@ -26,6 +26,60 @@ const customerIdsOf = (batch: EventBatch): string[] => [
 
 /** How often reminders come due are looked for in Postgres, for those whose delayed job is lost. */
 const SWEEP_INTERVAL_MS = 2_000;
+
+/**
+ * The pending reminders of a batch's customers, read in one statement when the batch first needs them and
+ * kept up to date as it changes them: an event raises from here those its time has reached, and they are
+ * marked raised in Postgres together, before the batch's next statement on reminders or its commit.
+ */
+class BatchReminders {
+  private readonly byCustomer = new Map<string, Map<string, ReminderRow>>();
+  private raised: string[] = [];
+
+  constructor(customerIds: readonly string[], rows: readonly ReminderRow[]) {
+    this.learn(customerIds, rows);
+  }
+
+  knows(customerId: string): boolean {
+    return this.byCustomer.has(customerId);
+  }
+
+  /** The customers' pending reminders, as read from Postgres. */
+  learn(customerIds: readonly string[], rows: readonly ReminderRow[]): void {
+    for (const id of customerIds) this.byCustomer.set(id, new Map());
+    this.put(rows);
+  }
+
+  /** Reminders pending as the batch left them; of a customer not known yet, Postgres has them already. */
+  put(rows: readonly ReminderRow[]): void {
+    for (const row of rows) this.byCustomer.get(row.customer_id)?.set(row.alert_key, row);
+  }
+
+  remove(alertKeys: readonly string[]): void {
+    for (const ofCustomer of this.byCustomer.values()) alertKeys.forEach((key) => ofCustomer.delete(key));
+  }
+
+  /** The customer's reminders due by `at` (ms), soonest first, now raised. */
+  raiseDue(customerId: string, at: number): ReminderRow[] {
+    const ofCustomer = this.byCustomer.get(customerId);
+    if (!ofCustomer) return [];
+    const due = [...ofCustomer.values()]
+      .filter((row) => row.due_from.getTime() <= at)
+      .sort((a, b) => a.due_from.getTime() - b.due_from.getTime());
+    for (const row of due) {
+      ofCustomer.delete(row.alert_key);
+      this.raised.push(row.alert_key);
+    }
+    return due;
+  }
+
+  /** The keys raised since the last call, for Postgres. */
+  takeRaised(): string[] {
+    const keys = this.raised;
+    this.raised = [];
+    return keys;
+  }
+}
 
 class ReminderNotCommittedError extends Error {
   override name = 'ReminderNotCommittedError';
@@ -79,6 +133,9 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
     at: number,
     sourceEventId: string,
   ): Promise<void> {
+    const reminders = await this.remindersOf(tx, batch);
+    // The upsert must find what the batch has raised so far raised, as it would one event at a time.
+    await this.flushRaised(tx, reminders);
     const ahead: ReminderPlan[] = [];
     for (const plan of plans) {
       if (!isReminderDue(plan, at)) {
@@ -89,19 +146,18 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
       this.raiser.raiseInBatch(tx, batch, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
       await this.reminders.upsertPending(tx, [plan], sourceEventId);
       await this.reminders.markRaised(tx, key);
+      reminders.remove([key]);
       this.jobsAfterCommit(batch).set(key, 'cancel');
     }
     const pending = await this.reminders.upsertPending(tx, ahead, sourceEventId);
-    const notDueBefore = await this.notDueBefore(tx, batch);
-    const customerOf = new Map(ahead.map((p) => [alertKeyOf({ ...p, periodKey: p.dueDate }), p.customerId]));
-    for (const { alertKey, dueFrom } of pending) {
-      const customerId = customerOf.get(alertKey)!;
-      notDueBefore.set(customerId, Math.min(notDueBefore.get(customerId) ?? Infinity, dueFrom - 1));
-    }
+    reminders.put(pending.map((p) => p.row));
     const jobs = this.jobsAfterCommit(batch);
-    for (const r of pending.filter((p) => p.reschedule)) {
+    for (const { row, replacing } of pending.filter((p) => p.reschedule)) {
       // A job changed earlier in the batch is replaced whatever the row said before this statement.
-      jobs.set(r.alertKey, { dueFrom: r.dueFrom, replacing: r.replacing || jobs.has(r.alertKey) });
+      jobs.set(row.alert_key, {
+        dueFrom: row.due_from.getTime(),
+        replacing: replacing || jobs.has(row.alert_key),
+      });
     }
   }
 
@@ -113,14 +169,18 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
     kinds: readonly AlertKind[],
     keep: readonly string[] = [],
   ): Promise<void> {
+    const reminders = await this.remindersOf(tx, batch);
+    // What the batch raised is raised, not cancelled.
+    await this.flushRaised(tx, reminders);
+    const cancelled = await this.reminders.cancel(tx, subjectRef, kinds, keep);
+    reminders.remove(cancelled);
     const jobs = this.jobsAfterCommit(batch);
-    for (const key of await this.reminders.cancel(tx, subjectRef, kinds, keep)) jobs.set(key, 'cancel');
+    for (const key of cancelled) jobs.set(key, 'cancel');
   }
 
   /**
-   * An event of the customer at `at`: raises every pending reminder of theirs now due by event time. Most
-   * events have none due: the batch's first event reads when each of its customers' next reminder is due,
-   * so only an event that reaches it looks the reminders up.
+   * An event of the customer at `at`: raises every pending reminder of theirs now due by event time, from
+   * the batch's reminders (one read for all its customers, not one per event).
    */
   async advanceCustomerClock(
     tx: EntityManager,
@@ -129,27 +189,37 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
     at: number,
     sourceEventId: string,
   ): Promise<void> {
-    const notDueBefore = await this.notDueBefore(tx, batch);
-    if (at < (notDueBefore.get(customerId) ?? -Infinity)) return;
-    const { raised, nextDueMs } = await this.reminders.raiseDueForCustomer(tx, customerId, at);
+    const reminders = await this.remindersOf(tx, batch);
+    if (!reminders.knows(customerId)) {
+      reminders.learn([customerId], await this.reminders.pendingOf(tx, [customerId]));
+    }
+    const raised = reminders.raiseDue(customerId, at);
     const jobs = this.jobsAfterCommit(batch);
     for (const row of raised) {
       this.raiser.raiseInBatch(tx, batch, [candidateOf(row)], [row.source_event_id, sourceEventId]);
       jobs.set(row.alert_key, 'cancel');
     }
-    // Whatever was due by `at` is raised: what stays pending is due after it, from the next due instant on
-    // when that is known.
-    const nextDue = raised.length === 0 ? -Infinity : (nextDueMs ?? Infinity) - 1;
-    notDueBefore.set(customerId, Math.max(at + 1, nextDue));
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.sweepTimer);
   }
 
-  /** Per customer of the batch, an instant before which none of their pending reminders is due. */
-  private notDueBefore(tx: EntityManager, batch: EventBatch): Promise<Map<string, number>> {
-    return batch.once(NOT_DUE_BEFORE, () => this.reminders.notDueBefore(tx, customerIdsOf(batch)));
+  /** The batch's reminders; what it raised is marked so in Postgres before it commits. */
+  private remindersOf(tx: EntityManager, batch: EventBatch): Promise<BatchReminders> {
+    return batch.once(BATCH_REMINDERS, () => {
+      const customerIds = customerIdsOf(batch);
+      const loaded = this.reminders
+        .pendingOf(tx, customerIds)
+        .then((rows) => new BatchReminders(customerIds, rows));
+      batch.beforeCommit(async () => this.flushRaised(tx, await loaded));
+      return loaded;
+    });
+  }
+
+  private async flushRaised(tx: EntityManager, reminders: BatchReminders): Promise<void> {
+    const keys = reminders.takeRaised();
+    if (keys.length > 0) await this.reminders.markAllRaised(tx, keys);
   }
 
   /**
