@@ -46,9 +46,9 @@ export class ReminderRepository {
     sourceEventId: string,
   ): Promise<{ row: ReminderRow; reschedule: boolean; replacing: boolean }[]> {
     if (plans.length === 0) return [];
-    // One row per key: a statement may not update the same row twice.
+    // One row per key (a statement may not update the same row twice), in key order (see markAllRaised).
     const byKey = new Map(plans.map((p) => [alertKeyOf({ ...p, periodKey: p.dueDate }), p]));
-    const rows = [...byKey];
+    const rows = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const s = schemaOf(tx.connection);
     const pending: (ReminderRow & { reschedule: boolean; replacing: boolean })[] = await tx.query(
       `WITH input AS (
@@ -107,11 +107,18 @@ export class ReminderRepository {
     );
   }
 
-  /** Marks raised those of the reminders that are still pending. */
+  /**
+   * Marks raised those of the reminders that are still pending. Locked in key order: another batch may be
+   * raising some of the same customers' reminders at the same time, and two that locked them in different
+   * orders would deadlock.
+   */
   async markAllRaised(tx: EntityManager, alertKeys: readonly string[]): Promise<void> {
+    const s = schemaOf(tx.connection);
     await tx.query(
-      `UPDATE "${schemaOf(tx.connection)}".reminder SET status = 'raised', updated_at = now()
-        WHERE alert_key = ANY($1) AND status = 'pending'`,
+      `UPDATE "${s}".reminder r SET status = 'raised', updated_at = now()
+         FROM (SELECT alert_key FROM "${s}".reminder WHERE alert_key = ANY($1) AND status = 'pending'
+                ORDER BY alert_key FOR UPDATE) due
+        WHERE r.alert_key = due.alert_key`,
       [alertKeys],
     );
   }

@@ -19,7 +19,7 @@ import {
 } from '@crm/testing';
 import { EventPublisher } from '../producer/event-publisher';
 import { ConsumerMetrics } from './consumer-metrics';
-import { BatchKey } from './event-batch';
+import { BatchKey, EventBatch } from './event-batch';
 import { PermanentEventError } from './event-errors';
 import { EventConsumer, EventRoute } from './event-consumer';
 
@@ -409,5 +409,74 @@ describe('EventConsumer applying a fetch of several partitions', () => {
       const own = applied.filter((e) => e.subject === `C-fetch-${customer}`).map((e) => seqOf.get(e.id)!);
       expect(own).toEqual([...own].sort((a, b) => a - b));
     }
+  });
+});
+
+describe('EventConsumer applying a fetch in several lanes', () => {
+  let db: TestSchema;
+  let topics: TestTopic[];
+  let publisher: EventPublisher;
+  let consumer: EventConsumer | undefined;
+
+  beforeAll(async () => {
+    db = await createTestSchema('consumer_lanes');
+    topics = await Promise.all([
+      createTestTopic(kafka, 'consumer-lanes-a', 6),
+      createTestTopic(kafka, 'consumer-lanes-b', 6),
+    ]);
+    publisher = new EventPublisher(kafka);
+  });
+
+  afterAll(async () => {
+    await consumer?.stop();
+    await publisher?.disconnect();
+    await Promise.all(topics.map((t) => t.delete()));
+    await db?.drop();
+  });
+
+  it("applies one customer's events of every topic in one lane, so no two transactions hold the same customer", async () => {
+    // Thirty customers, each with events on both topics, published before the consumer starts: its first
+    // fetches hold all twelve partitions.
+    const events = Array.from({ length: 240 }, (_, i) => ({
+      topic: topics[Math.floor(i / 30) % 2].topic,
+      envelope: depositEvent(`C-lane-${i % 30}`, `${i}.00`),
+    }));
+    await publisher.publish(events);
+    // Per customer, the batch applying it now; a second batch holding the same customer is a clash.
+    const holder = new Map<string, EventBatch>();
+    const clashes: string[] = [];
+    const applied = new Set<string>();
+    const route: EventRoute<DepositRecorded> = {
+      payload: DepositRecorded,
+      handle: async (event, _tx, batch) => {
+        const held = holder.get(event.subject);
+        if (held && held !== batch) clashes.push(event.subject);
+        if (!held) {
+          holder.set(event.subject, batch);
+          batch.afterCommit(async () => void holder.delete(event.subject));
+        }
+        // Long enough for the other lanes' transactions to be under way at the same time.
+        await new Promise((r) => setTimeout(r, 2));
+        applied.add(event.id);
+      },
+    };
+    consumer = new EventConsumer({
+      kafka,
+      dataSource: db.dataSource,
+      publisher,
+      groupId: `consumer-lanes-${randomUUID()}`,
+      topics: topics.map((t) => t.topic),
+      routes: new Map([[TYPE, route as EventRoute]]),
+      isKnownType: (type) => type === TYPE,
+      maxEventsPerTransaction: 20,
+      partitionsConsumedConcurrently: 3,
+    });
+    await consumer.start();
+    const deadline = Date.now() + 30_000;
+    while (applied.size < events.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+
+    expect(applied.size).toBe(events.length);
+    expect(clashes).toEqual([]);
   });
 });
