@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The local stack in one command: PostgreSQL, Redis and a single-node Kafka, without Docker.
+# The local stack in one command: PostgreSQL, Redis and Kafka, without Docker.
 #
-#   stack.sh up             make all three reachable (idempotent; installs Postgres/Redis from
-#                           Debian only when nothing answers on their ports)
-#   stack.sh down [--wipe]  stop Kafka (--wipe also deletes its data); Postgres and Redis are shared
-#                           machine services and stay up
-#   stack.sh status         reachability of each service; exit 1 if any is down
+#   stack.sh up [--brokers 3]             make all three reachable (idempotent; installs Postgres/Redis
+#                                         from Debian only when nothing answers on their ports)
+#   stack.sh down [--brokers 3] [--wipe]  stop Kafka (--wipe also deletes its data); Postgres and Redis
+#                                         are shared machine services and stay up
+#   stack.sh status [--brokers 3]         reachability of each service; exit 1 if any is down
 #
 # Addresses are fixed: Postgres 127.0.0.1:5432 (database crm, user postgres, trust auth),
-# Redis 127.0.0.1:6379, Kafka 127.0.0.1:9092. (With Docker, use docker-compose.yml instead.)
+# Redis 127.0.0.1:6379, Kafka 127.0.0.1:9092; with --brokers 3 a three-broker Kafka cluster on
+# 127.0.0.1:19092,19094,19096 instead (replication factor 3, two in sync), beside the single broker:
+# run a service or test on it with KAFKA_BROKERS set to that list. (With Docker, use docker-compose.yml.)
 set -Eeuo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -118,7 +120,7 @@ ensure_redis() {
 }
 
 ensure_kafka() {
-  step "Kafka on 127.0.0.1:9092"
+  step "Kafka on $("$KAFKA" brokers)"
   "$KAFKA" fetch
   "$KAFKA" format
   "$KAFKA" start
@@ -140,7 +142,7 @@ print_status() {
   elif ! state="up ($("$KAFKA" status))"; then
     state="up (not started by kafka.sh)"
   fi
-  printf '%-11s %-26s %s\n' kafka 127.0.0.1:9092 "$state"
+  printf '%-11s %-26s %s\n' kafka "$("$KAFKA" brokers)" "$state"
   return "$failed"
 }
 
@@ -154,25 +156,39 @@ up() {
   print_status
   echo
   echo "stack up in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
-  echo "DATABASE_URL=postgres://postgres@$PG_HOST:$PG_PORT/$PG_DB REDIS_URL=redis://127.0.0.1:$REDIS_PORT KAFKA_BROKERS=127.0.0.1:9092"
+  echo "DATABASE_URL=postgres://postgres@$PG_HOST:$PG_PORT/$PG_DB REDIS_URL=redis://127.0.0.1:$REDIS_PORT KAFKA_BROKERS=$("$KAFKA" brokers)"
 }
 
 down() {
   step "Kafka"
-  case "${1:-}" in
-    --wipe) "$KAFKA" reset ;;
-    "") "$KAFKA" stop ;;
-    *) die "unknown option for down: $1" ;;
-  esac
+  if [[ "${1:-}" == --wipe ]]; then "$KAFKA" reset; else "$KAFKA" stop; fi
   echo "PostgreSQL and Redis are shared machine services: left running."
 }
 
-case "${1:-}" in
+command="${1:-}"
+shift || true
+wipe=
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --brokers)
+      [[ "${2:-}" == 1 || "${2:-}" == 3 ]] || die "--brokers: 1 or 3, not '${2:-}'"
+      export KAFKA_NODES="$2"
+      shift 2
+      ;;
+    --wipe)
+      [[ "$command" == down ]] || die "--wipe goes with down"
+      wipe=--wipe
+      shift
+      ;;
+    *) die "unknown option: $1" ;;
+  esac
+done
+case "$command" in
   up) up ;;
-  down) down "${2:-}" ;;
+  down) down "$wipe" ;;
   status) print_status || exit 1 ;;
   *)
-    echo "usage: $0 <up|down [--wipe]|status>" >&2
+    echo "usage: $0 <up|down [--wipe]|status> [--brokers 1|3]" >&2
     exit 2
     ;;
 esac

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Single-node Kafka (KRaft) for local development, run from the Apache jars on Maven Central (no Docker).
+# Kafka (KRaft) for local development, run from the Apache jars on Maven Central (no Docker): one node
+# on 127.0.0.1:9092, or with KAFKA_NODES=3 a cluster of three (each broker and controller) on
+# 127.0.0.1:19092, 19094 and 19096, whose topics are replicated three times with two in sync required.
 #
-#   kafka.sh fetch    download the jars once into .cache/kafka/<version>/lib
-#   kafka.sh format   format the data dir (skipped when already formatted)
-#   kafka.sh start    start the broker in the background (no-op when running)
-#   kafka.sh wait     block until the broker answers a metadata request
-#   kafka.sh stop     SIGTERM, wait for exit (SIGKILL after 30 s)
-#   kafka.sh status   print running/stopped (exit 0 when running, 3 when stopped)
-#   kafka.sh reset    stop and wipe the data dir
+#   kafka.sh fetch      download the jars once into .cache/kafka/<version>/lib
+#   kafka.sh format     format the data dirs (skipped when already formatted)
+#   kafka.sh start      start the nodes not running, in the background
+#   kafka.sh wait       block until the cluster answers a metadata request with every node
+#   kafka.sh stop       SIGTERM, wait for exit (SIGKILL after 30 s)
+#   kafka.sh status     print running/stopped (exit 0 when every node runs, 3 otherwise)
+#   kafka.sh reset      stop and wipe the data dirs
+#   kafka.sh kill9 <n>  SIGKILL node n, as a crash would (fault drills); `start` brings it back
+#   kafka.sh brokers    print the bootstrap list (KAFKA_BROKERS)
 #
-# Env: KAFKA_HEAP (max heap, default 512m, at least 256m), KAFKA_WAIT_TIMEOUT (seconds, default 90).
+# Env: KAFKA_NODES (1 or 3, default 1), KAFKA_HEAP (max heap per node, default 512m, at least 256m),
+# KAFKA_WAIT_TIMEOUT (seconds, default 90).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,16 +23,38 @@ ROOT="$(cd "$HERE/../../.." && pwd)"
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/pom.xml")"
 LIB="$ROOT/.cache/kafka/$KAFKA_VERSION/lib"
 FETCH_MARKER="$ROOT/.cache/kafka/$KAFKA_VERSION/fetched"
-STATE="$ROOT/.local/kafka"
-DATA="$STATE/data"
-LOGS="$STATE/logs"
-PROPS="$STATE/server.properties"
-PID_FILE="$STATE/kafka.pid"
-BROKER="127.0.0.1:9092"
 KAFKA_HEAP="${KAFKA_HEAP:-512m}"
+KAFKA_NODES="${KAFKA_NODES:-1}"
 
 say() { echo "kafka: $*"; }
 die() { echo "kafka: ERROR: $*" >&2; exit 1; }
+
+# The single node keeps the paths and ports it always had; the cluster's are apart, so both can run.
+case "$KAFKA_NODES" in
+  1) STATE_ROOT="$ROOT/.local/kafka" BASE_PORT=9092 ;;
+  3) STATE_ROOT="$ROOT/.local/kafka-cluster" BASE_PORT=19092 ;;
+  *) die "KAFKA_NODES must be 1 or 3, not $KAFKA_NODES" ;;
+esac
+NODES=($(seq 1 "$KAFKA_NODES"))
+CLUSTER_ID_FILE="$STATE_ROOT/cluster-id"
+
+node_state() { if [[ $KAFKA_NODES == 1 ]]; then echo "$STATE_ROOT"; else echo "$STATE_ROOT/node-$1"; fi; }
+data_dir() { echo "$(node_state "$1")/data"; }
+logs_dir() { echo "$(node_state "$1")/logs"; }
+props_file() { echo "$(node_state "$1")/server.properties"; }
+pid_file() { echo "$(node_state "$1")/kafka.pid"; }
+client_port() { echo $((BASE_PORT + 2 * ($1 - 1))); }
+controller_port() { echo $((BASE_PORT + 2 * ($1 - 1) + 1)); }
+brokers() {
+  local n list=()
+  for n in "${NODES[@]}"; do list+=("127.0.0.1:$(client_port "$n")"); done
+  (IFS=,; echo "${list[*]}")
+}
+quorum_voters() {
+  local n list=()
+  for n in "${NODES[@]}"; do list+=("$n@127.0.0.1:$(controller_port "$n")"); done
+  (IFS=,; echo "${list[*]}")
+}
 
 require_java() {
   command -v java >/dev/null || die "java not found. Install Java 17 or newer (Debian: apt-get install -y openjdk-17-jre-headless)."
@@ -62,35 +89,63 @@ fetch() {
 
 require_jars() { fetched || die "jars missing: run '$0 fetch' first"; }
 
-# Kafka resolves a relative log.dirs against its working directory, so write an absolute one.
+# server.properties with this node's identity appended (a later key wins). Kafka resolves a relative
+# log.dirs against its working directory, so write an absolute one.
 write_props() {
-  mkdir -p "$DATA" "$LOGS"
-  { cat "$HERE/server.properties"; echo; echo "log.dirs=$DATA"; } >"$PROPS"
+  local n="$1"
+  mkdir -p "$(data_dir "$n")" "$(logs_dir "$n")"
+  {
+    cat "$HERE/server.properties"
+    echo
+    echo "log.dirs=$(data_dir "$n")"
+    if [[ $KAFKA_NODES != 1 ]]; then
+      echo "node.id=$n"
+      echo "controller.quorum.voters=$(quorum_voters)"
+      echo "listeners=PLAINTEXT://127.0.0.1:$(client_port "$n"),CONTROLLER://127.0.0.1:$(controller_port "$n")"
+      echo "advertised.listeners=PLAINTEXT://127.0.0.1:$(client_port "$n")"
+      # A cluster that survives one broker: three copies, two of them in sync for a write to count.
+      echo "default.replication.factor=3"
+      echo "min.insync.replicas=2"
+      echo "offsets.topic.replication.factor=3"
+      echo "transaction.state.log.replication.factor=3"
+      echo "transaction.state.log.min.isr=2"
+      echo "share.coordinator.state.topic.replication.factor=3"
+      echo "share.coordinator.state.topic.min.isr=2"
+    fi
+  } >"$(props_file "$n")"
 }
 
-JAVA_COMMON=(-Dlog4j2.configurationFile="$HERE/log4j2.properties" -Dkafka.logs.dir="$LOGS"
-  -Djava.awt.headless=true -cp "$LIB/*")
+JAVA_COMMON=(-Dlog4j2.configurationFile="$HERE/log4j2.properties" -Djava.awt.headless=true -cp "$LIB/*")
 
+# Every node of a cluster is formatted with the same cluster id, kept beside them.
 format() {
   require_java
   require_jars
-  write_props
-  if [[ -f "$DATA/meta.properties" ]]; then
-    say "storage already formatted (${DATA#"$ROOT"/})"
-    return
-  fi
-  local cluster_id
-  cluster_id="$(java -Xmx256m "${JAVA_COMMON[@]}" kafka.tools.StorageTool random-uuid)"
-  say "formatting storage, cluster id $cluster_id"
-  java -Xmx256m "${JAVA_COMMON[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$PROPS" >/dev/null
+  local n cluster_id
+  for n in "${NODES[@]}"; do
+    write_props "$n"
+    if [[ -f "$(data_dir "$n")/meta.properties" ]]; then
+      say "storage already formatted ($(data_dir "$n" | sed "s:^$ROOT/::"))"
+      continue
+    fi
+    if [[ ! -f "$CLUSTER_ID_FILE" ]]; then
+      mkdir -p "$STATE_ROOT"
+      java -Xmx256m "${JAVA_COMMON[@]}" kafka.tools.StorageTool random-uuid >"$CLUSTER_ID_FILE"
+    fi
+    cluster_id="$(cat "$CLUSTER_ID_FILE")"
+    say "formatting storage of node $n, cluster id $cluster_id"
+    java -Xmx256m "${JAVA_COMMON[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$(props_file "$n")" >/dev/null
+  done
 }
 
 # A pid file can outlive its process (reboot, kill -9) and the pid can be reused: check it is our broker.
 # Zombies count as gone: PID 1 in a container does not always reap them.
 running_pid() {
-  [[ -f "$PID_FILE" ]] || return 1
+  local file
+  file="$(pid_file "$1")"
+  [[ -f "$file" ]] || return 1
   local pid
-  pid="$(cat "$PID_FILE")"
+  pid="$(cat "$file")"
   [[ -r "/proc/$pid/cmdline" ]] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'kafka\.Kafka' || return 1
   [[ "$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)" != Z ]] || return 1
@@ -100,80 +155,111 @@ running_pid() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start() {
-  local pid
-  if pid="$(running_pid)"; then
-    say "already running (pid $pid)"
+  local n
+  for n in "${NODES[@]}"; do start_node "$n"; done
+}
+
+start_node() {
+  local n="$1" pid port cport logs
+  port="$(client_port "$n")" cport="$(controller_port "$n")" logs="$(logs_dir "$n")"
+  if pid="$(running_pid "$n")"; then
+    say "node $n already running (pid $pid)"
     return
   fi
-  rm -f "$PID_FILE"
-  # Like PostgreSQL and Redis: a broker that already answers (another checkout's) is used as it is.
-  if port_open 9092 && KAFKA_WAIT_TIMEOUT=5 wait_ready >/dev/null 2>&1; then
-    say "a broker not started from this checkout already answers on $BROKER: using it"
+  rm -f "$(pid_file "$n")"
+  # Like PostgreSQL and Redis: a single broker that already answers (another checkout's) is used as it is.
+  if [[ $KAFKA_NODES == 1 ]] && port_open "$port" && KAFKA_WAIT_TIMEOUT=5 wait_ready >/dev/null 2>&1; then
+    say "a broker not started from this checkout already answers on 127.0.0.1:$port: using it"
     return
   fi
-  if port_open 9092 || port_open 9093; then
-    die "port 9092 or 9093 is already in use by another process (another Kafka? check: ss -ltnp | grep 909)"
+  if port_open "$port" || port_open "$cport"; then
+    die "port $port or $cport is already in use by another process (another Kafka? check: ss -ltnp | grep $port)"
   fi
   require_java
   require_jars
-  [[ -f "$DATA/meta.properties" ]] || format
-  write_props
-  say "starting broker (heap $KAFKA_HEAP), log: ${LOGS#"$ROOT"/}/server.log"
+  [[ -f "$(data_dir "$n")/meta.properties" ]] || format
+  write_props "$n"
+  say "starting node $n on 127.0.0.1:$port (heap $KAFKA_HEAP), log: ${logs#"$ROOT"/}/server.log"
   # setsid: the broker must survive the shell (and Ctrl-C) that started it.
   setsid java -Xmx"$KAFKA_HEAP" -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-    "${JAVA_COMMON[@]}" kafka.Kafka "$PROPS" >>"$LOGS/console.out" 2>&1 </dev/null &
-  echo $! >"$PID_FILE"
+    -Dkafka.logs.dir="$logs" "${JAVA_COMMON[@]}" kafka.Kafka "$(props_file "$n")" >>"$logs/console.out" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$n")"
   sleep 0.5
-  pid="$(running_pid)" || { tail -n 20 "$LOGS/console.out" >&2; die "broker exited right after start (see above)"; }
-  say "started (pid $pid)"
+  pid="$(running_pid "$n")" || { tail -n 20 "$logs/console.out" >&2; die "node $n exited right after start (see above)"; }
+  say "started node $n (pid $pid)"
 }
 
 wait_ready() {
   command -v node >/dev/null || die "node not found (needed for the readiness check)"
   [[ -d "$ROOT/node_modules/kafkajs" ]] || die "node_modules/kafkajs missing: run 'npm ci' in $ROOT first"
-  local pid pid_args=()
-  if pid="$(running_pid)"; then pid_args=(--pid "$pid"); fi
-  KAFKA_BROKERS="$BROKER" node "$HERE/wait-ready.js" --timeout "${KAFKA_WAIT_TIMEOUT:-90}" \
-    --log "$LOGS/server.log" --log "$LOGS/console.out" "${pid_args[@]}"
+  local n pid args=()
+  for n in "${NODES[@]}"; do
+    if pid="$(running_pid "$n")"; then args+=(--pid "$pid"); fi
+    args+=(--log "$(logs_dir "$n")/server.log" --log "$(logs_dir "$n")/console.out")
+  done
+  KAFKA_BROKERS="$(brokers)" node "$HERE/wait-ready.js" --timeout "${KAFKA_WAIT_TIMEOUT:-90}" \
+    --nodes "$KAFKA_NODES" "${args[@]}"
 }
 
 stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    say "not running"
+  local n
+  for n in "${NODES[@]}"; do stop_node "$n"; done
+}
+
+stop_node() {
+  local n="$1" pid
+  if ! pid="$(running_pid "$n")"; then
+    rm -f "$(pid_file "$n")"
+    say "node $n not running"
     return
   fi
-  say "stopping pid $pid..."
+  say "stopping node $n, pid $pid..."
   kill -TERM "$pid"
   local i
   for ((i = 0; i < 60; i++)); do
-    running_pid >/dev/null || break
+    running_pid "$n" >/dev/null || break
     sleep 0.5
   done
-  if running_pid >/dev/null; then
+  if running_pid "$n" >/dev/null; then
     say "still alive after 30 s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 1
   fi
-  rm -f "$PID_FILE"
-  say "stopped"
+  rm -f "$(pid_file "$n")"
+  say "stopped node $n"
+}
+
+kill9() {
+  local n="${1:-}" pid
+  [[ " ${NODES[*]} " == *" $n "* ]] || die "kill9: a node number from 1 to $KAFKA_NODES, not '$n'"
+  pid="$(running_pid "$n")" || die "node $n is not running"
+  kill -KILL "$pid"
+  while running_pid "$n" >/dev/null; do sleep 0.1; done
+  say "killed node $n (pid $pid) with SIGKILL"
 }
 
 status() {
-  local pid
-  if pid="$(running_pid)"; then
-    echo "running, pid $pid"
-  else
-    echo "stopped"
-    return 3
+  local n pid states=() down=0
+  for n in "${NODES[@]}"; do
+    if pid="$(running_pid "$n")"; then
+      states+=("running, pid $pid")
+    else
+      states+=("stopped")
+      down=1
+    fi
+  done
+  if [[ $KAFKA_NODES == 1 ]]; then echo "${states[0]}"; else
+    local described=()
+    for n in "${NODES[@]}"; do described+=("node $n ${states[$((n - 1))]}"); done
+    (IFS=';'; echo "${described[*]}" | sed 's/;/; /g')
   fi
+  [[ $down == 0 ]] || return 3
 }
 
 reset() {
   stop
-  rm -rf "$DATA"
-  say "data wiped (${DATA#"$ROOT"/})"
+  rm -rf "$STATE_ROOT"
+  say "data wiped (${STATE_ROOT#"$ROOT"/})"
 }
 
 case "${1:-}" in
@@ -184,8 +270,10 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   reset) reset ;;
+  kill9) kill9 "${2:-}" ;;
+  brokers) brokers ;;
   *)
-    echo "usage: $0 <fetch|format|start|wait|stop|status|reset>" >&2
+    echo "usage: $0 <fetch|format|start|wait|stop|status|reset|kill9 <node>|brokers>" >&2
     exit 2
     ;;
 esac

@@ -4,21 +4,23 @@
 // left at replication factor 3) and an idempotent producer's id allocation (answers "coordinator is
 // loading" for a moment after the first start). A TCP connect alone would prove none of these.
 //
-//   node wait-ready.js [--timeout 90] [--pid <broker pid>] [--log <file>]... [--quiet]
+//   node wait-ready.js [--timeout 90] [--pid <broker pid>]... [--log <file>]... [--nodes N] [--quiet]
 //
-// Brokers from KAFKA_BROKERS (default 127.0.0.1:9092). Exit 0 when ready, 1 on timeout or when the
-// broker process (--pid) dies; then prints the tail of each --log file to stderr.
+// Brokers from KAFKA_BROKERS (default 127.0.0.1:9092); --nodes: as many must have joined the cluster.
+// Exit 0 when ready, 1 on timeout or when a broker process (--pid) dies; then prints the tail of each
+// --log file to stderr.
 'use strict';
 
 const fs = require('node:fs');
 const { Kafka, logLevel } = require('kafkajs');
 
 function parseArgs(argv) {
-  const args = { timeout: 90, pid: undefined, logs: [], quiet: false };
+  const args = { timeout: 90, pids: [], logs: [], nodes: 1, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--timeout') args.timeout = Number(argv[++i]);
-    else if (arg === '--pid') args.pid = Number(argv[++i]);
+    else if (arg === '--pid') args.pids.push(Number(argv[++i]));
+    else if (arg === '--nodes') args.nodes = Number(argv[++i]);
     else if (arg === '--log') args.logs.push(argv[++i]);
     else if (arg === '--quiet') args.quiet = true;
     else throw new Error(`unknown argument: ${arg}`);
@@ -74,6 +76,8 @@ async function probe() {
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
+    if (cluster.brokers.length < args.nodes)
+      throw new Error(`${cluster.brokers.length} of ${args.nodes} brokers have joined`);
     // Finding a group's coordinator also creates __consumer_offsets on first use.
     await admin.describeGroups(['wait-ready']);
     // connect() of an idempotent producer sends InitProducerId.
@@ -90,8 +94,8 @@ async function main() {
   let lastError;
   let attempts = 0;
   while ((Date.now() - started) / 1000 < args.timeout) {
-    if (args.pid && !processAlive(args.pid))
-      fail(`broker process ${args.pid} exited after ${elapsed()}s`, lastError);
+    const dead = args.pids.find((pid) => !processAlive(pid));
+    if (dead) fail(`broker process ${dead} exited after ${elapsed()}s`, lastError);
     try {
       const cluster = await probe();
       progress(` ready in ${elapsed()}s\n`);

@@ -3,6 +3,7 @@ import { TOPIC_PARTITIONS, deadLetterTopicOf } from '@crm/contracts';
 
 export interface TopicOptions {
   partitions?: number;
+  /** Default: 3 on a cluster of three brokers or more (two of them in sync for a write), else every broker. */
   replicationFactor?: number;
 }
 
@@ -23,6 +24,8 @@ export async function ensureTopics(
     const wanted = [...new Set(topics.flatMap((t) => [t, deadLetterTopicOf(t)]))];
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      const replicationFactor =
+        options.replicationFactor ?? Math.min(3, (await admin.describeCluster()).brokers.length);
       // Our own wait below, not kafkajs's: under load a KRaft broker briefly answers "unknown topic"
       // for a topic it has just created, which kafkajs's wait does not retry.
       await admin.createTopics({
@@ -30,7 +33,12 @@ export async function ensureTopics(
         topics: missing.map((topic) => ({
           topic,
           numPartitions: topic.endsWith('.dlq') ? 1 : (options.partitions ?? TOPIC_PARTITIONS),
-          replicationFactor: options.replicationFactor ?? 1,
+          replicationFactor,
+          // A write counts once on two of three copies: a broker may die without losing an acknowledged event.
+          configEntries:
+            replicationFactor >= 3
+              ? [{ name: 'min.insync.replicas', value: String(replicationFactor - 1) }]
+              : [],
         })),
       });
       await waitForTopicLeaders(admin, missing);
