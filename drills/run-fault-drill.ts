@@ -7,8 +7,11 @@ import { buildDrillStream, runAlertDrills } from './alert-service/alert-drill';
 import { ANALYTICS_DRILL } from './analytics-service/analytics-drill';
 import { ASSIGNMENT_DRILL } from './assignment-service/assignment-drill';
 import { CUSTOMER_DRILL } from './customer-service/customer-drill';
+import { testStack } from '@crm/testing';
 import {
+  assertKafkaCluster,
   bankEvents,
+  BROKER_DOWN_SECONDS,
   canRestartPostgres,
   FAULT_KINDS,
   runDrills,
@@ -17,7 +20,10 @@ import {
   type PostgresFaultMode,
 } from './lib/fault-drill';
 
-/** Services a drill can be run on, and the faults that apply to each (Redis only where it keeps state). */
+/**
+ * Services a drill can be run on, and the faults of `--fault all` for each (Redis only where it keeps
+ * state). `--fault broker` (a Kafka broker killed) applies to every one, on the three-broker cluster.
+ */
 const SERVICES = {
   alert: [...FAULT_KINDS],
   customer: ['kill', 'postgres'],
@@ -31,10 +37,13 @@ const REPORT_DIR = join(__dirname, '..', 'docs', 'drills');
 /**
  * Fault drills on the real stack (a script, not a test):
  *   node -r ./tools/register.js drills/run-fault-drill.ts --service customer --events 50000 --fault all --write
+ *   KAFKA_BROKERS=127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096 \
+ *     node -r ./tools/register.js drills/run-fault-drill.ts --service all --events 100000 --fault broker --write
  * Postgres: `--postgres restart` restarts the local cluster (root only, nothing else may be running);
  * the default `auto` restarts it when allowed and otherwise terminates the drilled instance's backends.
- * `--write` writes docs/drills/<service>-faults.md. Exit code 1 when any drilled instance's outcome differs
- * from the fault-free reference's.
+ * A broker kill needs the cluster of `npm run stack -- up --brokers 3`. `--service all` drills each service in
+ * turn. `--write` writes docs/drills/<service>-faults.md (a broker kill: docs/drills/broker-kill.md). Exit
+ * code 1 when any drilled instance's outcome differs from the fault-free reference's.
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -49,12 +58,14 @@ async function main(): Promise<number> {
       write: { type: 'boolean', default: false },
     },
   });
-  if (!(values.service in SERVICES))
-    throw new Error(`--service must be one of ${Object.keys(SERVICES).join(', ')}, not ${values.service}`);
-  const service = values.service as ServiceName;
-  const applicable: readonly FaultKind[] = SERVICES[service];
-  const faults: FaultKind[] =
-    values.fault === 'all' ? [...applicable] : values.fault.split(',').map((f) => parseFault(f, applicable));
+  if (values.service !== 'all' && !(values.service in SERVICES))
+    throw new Error(
+      `--service must be one of ${Object.keys(SERVICES).join(', ')} or all, not ${values.service}`,
+    );
+  const services =
+    values.service === 'all' ? (Object.keys(SERVICES) as ServiceName[]) : [values.service as ServiceName];
+  const brokerKill = values.fault === 'broker';
+  if (brokerKill) assertKafkaCluster();
   // Side by side, a cluster restart would hit the reference too: auto then cuts only the drilled backends.
   const postgresMode = parsePostgresMode(values.postgres, values.concurrent);
   const size = Number(values.events);
@@ -62,45 +73,55 @@ async function main(): Promise<number> {
     throw new Error('--events must be an integer of at least 1000');
 
   const started = Date.now();
-  if (faults.includes('postgres')) log(`postgres fault: ${postgresMode}`);
-  const common = { faults, postgresMode, log, keep: values.keep, concurrent: values.concurrent };
-  let described: string;
-  let result: { reference: DrillResult; drills: DrillResult[] };
-  if (service === 'alert') {
-    const stream = buildDrillStream({ size, seed: Number(values.seed) });
-    described =
-      `${stream.events.length} events (seed ${values.seed}, ${stream.scenarioRuns} rounds of every scenario, ` +
-      `${stream.declared.length} declared scenario alerts), simulated ${stream.firstEventAt.toISOString()} .. ${stream.lastEventAt.toISOString()}`;
-    log(`stream: ${described}`);
-    result = await runAlertDrills(stream, common);
-  } else {
-    const events = bankEvents({ size, seed: Number(values.seed) });
-    described = `${events.length} events of the seeded bank (seed ${values.seed}): its initial load, then its activity`;
-    log(`stream: ${described}`);
-    const drilled = { customer: CUSTOMER_DRILL, assignment: ASSIGNMENT_DRILL, analytics: ANALYTICS_DRILL }[
-      service
-    ];
-    result = await runDrills({ ...common, service: drilled, events });
+  const sections: { service: ServiceName; stream: string; lines: string[]; pass: boolean }[] = [];
+  for (const service of services) {
+    const applicable: readonly FaultKind[] = SERVICES[service];
+    const faults: FaultKind[] = brokerKill
+      ? ['broker']
+      : values.fault === 'all'
+        ? [...applicable]
+        : values.fault.split(',').map((f) => parseFault(f, applicable));
+    if (faults.includes('postgres')) log(`postgres fault: ${postgresMode}`);
+    const common = { faults, postgresMode, log, keep: values.keep, concurrent: values.concurrent };
+    let stream: string;
+    let result: { reference: DrillResult; drills: DrillResult[] };
+    if (service === 'alert') {
+      const built = buildDrillStream({ size, seed: Number(values.seed) });
+      stream =
+        `${built.events.length} events (seed ${values.seed}, ${built.scenarioRuns} rounds of every scenario, ` +
+        `${built.declared.length} declared scenario alerts), simulated ${built.firstEventAt.toISOString()} .. ${built.lastEventAt.toISOString()}`;
+      log(`${service}: stream: ${stream}`);
+      result = await runAlertDrills(built, common);
+    } else {
+      const events = bankEvents({ size, seed: Number(values.seed) });
+      stream = `${events.length} events of the seeded bank (seed ${values.seed}): its initial load, then its activity`;
+      log(`${service}: stream: ${stream}`);
+      const drilled = { customer: CUSTOMER_DRILL, assignment: ASSIGNMENT_DRILL, analytics: ANALYTICS_DRILL }[
+        service
+      ];
+      result = await runDrills({ ...common, service: drilled, events });
+    }
+    const { reference, drills } = result;
+    const failed = drills.filter(failedDrill);
+    const referenceBad = reference.missing.length > 0 || reference.duplicates > 0;
+    const lines = [table([reference, ...drills])];
+    for (const drill of [reference, ...failed]) {
+      if (drill.missing.length)
+        lines.push(`${drill.name} missing (first 10): ${drill.missing.slice(0, 10).join(', ')}`);
+      if (drill.extra.length)
+        lines.push(`${drill.name} extra (first 10): ${drill.extra.slice(0, 10).join(', ')}`);
+    }
+    const pass = failed.length === 0 && !referenceBad;
+    lines.push(`${pass ? 'PASS' : 'FAIL'}`);
+    if (services.length > 1) print(`${service}-service`);
+    lines.forEach(print);
+    sections.push({ service, stream, lines, pass });
   }
-  const { reference, drills } = result;
-
-  const rows = [reference, ...drills];
-  const failed = drills.filter(failedDrill);
-  const referenceBad = reference.missing.length > 0 || reference.duplicates > 0;
-  const lines = [table(rows)];
-  for (const drill of [reference, ...failed]) {
-    if (drill.missing.length)
-      lines.push(`${drill.name} missing (first 10): ${drill.missing.slice(0, 10).join(', ')}`);
-    if (drill.extra.length)
-      lines.push(`${drill.name} extra (first 10): ${drill.extra.slice(0, 10).join(', ')}`);
-  }
-  const pass = failed.length === 0 && !referenceBad;
-  const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  lines.push(`${pass ? 'PASS' : 'FAIL'} in ${seconds} s`);
-  lines.forEach(print);
+  const pass = sections.every((section) => section.pass);
+  print(`${pass ? 'PASS' : 'FAIL'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (values.write) {
-    const path = join(REPORT_DIR, `${service}-faults.md`);
-    const markdown = report(service, process.argv.slice(2).join(' '), described, lines);
+    const path = join(REPORT_DIR, brokerKill ? 'broker-kill.md' : `${services.join('-')}-faults.md`);
+    const markdown = report(brokerKill, process.argv.slice(2).join(' '), sections);
     // As the repository's format check wants it.
     await writeFile(path, await format(markdown, { ...(await resolveConfig(path)), filepath: path }));
     log(`wrote ${path}`);
@@ -108,27 +129,53 @@ async function main(): Promise<number> {
   return pass ? 0 : 1;
 }
 
-function report(service: string, args: string, stream: string, lines: string[]): string {
+function report(
+  brokerKill: boolean,
+  args: string,
+  sections: { service: ServiceName; stream: string; lines: string[] }[],
+): string {
+  const kafkaBrokers = brokerKill ? `KAFKA_BROKERS=${testStack.kafkaBrokers.join(',')} ` : '';
+  const about = brokerKill
+    ? [
+        `The same stream goes through a fault-free reference instance and through a drilled one, each a real child`,
+        `process with its own schema, topics and consumer group, on the three-broker Kafka cluster of`,
+        `\`npm run stack -- up --brokers 3\` (topics replicated three times, two in sync for a write, producers`,
+        `idempotent with acks=all). When half the stream is applied, the broker leading most of the drilled`,
+        `instance's partitions is killed with SIGKILL and restarted ${BROKER_DOWN_SECONDS} s later. Each drilled`,
+        `instance's outcome (see drills/<service>-service) must equal the reference's: nothing missing, nothing`,
+        `extra, nothing doubled.`,
+      ]
+    : [
+        `The same stream goes through a fault-free reference instance and through one instance per fault, each a real`,
+        `child process with its own schema, topics and consumer group on the machine's Postgres, Redis and Kafka; the fault`,
+        `strikes when half the stream is applied. Each drilled instance's outcome (see drills/<service>-service) must`,
+        `equal the reference's: nothing missing, nothing extra, nothing doubled.`,
+      ];
+  const title = brokerKill
+    ? 'Fault drill: a Kafka broker killed'
+    : `Fault drill: ${sections.map((s) => `${s.service}-service`).join(', ')}`;
   return [
-    `# Fault drill: ${service}-service`,
+    `# ${title}`,
     '',
     `Generated by drills/run-fault-drill.ts on ${new Date().toISOString()}; do not edit by hand, run the command again.`,
     '',
     '```bash',
-    `node -r ./tools/register.js drills/run-fault-drill.ts ${args}`,
+    `${kafkaBrokers}node -r ./tools/register.js drills/run-fault-drill.ts ${args}`,
     '```',
     '',
-    `The same stream goes through a fault-free reference instance and through one instance per fault, each a real`,
-    `child process with its own schema, topics and consumer group on the machine's Postgres, Redis and Kafka; the fault`,
-    `strikes when half the stream is applied. Each drilled instance's outcome (see drills/${service}-service) must`,
-    `equal the reference's: nothing missing, nothing extra, nothing doubled.`,
+    ...about,
     '',
-    `Stream: ${stream}. Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared.`,
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared.`,
     '',
-    lines[0],
-    '',
-    lines.slice(1).join('\n\n'),
-    '',
+    ...sections.flatMap((section) => [
+      ...(sections.length > 1 ? [`## ${section.service}-service`, ''] : []),
+      `Stream: ${section.stream}.`,
+      '',
+      section.lines[0],
+      '',
+      section.lines.slice(1).join('\n\n'),
+      '',
+    ]),
   ].join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -15,8 +16,14 @@ import { ServiceProcess } from './service-process';
  * with anything else.
  */
 
-export type FaultKind = 'kill' | 'redis' | 'postgres';
+export type FaultKind = 'kill' | 'redis' | 'postgres' | 'broker';
+/** The faults of a drill of every fault: a broker kill needs the three-broker cluster, so it is asked for alone. */
 export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'redis', 'postgres'];
+
+/** How long a killed broker stays down: past the cluster's session timeout, so its partitions move. */
+export const BROKER_DOWN_SECONDS = 20;
+const BROKER_DOWN_MS = BROKER_DOWN_SECONDS * 1000;
+const KAFKA_SCRIPT = join(__dirname, '..', '..', 'deploy', 'local', 'kafka', 'kafka.sh');
 
 /** How Postgres is disrupted: a restart of the whole cluster, or only the drilled instance's connections. */
 export type PostgresFaultMode = 'restart-cluster' | 'terminate-backends';
@@ -257,6 +264,22 @@ export class DrillInstance implements DrillDatabase {
     }
   }
 
+  /** The broker leading most partitions of the topics: killing it moves the most of the instance's work. */
+  async busiestBroker(topics: string[]): Promise<{ node: number; leads: number; partitions: number }> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      const leaders = metadata.flatMap((t) => t.partitions.map((p) => p.leader));
+      const counts = new Map<number, number>();
+      for (const leader of leaders) counts.set(leader, (counts.get(leader) ?? 0) + 1);
+      const [node, leads] = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0];
+      return { node, leads, partitions: leaders.length };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Consumer-group lag 0 and no new processed event (nor settling count) for `quietMs`. */
   async caughtUp(
     topics: string[],
@@ -456,7 +479,7 @@ async function drillOnce(
       () => instance.running,
     );
     const processedAtFault = await instance.processedCount();
-    detail = `at ${processedAtFault}/${total} events: ${await strike(instance, fault, options.postgresMode, log)}`;
+    detail = `at ${processedAtFault}/${total} events: ${await strike(instance, topics, fault, options.postgresMode, log)}`;
     log(`${instance.name}: fault struck ${detail}`);
   }
   await instance.caughtUp(topics, { timeoutMs, onPoll: (s) => log(`${instance.name}: ${s}`) });
@@ -471,6 +494,7 @@ async function drillOnce(
 
 async function strike(
   instance: DrillInstance,
+  topics: string[],
   fault: FaultKind,
   postgresMode: PostgresFaultMode,
   log: (line: string) => void,
@@ -484,6 +508,18 @@ async function strike(
     }
     case 'redis':
       return `${await instance.wipeRedis()} keys under ${instance.redisPrefix} deleted`;
+    case 'broker': {
+      const { node, leads, partitions } = await instance.busiestBroker(topics);
+      await kafkaCluster('kill9', String(node));
+      log(`broker: node ${node} killed with SIGKILL, restarting it in ${BROKER_DOWN_MS / 1000} s`);
+      await sleep(BROKER_DOWN_MS);
+      await kafkaCluster('start');
+      await kafkaCluster('wait');
+      return (
+        `broker ${node} (leader of ${leads} of the ${partitions} partitions consumed) killed with SIGKILL, ` +
+        `restarted ${BROKER_DOWN_MS / 1000} s later`
+      );
+    }
     case 'postgres':
       if (postgresMode === 'restart-cluster') {
         const cluster = await restartPostgresCluster();
@@ -495,10 +531,33 @@ async function strike(
 
 function describeFault(fault: FaultKind, postgresMode: PostgresFaultMode): string {
   if (fault === 'kill') return 'kill -9 and restart';
+  if (fault === 'broker') return 'kill -9 a Kafka broker, restart it';
   if (fault === 'redis') return "wipe the service's Redis keys";
   return postgresMode === 'restart-cluster'
     ? 'restart Postgres (pg_ctlcluster)'
     : 'terminate its Postgres backends';
+}
+
+/** The local three-broker cluster's script (`npm run stack -- up --brokers 3` started it). */
+async function kafkaCluster(...args: string[]): Promise<void> {
+  await new Promise<void>((done, fail) => {
+    const child = spawn('bash', [KAFKA_SCRIPT, ...args], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, KAFKA_NODES: '3' },
+    });
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`kafka.sh ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+/** A broker kill proves something only on a cluster that can lose one. */
+export function assertKafkaCluster(): void {
+  if (testStack.kafkaBrokers.length < 3)
+    throw new Error(
+      'a broker kill needs the three-broker cluster: npm run stack -- up --brokers 3, then run with ' +
+        'KAFKA_BROKERS=127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096',
+    );
 }
 
 async function restartPostgresCluster(): Promise<string> {
