@@ -134,7 +134,7 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
     sourceEventId: string,
   ): Promise<void> {
     const reminders = await this.remindersOf(tx, batch);
-    // The upsert must find what the batch has raised so far raised, as it would one event at a time.
+    // The upsert must see what the batch has raised so far as raised, as it would one event at a time.
     await this.flushRaised(tx, reminders);
     const ahead: ReminderPlan[] = [];
     for (const plan of plans) {
