@@ -290,11 +290,17 @@ export class DrillInstance implements DrillDatabase {
     let last = '';
     let since = Date.now();
     let lastLog = 0;
+    let lagError: unknown;
     for (;;) {
       if (!this.running)
         throw new Error(`${this.name}: ${this.drilled.name}-service died:\n${this.outputTail}`);
       const [lag, processed, settling] = await Promise.all([
-        this.lag(topics),
+        // While a broker is down its groups' coordinators move, and Kafka answers "coordinator loading" or
+        // "not the coordinator" for a while: not caught up yet, ask again (the deadline still holds).
+        this.lag(topics).catch((error: unknown) => {
+          lagError = error;
+          return Infinity;
+        }),
         this.processedCount(),
         this.hasTables().then((ok) => (ok && this.drilled.settling ? this.drilled.settling(this) : 0)),
       ]);
@@ -310,7 +316,10 @@ export class DrillInstance implements DrillDatabase {
         );
       }
       if (lag === 0 && Date.now() - since >= quietMs) return;
-      if (Date.now() > deadline) throw new Error(`${this.name}: not caught up in time (lag ${lag})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.name}: not caught up in time (lag ${lag}${lagError ? `; last failure to read it: ${String(lagError)}` : ''})`,
+        );
       await sleep(500);
     }
   }
