@@ -22,7 +22,6 @@ export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'redis', 'postgres'];
 
 /** How long a killed broker stays down: past the cluster's session timeout, so its partitions move. */
 export const BROKER_DOWN_SECONDS = 20;
-const BROKER_DOWN_MS = BROKER_DOWN_SECONDS * 1000;
 const KAFKA_SCRIPT = join(__dirname, '..', '..', 'deploy', 'local', 'kafka', 'kafka.sh');
 
 /** How Postgres is disrupted: a restart of the whole cluster, or only the drilled instance's connections. */
@@ -520,13 +519,13 @@ async function strike(
     case 'broker': {
       const { node, leads, partitions } = await instance.busiestBroker(topics);
       await kafkaCluster('kill9', String(node));
-      log(`broker: node ${node} killed with SIGKILL, restarting it in ${BROKER_DOWN_MS / 1000} s`);
-      await sleep(BROKER_DOWN_MS);
+      log(`broker: node ${node} killed with SIGKILL, restarting it in ${BROKER_DOWN_SECONDS} s`);
+      await sleep(BROKER_DOWN_SECONDS * 1000);
       await kafkaCluster('start');
       await kafkaCluster('wait');
       return (
         `broker ${node} (leader of ${leads} of the ${partitions} partitions consumed) killed with SIGKILL, ` +
-        `restarted ${BROKER_DOWN_MS / 1000} s later`
+        `restarted ${BROKER_DOWN_SECONDS} s later`
       );
     }
     case 'postgres':
@@ -548,17 +547,8 @@ function describeFault(fault: FaultKind, postgresMode: PostgresFaultMode): strin
 }
 
 /** The local three-broker cluster's script (`npm run stack -- up --brokers 3` started it). */
-async function kafkaCluster(...args: string[]): Promise<void> {
-  await new Promise<void>((done, fail) => {
-    const child = spawn('bash', [KAFKA_SCRIPT, ...args], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, KAFKA_NODES: '3' },
-    });
-    child.once('exit', (code) =>
-      code === 0 ? done() : fail(new Error(`kafka.sh ${args.join(' ')} exited ${code}`)),
-    );
-  });
-}
+const kafkaCluster = (...args: string[]): Promise<void> =>
+  runCommand('bash', [KAFKA_SCRIPT, ...args], { KAFKA_NODES: '3' });
 
 /** A broker kill proves something only on a cluster that can lose one. */
 export function assertKafkaCluster(): void {
@@ -571,13 +561,21 @@ export function assertKafkaCluster(): void {
 
 async function restartPostgresCluster(): Promise<string> {
   const version = readdirSync('/etc/postgresql')[0];
-  await new Promise<void>((done, fail) => {
-    const child = spawn('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], {
-      stdio: 'inherit',
-    });
-    child.once('exit', (code) => (code === 0 ? done() : fail(new Error(`pg_ctlcluster exited ${code}`))));
-  });
+  await runCommand('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart']);
   return `${version}/main`;
+}
+
+/** Runs a command to its end, its errors shown; fails unless it exits 0. */
+async function runCommand(command: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  await new Promise<void>((done, fail) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    child.once('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
+  });
 }
 
 /**

@@ -89,13 +89,6 @@ export class ReminderRepository {
     return pending.map(({ reschedule, replacing, ...row }) => ({ row, reschedule, replacing }));
   }
 
-  async markRaised(tx: EntityManager, alertKey: string): Promise<void> {
-    await tx.query(
-      `UPDATE "${schemaOf(tx.connection)}".reminder SET status = 'raised', updated_at = now() WHERE alert_key = $1`,
-      [alertKey],
-    );
-  }
-
   /** The customers' pending reminders. */
   async pendingOf(tx: EntityManager, customerIds: readonly string[]): Promise<ReminderRow[]> {
     return tx.query(

@@ -145,7 +145,7 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
       const key = alertKeyOf({ ...plan, periodKey: plan.dueDate });
       this.raiser.raiseInBatch(tx, batch, [{ ...toCandidate(plan), occurredAt: at }], [sourceEventId]);
       await this.reminders.upsertPending(tx, [plan], sourceEventId);
-      await this.reminders.markRaised(tx, key);
+      await this.reminders.markAllRaised(tx, [key]);
       reminders.remove([key]);
       this.jobsAfterCommit(batch).set(key, 'cancel');
     }
@@ -266,7 +266,7 @@ export class ReminderService implements OnApplicationBootstrap, OnApplicationShu
         return;
       }
       await this.raiser.raise(tx, [candidateOf(row)], [row.source_event_id]);
-      await this.reminders.markRaised(tx, alertKey);
+      await this.reminders.markAllRaised(tx, [alertKey]);
     });
   }
 }
