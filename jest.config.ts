@@ -48,6 +48,8 @@ const config: Config = {
       displayName: 'integration',
       testMatch: ['**/*.int-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/test-stack-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/test-stack-teardown.ts',
       slowTestThreshold: 30,
     },
   ],

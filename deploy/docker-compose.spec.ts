@@ -7,12 +7,18 @@ const root = join(__dirname, '..');
 
 interface ComposeService {
   image?: string;
-  build?: unknown;
+  build?: { args?: Record<string, string> };
+  healthcheck?: { test: string[] };
   ports?: string[];
   environment?: Record<string, string> | string[];
 }
 
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+/** The file as docker compose reads it with none of its variables set: `${NAME:-default}` is the default. */
+const interpolated = readFileSync(join(root, 'docker-compose.yml'), 'utf8')
+  .replace(/\$\{\w+:-([^}]*)\}/g, '$1')
+  .replace(/\$\$/g, '$');
+
+const compose = parse(interpolated, { merge: true }) as {
   services: Record<string, ComposeService>;
 };
 
@@ -46,6 +52,14 @@ describe('docker-compose.yml', () => {
     expect(hostPorts(compose.services.redis)).toEqual(['6379']);
   });
 
+  it('pulls the official images unless told otherwise', () => {
+    expect(compose.services.kafka.image).toBe('apache/kafka:4.3.1');
+    expect(compose.services.postgres.image).toBe('postgres:16');
+    expect(compose.services.redis.image).toBe('redis:7');
+    for (const app of apps)
+      expect(compose.services[app].build?.args?.NODE_IMAGE).toBe('node:20-bookworm-slim');
+  });
+
   it('runs Kafka in KRaft mode with single-node internal topics', () => {
     const env = envOf(compose.services.kafka);
     expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
@@ -64,6 +78,7 @@ describe('docker-compose.yml', () => {
     const missing = envKeysOf(configClassOf(app)).filter((key) => !(key in env));
     expect(missing).toEqual([]);
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
+    if ('PORT' in env) expect(service.healthcheck?.test.join(' ')).toContain('/health/ready');
   });
 
   it.each(apps.filter((app) => envKeysOf(configClassOf(app)).includes('PII_ENCRYPTION_KEY')))(

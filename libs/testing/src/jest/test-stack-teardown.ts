@@ -1,0 +1,5 @@
+import type { ContainerStack } from '../container-stack';
+
+export default async function tearDownTestStack(): Promise<void> {
+  await (globalThis as { containerStack?: ContainerStack }).containerStack?.stop();
+}
