@@ -41,8 +41,8 @@ const REPORT_DIR = join(__dirname, '..', 'docs', 'drills');
  *     node -r ./tools/register.js drills/run-fault-drill.ts --service all --events 100000 --fault broker --write
  * Postgres: `--postgres restart` restarts the local cluster (root only, nothing else may be running);
  * the default `auto` restarts it when allowed and otherwise terminates the drilled instance's backends.
- * A broker kill needs the cluster of `npm run stack -- up --brokers 3`. `--service all` drills each service in
- * turn. `--write` writes docs/drills/<service>-faults.md (a broker kill: docs/drills/broker-kill.md). Exit
+ * A broker kill needs the cluster of `npm run stack -- up --brokers 3`. `--service all` (or a list, e.g.
+ * `alert,customer`) drills each service in turn. `--write` writes docs/drills/<service>-faults.md (a broker kill: docs/drills/broker-kill.md). Exit
  * code 1 when any drilled instance's outcome differs from the fault-free reference's.
  */
 async function main(): Promise<number> {
@@ -58,12 +58,14 @@ async function main(): Promise<number> {
       write: { type: 'boolean', default: false },
     },
   });
-  if (values.service !== 'all' && !(values.service in SERVICES))
+  const services = (
+    values.service === 'all' ? Object.keys(SERVICES) : values.service.split(',')
+  ) as ServiceName[];
+  const unknown = services.filter((name) => !(name in SERVICES));
+  if (unknown.length > 0)
     throw new Error(
-      `--service must be one of ${Object.keys(SERVICES).join(', ')} or all, not ${values.service}`,
+      `--service must be all or a list of ${Object.keys(SERVICES).join(', ')}, not ${unknown.join(', ')}`,
     );
-  const services =
-    values.service === 'all' ? (Object.keys(SERVICES) as ServiceName[]) : [values.service as ServiceName];
   const brokerKill = values.fault === 'broker';
   if (brokerKill) assertKafkaCluster();
   // Side by side, a cluster restart would hit the reference too: auto then cuts only the drilled backends.

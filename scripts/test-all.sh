@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test the project has, against the real local stack: lint (with module boundaries),
 # formatting, type-check, unit tests, integration tests, then the Docker paths (compose and the
-# testcontainers provider). Idempotent: brings up what is missing.
+# testcontainers provider) and the broker-kill drill on a three-broker cluster. Idempotent: brings up
+# what is missing.
 set -Eeuo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -39,6 +40,7 @@ phase unit npx jest --selectProjects unit --ci --json --outputFile="$results/uni
 phase chromium bash deploy/local/ensure-chromium.sh
 phase integration npx jest --selectProjects integration --ci --maxWorkers=2 --json --outputFile="$results/integration.json"
 phase docker bash deploy/docker/ci.sh
+phase broker-drill bash drills/ci-broker-drill.sh
 
 # A closing line CI runners read: 'N passed, N failed' over both jest runs.
 node -e '
