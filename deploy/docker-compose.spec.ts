@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ConfigValidationError, envKeysOf, loadConfig } from '@crm/config';
+import { apps, configClassOf } from './app-configs';
 
 const root = join(__dirname, '..');
 
@@ -30,20 +31,6 @@ const envOf = (service: ComposeService): Record<string, string> =>
 /** The host side of `[ip:]host:container` port mappings. */
 const hostPorts = (service: ComposeService): string[] =>
   (service.ports ?? []).map((p) => p.split(':').at(-2) ?? p);
-
-const apps = readdirSync(join(root, 'apps'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(root, 'apps', d.name, 'src/main.ts')))
-  .map((d) => d.name);
-
-/** Each app's config class (src/app.config.ts) names every variable the app reads. */
-function configClassOf(app: string): new () => object {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(join(root, 'apps', app, 'src/app.config.ts')) as Record<string, unknown>;
-  const classes = Object.values(exported).filter((v): v is new () => object => typeof v === 'function');
-  if (classes.length !== 1)
-    throw new Error(`apps/${app}/src/app.config.ts must export exactly one config class`);
-  return classes[0];
-}
 
 describe('docker-compose.yml', () => {
   it('runs the three servers on the local stack ports', () => {

@@ -1,19 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { envKeysOf, loadConfig } from '@crm/config';
 import { TOPIC_PARTITIONS } from '@crm/contracts';
+import { apps, configClassOf } from '../app-configs';
 
 /**
  * deploy/k8s rendered by kustomize 4.5.4 and checked as a cluster would:
@@ -22,7 +15,6 @@ import { TOPIC_PARTITIONS } from '@crm/contracts';
  * gets, in production mode for the prod overlay.
  */
 
-const root = join(__dirname, '..', '..');
 const k8s = __dirname;
 
 interface Manifest {
@@ -139,16 +131,6 @@ function schemaProblem(manifest: Manifest): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-const apps = readdirSync(join(root, 'apps'), { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(root, 'apps', d.name, 'src/app.config.ts')))
-  .map((d) => d.name);
-
-function configClassOf(app: string): new () => object {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(join(root, 'apps', app, 'src/app.config.ts')) as Record<string, unknown>;
-  return Object.values(exported).find((v): v is new () => object => typeof v === 'function')!;
 }
 
 const servesHttp = (app: string): boolean => envKeysOf(configClassOf(app)).includes('PORT');

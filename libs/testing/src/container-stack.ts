@@ -1,5 +1,5 @@
-import { createServer } from 'node:net';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import { freePort } from './eventually';
 
 /**
  * PostgreSQL, Redis and Kafka in containers (testcontainers), for a machine with Docker and without the
@@ -16,17 +16,6 @@ export interface ContainerStack {
 }
 
 const image = (variable: string, official: string): string => process.env[variable] || official;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startPostgres(): Promise<{ container: StartedTestContainer; url: string }> {
   const port = await freePort();
