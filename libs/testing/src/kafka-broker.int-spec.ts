@@ -26,9 +26,19 @@ describe('local Kafka broker with kafkajs', () => {
     await admin.connect();
     const created = await admin.createTopics({
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
+      // kafkajs's own wait gives up on the "unknown topic" a KRaft broker answers under load for a moment
+      // after creating one (seen on the container broker in CI): the loop below retries it.
+      waitForLeaders: false,
     });
     expect(created).toBe(true);
+    for (const deadline = Date.now() + 15_000; ; await new Promise((done) => setTimeout(done, 100))) {
+      const served = await admin.fetchTopicMetadata({ topics: [topic] }).catch((error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return undefined;
+      });
+      if (served?.topics[0].partitions.every((p) => p.leader >= 0)) break;
+      if (Date.now() > deadline) throw new Error(`${topic}: no leader for every partition in 15 s`);
+    }
   });
 
   afterAll(async () => {
