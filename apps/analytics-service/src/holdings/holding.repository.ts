@@ -35,13 +35,21 @@ export class HoldingRepository {
     );
   }
 
-  /** The holding's current balance, when the observation is its latest (the order of the daily rule). */
-  async updateBalance(tx: EntityManager, o: BalanceObservation): Promise<void> {
+  /**
+   * The holding's row, made by the first event that names it, with the observed balance when that is its latest
+   * (the order of the daily rule): one statement, as it runs for every entry of the stream.
+   */
+  async upsertBalance(tx: EntityManager, ref: HoldingRef, o: BalanceObservation): Promise<void> {
     const table = o.holdingType;
     await tx.query(
-      `UPDATE "${schemaOf(tx.connection)}".${table} SET balance = $2, balance_as_of = $3, balance_fact_id = $4
-        WHERE ${ID_COLUMN[table]} = $1 AND (balance_as_of IS NULL OR (balance_as_of, balance_fact_id) < ($3, $4))`,
-      [o.holdingId, o.balance, o.asOf, o.factId],
+      `INSERT INTO "${schemaOf(tx.connection)}".${table} AS h
+         (${ID_COLUMN[table]}, customer_id, institution_id, balance, balance_as_of, balance_fact_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (${ID_COLUMN[table]}) DO UPDATE SET balance = EXCLUDED.balance,
+         balance_as_of = EXCLUDED.balance_as_of, balance_fact_id = EXCLUDED.balance_fact_id
+       WHERE h.balance_as_of IS NULL
+          OR (h.balance_as_of, h.balance_fact_id) < (EXCLUDED.balance_as_of, EXCLUDED.balance_fact_id)`,
+      [o.holdingId, ref.customerId, ref.institutionId, o.balance, o.asOf, o.factId],
     );
   }
 

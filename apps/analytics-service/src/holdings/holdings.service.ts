@@ -44,9 +44,8 @@ export class HoldingsService {
 
   /** A balance a fact states: the day's row (daily_balance) and, when it is the latest, the holding's balance. */
   async recordBalance(tx: EntityManager, ref: HoldingRef, balance: BalanceObservation): Promise<void> {
-    await this.holdings.ensure(tx, balance.holdingType, balance.holdingId, ref);
+    await this.holdings.upsertBalance(tx, ref, balance);
     await this.dailyBalances.record(tx, balance);
-    await this.holdings.updateBalance(tx, balance);
   }
 
   /** An opening counts from the start of its day, so a replayed one cannot undo a later status change. */

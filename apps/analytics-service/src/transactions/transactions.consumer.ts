@@ -16,16 +16,16 @@ export class TransactionsConsumer {
 
   @EventPattern(EventTypes.TransactionPosted)
   onTransactionPosted(@Payload() p: TransactionPostedPayload, @Ctx() ctx: EventContext): Promise<void> {
-    return this.transactions.posted(ctx.tx, p);
+    return this.transactions.posted(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.TransactionReversed)
   onTransactionReversed(@Payload() p: TransactionReversedPayload, @Ctx() ctx: EventContext): Promise<void> {
-    return this.transactions.reversed(ctx.tx, p);
+    return this.transactions.reversed(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.CardSpendPosted)
   onCardSpendPosted(@Payload() p: CardSpendPostedPayload, @Ctx() ctx: EventContext): Promise<void> {
-    return this.transactions.cardSpendPosted(ctx.tx, p);
+    return this.transactions.cardSpendPosted(ctx.tx, ctx.batch, p);
   }
 }

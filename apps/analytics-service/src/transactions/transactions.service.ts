@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BusinessCalendar } from '@crm/calendar';
+import { BusinessCalendar, monthOf } from '@crm/calendar';
 import {
   CardSpendPostedPayload,
   CreditDebitIndicator,
   TransactionPostedPayload,
   TransactionReversedPayload,
 } from '@crm/contracts';
+import { BatchKey, EventBatch } from '@crm/messaging';
 import { entryObservation } from '../balances/daily-balance.rule';
 import { HoldingsService } from '../holdings/holdings.service';
 import { MonthlyTables } from '../partitions/month-partition.rule';
 import { PartitionsService } from '../partitions/partitions.service';
 import { FactSource, TransactionFact, TransactionRepository } from './transaction.repository';
+
+/** The months of transaction_fact a batch has made sure are attached, by `YYYY-MM`. */
+const CHECKED_MONTHS = new BatchKey<Map<string, Promise<void>>>('analytics: fact months checked');
 
 const opposite = (d: CreditDebitIndicator): CreditDebitIndicator =>
   d === CreditDebitIndicator.Credit ? CreditDebitIndicator.Debit : CreditDebitIndicator.Credit;
@@ -30,9 +34,9 @@ export class TransactionsService {
     private readonly calendar: BusinessCalendar,
   ) {}
 
-  async posted(tx: EntityManager, t: TransactionPostedPayload): Promise<void> {
+  async posted(tx: EntityManager, batch: EventBatch, t: TransactionPostedPayload): Promise<void> {
     const counterparty = t.counterparty?.agent;
-    await this.book(tx, {
+    await this.book(tx, batch, {
       ...this.entry(t),
       direction: t.creditDebitIndicator,
       bankTransactionCode: t.bankTransactionCode,
@@ -45,8 +49,8 @@ export class TransactionsService {
   }
 
   /** A reversal is a fact of its own, moving the money back; the entry it reverses stays as booked. */
-  async reversed(tx: EntityManager, t: TransactionReversedPayload): Promise<void> {
-    await this.book(tx, {
+  async reversed(tx: EntityManager, batch: EventBatch, t: TransactionReversedPayload): Promise<void> {
+    await this.book(tx, batch, {
       ...this.entry(t),
       direction: opposite(t.creditDebitIndicator),
       bankTransactionCode: null,
@@ -58,8 +62,8 @@ export class TransactionsService {
     await this.holdings.recordBalance(tx, t, entryObservation(t, this.calendar));
   }
 
-  async cardSpendPosted(tx: EntityManager, c: CardSpendPostedPayload): Promise<void> {
-    await this.book(tx, {
+  async cardSpendPosted(tx: EntityManager, batch: EventBatch, c: CardSpendPostedPayload): Promise<void> {
+    await this.book(tx, batch, {
       source: FactSource.Card,
       transactionId: c.spendId,
       businessDate: this.calendar.dateOf(c.postedAt),
@@ -82,8 +86,13 @@ export class TransactionsService {
     await this.holdings.cardSpendPosted(tx, c.cardId, c);
   }
 
-  private async book(tx: EntityManager, fact: TransactionFact): Promise<void> {
-    await this.partitions.ensureFor(tx, MonthlyTables.TransactionFact, fact.businessDate);
+  private async book(tx: EntityManager, batch: EventBatch, fact: TransactionFact): Promise<void> {
+    // Checked once per month a batch books into, not once per fact: nearly all of a batch's are in one month.
+    const checked = batch.once(CHECKED_MONTHS, () => new Map<string, Promise<void>>());
+    const month = monthOf(fact.businessDate);
+    if (!checked.has(month))
+      checked.set(month, this.partitions.ensureFor(tx, MonthlyTables.TransactionFact, fact.businessDate));
+    await checked.get(month);
     await this.transactions.insert(tx, fact);
   }
 

@@ -41,12 +41,27 @@ export class CoverageRepository {
   }
 
   async pinsOf(tx: EntityManager, customerId: string): Promise<PinRow[]> {
-    return tx.query(
-      `SELECT institution_id AS "institutionId", manager_id AS "managerId", pinned_by AS "pinnedBy",
-              to_json(pinned_at)#>>'{}' AS "pinnedAt", reason
-       FROM "${this.s}".manager_pin WHERE customer_id = $1 ORDER BY institution_id`,
+    return tx.query(`${this.pinsSelect} ORDER BY institution_id`, [customerId]);
+  }
+
+  /** The coverage in force and the pins, in one round trip: the rules recompute them for every event. */
+  async currentWithPins(
+    tx: EntityManager,
+    customerId: string,
+  ): Promise<{ current: CoverageChangedPayload | null; pins: PinRow[] }> {
+    const [row]: { current: CoverageChangedPayload | null; pins: PinRow[] }[] = await tx.query(
+      `SELECT (SELECT coverage FROM "${this.s}".customer_coverage WHERE customer_id = $1) AS current,
+              (SELECT COALESCE(json_agg(p ORDER BY p."institutionId"), '[]') FROM (${this.pinsSelect}) p) AS pins`,
       [customerId],
     );
+    return row;
+  }
+
+  /** A customer's ($1) pins as PinRow columns. */
+  private get pinsSelect(): string {
+    return `SELECT institution_id AS "institutionId", manager_id AS "managerId", pinned_by AS "pinnedBy",
+                   to_json(pinned_at)#>>'{}' AS "pinnedAt", reason
+              FROM "${this.s}".manager_pin WHERE customer_id = $1`;
   }
 
   async savePin(tx: EntityManager, customerId: string, pin: Omit<PinRow, 'pinnedAt'>): Promise<void> {

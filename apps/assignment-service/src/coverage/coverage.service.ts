@@ -5,7 +5,7 @@ import { CoverageChangedPayload, CoveringInstitution, EventTypes, Topics } from 
 import { OutboxWriter } from '@crm/messaging';
 import { Metrics } from '@crm/observability';
 import { HoldingsRepository } from '../holdings/holdings.repository';
-import { ParametersRepository } from '../parameters/parameters.repository';
+import { BankParametersVersion, ParametersRepository } from '../parameters/parameters.repository';
 import { ActorKind, CoverageRepository } from './coverage.repository';
 import { CoverageDecision, decideCoverage } from './coverage.rule';
 
@@ -99,10 +99,11 @@ export class CoverageService {
     tx: EntityManager,
     customerId: string,
     cause: CoverageCause,
+    /** The bank parameters, when the caller has read them under the customer's lock already. */
+    parameters?: BankParametersVersion,
   ): Promise<CoverageChangedPayload | null> {
-    const current = await this.coverage.current(tx, customerId);
-    const pins = await this.coverage.pinsOf(tx, customerId);
-    const params = await this.parameters.current(tx);
+    const { current, pins } = await this.coverage.currentWithPins(tx, customerId);
+    const params = parameters ?? (await this.parameters.current(tx));
     const decision = decideCoverage({
       holdings: await this.holdings.holdingsOf(tx, customerId),
       pins,

@@ -54,9 +54,16 @@ export class HoldingsRepository {
 
   /** Serialises every change of one customer's holdings and coverage, whichever topic or request it comes from. */
   async lockCustomer(tx: EntityManager, customerId: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      `${this.s}:customer:${customerId}`,
-    ]);
+    await this.lockCustomers(tx, [customerId]);
+  }
+
+  /** lockCustomer for several customers, in one statement and in one order. */
+  async lockCustomers(tx: EntityManager, customerIds: readonly string[]): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(key, 0))
+         FROM (SELECT DISTINCT $1 || id AS key FROM unnest($2::text[]) AS id ORDER BY 1) keys`,
+      [`${this.s}:customer:`, customerIds],
+    );
   }
 
   async openAccount(tx: EntityManager, a: AccountOpening): Promise<void> {
@@ -168,32 +175,30 @@ export class HoldingsRepository {
     );
   }
 
-  /** What the rules read: open accounts, unsettled loans, cards, the last credit incident. */
+  /**
+   * What the rules read: open accounts, unsettled loans, cards, the last credit incident. One statement: it runs
+   * for every event of the stream, where each round trip counts.
+   */
   async holdingsOf(tx: EntityManager, customerId: string): Promise<CustomerHoldings> {
-    // One connection per transaction: the queries run one after another.
-    const deposits: CustomerHoldings['deposits'] = await tx.query(
-      `SELECT account_id AS "accountId", institution_id AS "institutionId", balance::text AS balance,
-                to_char(opened_on, 'YYYY-MM-DD') AS "openedOn", manager_id AS "managerId"
-         FROM "${this.s}".deposit_account WHERE customer_id = $1 AND NOT closed ORDER BY account_id`,
+    const [holdings]: CustomerHoldings[] = await tx.query(
+      `SELECT
+         (SELECT COALESCE(json_agg(d ORDER BY d."accountId"), '[]') FROM (
+            SELECT account_id AS "accountId", institution_id AS "institutionId", balance::text AS balance,
+                   to_char(opened_on, 'YYYY-MM-DD') AS "openedOn", manager_id AS "managerId"
+              FROM "${this.s}".deposit_account WHERE customer_id = $1 AND NOT closed) d) AS deposits,
+         (SELECT COALESCE(json_agg(l ORDER BY l."loanId"), '[]') FROM (
+            SELECT loan_id AS "loanId", institution_id AS "institutionId", manager_id AS "managerId",
+                   outstanding::text AS outstanding, to_char(disbursed_on, 'YYYY-MM-DD') AS "disbursedOn"
+              FROM "${this.s}".loan WHERE customer_id = $1 AND NOT settled) l) AS loans,
+         (SELECT COALESCE(json_agg(c ORDER BY c."cardId"), '[]') FROM (
+            SELECT card_id AS "cardId", institution_id AS "institutionId", manager_id AS "managerId",
+                   credit_limit::text AS "creditLimit", to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn"
+              FROM "${this.s}".card WHERE customer_id = $1) c) AS cards,
+         (SELECT to_char(last_incident_on, 'YYYY-MM-DD') FROM "${this.s}".credit_record WHERE customer_id = $1)
+           AS "lastCreditIncidentOn"`,
       [customerId],
     );
-    const loans: CustomerHoldings['loans'] = await tx.query(
-      `SELECT loan_id AS "loanId", institution_id AS "institutionId", manager_id AS "managerId",
-                outstanding::text AS outstanding, to_char(disbursed_on, 'YYYY-MM-DD') AS "disbursedOn"
-         FROM "${this.s}".loan WHERE customer_id = $1 AND NOT settled ORDER BY loan_id`,
-      [customerId],
-    );
-    const cards: CustomerHoldings['cards'] = await tx.query(
-      `SELECT card_id AS "cardId", institution_id AS "institutionId", manager_id AS "managerId",
-                credit_limit::text AS "creditLimit", to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn"
-         FROM "${this.s}".card WHERE customer_id = $1 ORDER BY card_id`,
-      [customerId],
-    );
-    const credit: { day: string }[] = await tx.query(
-      `SELECT to_char(last_incident_on, 'YYYY-MM-DD') AS day FROM "${this.s}".credit_record WHERE customer_id = $1`,
-      [customerId],
-    );
-    return { deposits, loans, cards, lastCreditIncidentOn: credit[0]?.day ?? null };
+    return holdings;
   }
 
   private async loanExists(tx: EntityManager, loanId: string): Promise<boolean> {

@@ -61,17 +61,17 @@ export class ProjectionConsumer {
 
   @EventPattern(EventTypes.AccountOpened)
   onAccountOpened(@Payload() p: AccountOpenedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.accountOpened(ctx.tx, p, at(ctx));
+    return this.projection.accountOpened(ctx.tx, ctx.batch, p, at(ctx));
   }
 
   @EventPattern(EventTypes.AccountClosed)
   onAccountClosed(@Payload() p: AccountClosedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.accountClosed(ctx.tx, p, at(ctx));
+    return this.projection.accountClosed(ctx.tx, ctx.batch, p, at(ctx));
   }
 
   @EventPattern(EventTypes.AccountStatusChanged)
   onAccountStatus(@Payload() p: AccountStatusChangedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.accountStatusChanged(ctx.tx, p);
+    return this.projection.accountStatusChanged(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.AccountMaturityChanged)
@@ -81,72 +81,72 @@ export class ProjectionConsumer {
 
   @EventPattern(EventTypes.TransactionPosted)
   onTransactionPosted(@Payload() p: TransactionPostedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.transactionPosted(ctx.tx, p);
+    return this.projection.transactionPosted(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.TransactionReversed)
   onTransactionReversed(@Payload() p: TransactionReversedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.transactionReversed(ctx.tx, p);
+    return this.projection.transactionReversed(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.LoanDisbursed)
   onLoanDisbursed(@Payload() p: LoanDisbursedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanDisbursed(ctx.tx, p, at(ctx));
+    return this.projection.loanDisbursed(ctx.tx, ctx.batch, p, at(ctx));
   }
 
   @EventPattern(EventTypes.LoanScheduleChanged)
   onLoanSchedule(@Payload() p: LoanScheduleChangedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanScheduleChanged(ctx.tx, p);
+    return this.projection.loanScheduleChanged(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.LoanRepaymentReceived)
   onLoanRepayment(@Payload() p: LoanRepaymentReceivedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanRepaid(ctx.tx, p);
+    return this.projection.loanRepaid(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.LoanInterestUnpaid)
   onLoanInterestUnpaid(@Payload() p: LoanInterestUnpaidPayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanInterestUnpaid(ctx.tx, p);
+    return this.projection.loanInterestUnpaid(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.LoanOverdue)
   onLoanOverdue(@Payload() p: LoanOverduePayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanOverdue(ctx.tx, p);
+    return this.projection.loanOverdue(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.LoanClassificationChanged)
   onLoanClassification(@Payload() p: LoanClassificationChangedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanClassificationChanged(ctx.tx, p);
+    return this.projection.loanClassificationChanged(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.LoanSettled)
   onLoanSettled(@Payload() p: LoanSettledPayload, @Ctx() ctx: EventContext) {
-    return this.projection.loanSettled(ctx.tx, p);
+    return this.projection.loanSettled(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.CardIssued)
   onCardIssued(@Payload() p: CardIssuedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.cardIssued(ctx.tx, p);
+    return this.projection.cardIssued(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.CardStatementIssued)
   onCardStatement(@Payload() p: CardStatementIssuedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.cardStatementIssued(ctx.tx, p, at(ctx));
+    return this.projection.cardStatementIssued(ctx.tx, ctx.batch, p, at(ctx));
   }
 
   @EventPattern(EventTypes.CardPaymentReceived)
   onCardPayment(@Payload() p: CardPaymentReceivedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.cardPaymentReceived(ctx.tx, p);
+    return this.projection.cardPaymentReceived(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.CardSpendPosted)
   onCardSpend(@Payload() p: CardSpendPostedPayload, @Ctx() ctx: EventContext) {
-    return this.projection.cardSpendPosted(ctx.tx, p);
+    return this.projection.cardSpendPosted(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.CardOverdue)
   onCardOverdue(@Payload() p: CardOverduePayload, @Ctx() ctx: EventContext) {
-    return this.projection.cardOverdue(ctx.tx, p);
+    return this.projection.cardOverdue(ctx.tx, ctx.batch, p);
   }
 
   @EventPattern(EventTypes.CoverageChanged)

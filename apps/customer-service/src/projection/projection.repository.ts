@@ -23,10 +23,16 @@ import {
   TransactionPostedPayload,
   TransactionReversedPayload,
 } from '@crm/contracts';
+import { BatchKey, EventBatch } from '@crm/messaging';
 import { schemaOf } from '@crm/persistence';
 import { FieldCipher } from '@crm/security';
 import { lockCustomerProfile } from '../common/customer-profile.lock';
 import { balanceAfterEntry } from './balance.rule';
+
+/** The customers' holdings per institution that a batch's events changed, by `customer|institution`. */
+const CHANGED_SUMMARIES = new BatchKey<Map<string, { customerId: string; institutionId: string }>>(
+  'customer-service: changed holding summaries',
+);
 
 /**
  * Writes the projection inside the event's transaction. Every write is an upsert guarded by the
@@ -94,7 +100,12 @@ export class ProjectionRepository {
     return idHash;
   }
 
-  async accountOpened(tx: EntityManager, a: AccountOpenedPayload, at: Date): Promise<void> {
+  async accountOpened(
+    tx: EntityManager,
+    batch: EventBatch,
+    a: AccountOpenedPayload,
+    at: Date,
+  ): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(
       `INSERT INTO "${s}".account (id, customer_id, institution_id, kind, product_code, product_name, currency, status,
@@ -122,10 +133,15 @@ export class ProjectionRepository {
         at,
       ],
     );
-    await this.refreshSummary(tx, a.customerId, a.institutionId);
+    this.summaryChanged(tx, batch, a.customerId, a.institutionId);
   }
 
-  async accountClosed(tx: EntityManager, a: AccountClosedPayload, at: Date): Promise<void> {
+  async accountClosed(
+    tx: EntityManager,
+    batch: EventBatch,
+    a: AccountClosedPayload,
+    at: Date,
+  ): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(
       `INSERT INTO "${s}".account (id, customer_id, institution_id, kind, status, closed_on, balance, balance_as_of)
@@ -134,10 +150,14 @@ export class ProjectionRepository {
          balance_as_of = GREATEST(account.balance_as_of, EXCLUDED.balance_as_of)`,
       [a.accountId, a.customerId, a.institutionId, a.kind, a.closedOn, at],
     );
-    await this.refreshSummary(tx, a.customerId, a.institutionId);
+    this.summaryChanged(tx, batch, a.customerId, a.institutionId);
   }
 
-  async accountStatusChanged(tx: EntityManager, a: AccountStatusChangedPayload): Promise<void> {
+  async accountStatusChanged(
+    tx: EntityManager,
+    batch: EventBatch,
+    a: AccountStatusChangedPayload,
+  ): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(
       `INSERT INTO "${s}".account (id, customer_id, institution_id, status, closed_on)
@@ -146,7 +166,7 @@ export class ProjectionRepository {
          closed_on = CASE WHEN EXCLUDED.status = 'closed' THEN $5::date ELSE account.closed_on END`,
       [a.accountId, a.customerId, a.institutionId, a.to, a.effectiveOn],
     );
-    await this.refreshSummary(tx, a.customerId, a.institutionId);
+    this.summaryChanged(tx, batch, a.customerId, a.institutionId);
   }
 
   async accountMaturityChanged(tx: EntityManager, a: AccountMaturityChangedPayload): Promise<void> {
@@ -159,7 +179,7 @@ export class ProjectionRepository {
   }
 
   /** Closing is final: an entry booked in the same instant on another topic cannot revive the balance. */
-  async transactionPosted(tx: EntityManager, t: TransactionPostedPayload): Promise<void> {
+  async transactionPosted(tx: EntityManager, batch: EventBatch, t: TransactionPostedPayload): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(
       `INSERT INTO "${s}".account_transaction (id, account_id, customer_id, institution_id, direction, amount, currency,
@@ -179,14 +199,18 @@ export class ProjectionRepository {
         t.balanceAfter.amount,
       ],
     );
-    await this.applyBalance(tx, t, new Date(t.bookingDate), {
+    await this.applyBalance(tx, batch, t, new Date(t.bookingDate), {
       creditDebitIndicator: t.creditDebitIndicator,
       amount: t.amount.amount,
       balanceAfter: t.balanceAfter.amount,
     });
   }
 
-  async transactionReversed(tx: EntityManager, t: TransactionReversedPayload): Promise<void> {
+  async transactionReversed(
+    tx: EntityManager,
+    batch: EventBatch,
+    t: TransactionReversedPayload,
+  ): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(`UPDATE "${s}".account_transaction SET reversed = true WHERE id = $1`, [
       t.reversedTransactionId,
@@ -209,7 +233,7 @@ export class ProjectionRepository {
         t.reversedTransactionId,
       ],
     );
-    await this.applyBalance(tx, t, new Date(t.bookingDate), {
+    await this.applyBalance(tx, batch, t, new Date(t.bookingDate), {
       creditDebitIndicator: t.creditDebitIndicator,
       amount: t.amount.amount,
       balanceAfter: t.balanceAfter.amount,
@@ -219,6 +243,7 @@ export class ProjectionRepository {
 
   private async applyBalance(
     tx: EntityManager,
+    batch: EventBatch,
     ref: { accountId: string; customerId: string; institutionId: string },
     at: Date,
     entry: Parameters<typeof balanceAfterEntry>[1],
@@ -236,10 +261,15 @@ export class ProjectionRepository {
          AND (account.balance_as_of IS NULL OR account.balance_as_of <= EXCLUDED.balance_as_of)`,
       [ref.accountId, ref.customerId, ref.institutionId, next, at],
     );
-    await this.refreshSummary(tx, ref.customerId, ref.institutionId);
+    this.summaryChanged(tx, batch, ref.customerId, ref.institutionId);
   }
 
-  async loanDisbursed(tx: EntityManager, l: LoanDisbursedPayload, at: Date): Promise<void> {
+  async loanDisbursed(
+    tx: EntityManager,
+    batch: EventBatch,
+    l: LoanDisbursedPayload,
+    at: Date,
+  ): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(
       `INSERT INTO "${s}".loan (id, customer_id, institution_id, manager_id, product_code, product_name, currency, principal,
@@ -268,12 +298,13 @@ export class ProjectionRepository {
         at,
       ],
     );
-    await this.refreshSummary(tx, l.customerId, l.institutionId);
+    this.summaryChanged(tx, batch, l.customerId, l.institutionId);
   }
 
   /** Upserts a loan row with one change (the loan row may not exist yet when events cross). */
   private async loanChange(
     tx: EntityManager,
+    batch: EventBatch,
     ref: { loanId: string; customerId: string; institutionId: string },
     set: string,
     values: unknown[],
@@ -285,16 +316,20 @@ export class ProjectionRepository {
       [ref.loanId, ref.customerId, ref.institutionId],
     );
     await tx.query(`UPDATE "${s}".loan AS loan SET ${set} WHERE id = $1`, [ref.loanId, ...values]);
-    await this.refreshSummary(tx, ref.customerId, ref.institutionId);
+    this.summaryChanged(tx, batch, ref.customerId, ref.institutionId);
   }
 
-  loanScheduleChanged(tx: EntityManager, l: LoanScheduleChangedPayload): Promise<void> {
-    return this.loanChange(tx, l, 'maturity_date = $2, interest_rate = $3', [l.maturityDate, l.interestRate]);
+  loanScheduleChanged(tx: EntityManager, batch: EventBatch, l: LoanScheduleChangedPayload): Promise<void> {
+    return this.loanChange(tx, batch, l, 'maturity_date = $2, interest_rate = $3', [
+      l.maturityDate,
+      l.interestRate,
+    ]);
   }
 
-  loanRepaid(tx: EntityManager, l: LoanRepaymentReceivedPayload): Promise<void> {
+  loanRepaid(tx: EntityManager, batch: EventBatch, l: LoanRepaymentReceivedPayload): Promise<void> {
     return this.loanChange(
       tx,
+      batch,
       l,
       `outstanding = CASE WHEN outstanding_as_of IS NULL OR outstanding_as_of <= $3 THEN $2 ELSE outstanding END,
        outstanding_as_of = GREATEST(outstanding_as_of, $3),
@@ -303,33 +338,39 @@ export class ProjectionRepository {
     );
   }
 
-  loanInterestUnpaid(tx: EntityManager, l: LoanInterestUnpaidPayload): Promise<void> {
-    return this.loanChange(tx, l, 'interest_unpaid = $2', [l.totalInterestUnpaid.amount]);
+  loanInterestUnpaid(tx: EntityManager, batch: EventBatch, l: LoanInterestUnpaidPayload): Promise<void> {
+    return this.loanChange(tx, batch, l, 'interest_unpaid = $2', [l.totalInterestUnpaid.amount]);
   }
 
-  loanOverdue(tx: EntityManager, l: LoanOverduePayload): Promise<void> {
+  loanOverdue(tx: EntityManager, batch: EventBatch, l: LoanOverduePayload): Promise<void> {
     return this.loanChange(
       tx,
+      batch,
       l,
       `status = CASE WHEN status = 'settled' THEN status ELSE 'overdue' END, days_overdue = $2, overdue_amount = $3`,
       [l.daysOverdue, l.overduePrincipal.amount],
     );
   }
 
-  loanClassificationChanged(tx: EntityManager, l: LoanClassificationChangedPayload): Promise<void> {
-    return this.loanChange(tx, l, 'classification = $2', [l.to]);
+  loanClassificationChanged(
+    tx: EntityManager,
+    batch: EventBatch,
+    l: LoanClassificationChangedPayload,
+  ): Promise<void> {
+    return this.loanChange(tx, batch, l, 'classification = $2', [l.to]);
   }
 
-  loanSettled(tx: EntityManager, l: LoanSettledPayload): Promise<void> {
+  loanSettled(tx: EntityManager, batch: EventBatch, l: LoanSettledPayload): Promise<void> {
     return this.loanChange(
       tx,
+      batch,
       l,
       `status = 'settled', outstanding = 0, days_overdue = 0, overdue_amount = 0, interest_unpaid = 0`,
       [],
     );
   }
 
-  async cardIssued(tx: EntityManager, c: CardIssuedPayload): Promise<void> {
+  async cardIssued(tx: EntityManager, batch: EventBatch, c: CardIssuedPayload): Promise<void> {
     const s = schemaOf(tx.connection);
     await tx.query(
       `INSERT INTO "${s}".card (id, customer_id, institution_id, manager_id, product_code, product_name, masked_card_number,
@@ -351,11 +392,12 @@ export class ProjectionRepository {
         c.issuedOn,
       ],
     );
-    await this.refreshSummary(tx, c.customerId, c.institutionId);
+    this.summaryChanged(tx, batch, c.customerId, c.institutionId);
   }
 
   private async cardChange(
     tx: EntityManager,
+    batch: EventBatch,
     ref: { cardId: string; customerId: string; institutionId: string },
     set: string,
     values: unknown[],
@@ -366,12 +408,18 @@ export class ProjectionRepository {
       [ref.cardId, ref.customerId, ref.institutionId],
     );
     await tx.query(`UPDATE "${s}".card SET ${set} WHERE id = $1`, [ref.cardId, ...values]);
-    await this.refreshSummary(tx, ref.customerId, ref.institutionId);
+    this.summaryChanged(tx, batch, ref.customerId, ref.institutionId);
   }
 
-  cardStatementIssued(tx: EntityManager, c: CardStatementIssuedPayload, at: Date): Promise<void> {
+  cardStatementIssued(
+    tx: EntityManager,
+    batch: EventBatch,
+    c: CardStatementIssuedPayload,
+    at: Date,
+  ): Promise<void> {
     return this.cardChange(
       tx,
+      batch,
       c,
       `statement_date = $2, due_date = $3, statement_balance = $4,
        outstanding_balance = CASE WHEN balance_as_of IS NULL OR balance_as_of <= $5 THEN $4 ELSE outstanding_balance END,
@@ -380,9 +428,10 @@ export class ProjectionRepository {
     );
   }
 
-  cardPaymentReceived(tx: EntityManager, c: CardPaymentReceivedPayload): Promise<void> {
+  cardPaymentReceived(tx: EntityManager, batch: EventBatch, c: CardPaymentReceivedPayload): Promise<void> {
     return this.cardChange(
       tx,
+      batch,
       c,
       `outstanding_balance = CASE WHEN balance_as_of IS NULL OR balance_as_of <= $3 THEN $2 ELSE outstanding_balance END,
        balance_as_of = GREATEST(balance_as_of, $3), status = 'active', days_overdue = 0`,
@@ -391,17 +440,18 @@ export class ProjectionRepository {
   }
 
   /** A spend adds to what is owed until the next statement or payment states the balance again. */
-  cardSpendPosted(tx: EntityManager, c: CardSpendPostedPayload): Promise<void> {
+  cardSpendPosted(tx: EntityManager, batch: EventBatch, c: CardSpendPostedPayload): Promise<void> {
     return this.cardChange(
       tx,
+      batch,
       c,
       `outstanding_balance = outstanding_balance + $2, balance_as_of = GREATEST(balance_as_of, $3)`,
       [c.amount.amount, new Date(c.postedAt)],
     );
   }
 
-  cardOverdue(tx: EntityManager, c: CardOverduePayload): Promise<void> {
-    return this.cardChange(tx, c, `status = 'overdue', days_overdue = $2`, [c.daysOverdue]);
+  cardOverdue(tx: EntityManager, batch: EventBatch, c: CardOverduePayload): Promise<void> {
+    return this.cardChange(tx, batch, c, `status = 'overdue', days_overdue = $2`, [c.daysOverdue]);
   }
 
   /** Keeps the highest version of a customer's coverage (older or repeated versions change nothing). */
@@ -440,41 +490,66 @@ export class ProjectionRepository {
     }
   }
 
-  /** Recomputes what search reads for one customer at one institution from the holdings rows. */
-  private async refreshSummary(tx: EntityManager, customerId: string, institutionId: string): Promise<void> {
+  /**
+   * Marks a customer's holdings at an institution changed: what search reads of them (holding_summary) is
+   * recomputed once, just before the batch commits, however many of its events touched them.
+   */
+  private summaryChanged(
+    tx: EntityManager,
+    batch: EventBatch,
+    customerId: string,
+    institutionId: string,
+  ): void {
+    const changed = batch.once(CHANGED_SUMMARIES, () => {
+      const pairs = new Map<string, { customerId: string; institutionId: string }>();
+      batch.beforeCommit(() => this.refreshSummaries(tx, [...pairs.values()]));
+      return pairs;
+    });
+    changed.set(`${customerId}|${institutionId}`, { customerId, institutionId });
+  }
+
+  /** Recomputes what search reads for each customer at each institution from the holdings rows. */
+  private async refreshSummaries(
+    tx: EntityManager,
+    pairs: { customerId: string; institutionId: string }[],
+  ): Promise<void> {
     const s = schemaOf(tx.connection);
-    // One customer's events arrive on several topics and are handled concurrently: without this
-    // lock two transactions each sum a snapshot missing the other's write, and the last one wins.
-    // Taken here, the summing statement after it sees every committed write before it.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      `customer-summary:${customerId}`,
-    ]);
+    // One customer's events may be handled concurrently by two instances (their topics' partitions assigned to
+    // each): without this lock two transactions each sum a snapshot missing the other's write, and the last
+    // one wins. Taken in a statement of its own, so the summing statement after it sees every committed write
+    // before it; in one order, so that two batches never wait on each other's locks.
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(key, 0))
+         FROM (SELECT DISTINCT 'customer-summary:' || id AS key FROM unnest($1::text[]) AS id ORDER BY 1) keys`,
+      [pairs.map((p) => p.customerId)],
+    );
     await tx.query(
       `INSERT INTO "${s}".holding_summary (customer_id, institution_id, deposits, wealth, loans, cards, product_codes,
          product_kinds, card_statuses, last_transaction_at)
-       SELECT $1, $2,
-         (SELECT COALESCE(sum(balance), 0) FROM "${s}".account WHERE customer_id = $1 AND institution_id = $2
+       SELECT h.customer_id, h.institution_id,
+         (SELECT COALESCE(sum(balance), 0) FROM "${s}".account WHERE customer_id = h.customer_id AND institution_id = h.institution_id
             AND status <> 'closed' AND kind IN ('current', 'savings', 'time-deposit')),
-         (SELECT COALESCE(sum(balance), 0) FROM "${s}".account WHERE customer_id = $1 AND institution_id = $2
+         (SELECT COALESCE(sum(balance), 0) FROM "${s}".account WHERE customer_id = h.customer_id AND institution_id = h.institution_id
             AND status <> 'closed' AND kind = 'wealth-product'),
-         (SELECT COALESCE(sum(outstanding), 0) FROM "${s}".loan WHERE customer_id = $1 AND institution_id = $2
+         (SELECT COALESCE(sum(outstanding), 0) FROM "${s}".loan WHERE customer_id = h.customer_id AND institution_id = h.institution_id
             AND status <> 'settled'),
-         (SELECT COALESCE(sum(GREATEST(outstanding_balance, 0)), 0) FROM "${s}".card WHERE customer_id = $1 AND institution_id = $2),
+         (SELECT COALESCE(sum(GREATEST(outstanding_balance, 0)), 0) FROM "${s}".card WHERE customer_id = h.customer_id AND institution_id = h.institution_id),
          ARRAY(SELECT DISTINCT code FROM (
-            SELECT product_code AS code FROM "${s}".account WHERE customer_id = $1 AND institution_id = $2 AND status <> 'closed'
-            UNION SELECT product_code FROM "${s}".loan WHERE customer_id = $1 AND institution_id = $2 AND status <> 'settled'
-            UNION SELECT product_code FROM "${s}".card WHERE customer_id = $1 AND institution_id = $2) p WHERE code IS NOT NULL ORDER BY code),
+            SELECT product_code AS code FROM "${s}".account WHERE customer_id = h.customer_id AND institution_id = h.institution_id AND status <> 'closed'
+            UNION SELECT product_code FROM "${s}".loan WHERE customer_id = h.customer_id AND institution_id = h.institution_id AND status <> 'settled'
+            UNION SELECT product_code FROM "${s}".card WHERE customer_id = h.customer_id AND institution_id = h.institution_id) p WHERE code IS NOT NULL ORDER BY code),
          ARRAY(SELECT DISTINCT k FROM (
-            SELECT kind AS k FROM "${s}".account WHERE customer_id = $1 AND institution_id = $2 AND status <> 'closed'
-            UNION SELECT 'loan' FROM "${s}".loan WHERE customer_id = $1 AND institution_id = $2 AND status <> 'settled'
-            UNION SELECT 'credit-card' FROM "${s}".card WHERE customer_id = $1 AND institution_id = $2) p WHERE k IS NOT NULL ORDER BY k),
-         ARRAY(SELECT DISTINCT status FROM "${s}".card WHERE customer_id = $1 AND institution_id = $2 ORDER BY status),
-         (SELECT max(booked_at) FROM "${s}".account_transaction WHERE customer_id = $1 AND institution_id = $2)
+            SELECT kind AS k FROM "${s}".account WHERE customer_id = h.customer_id AND institution_id = h.institution_id AND status <> 'closed'
+            UNION SELECT 'loan' FROM "${s}".loan WHERE customer_id = h.customer_id AND institution_id = h.institution_id AND status <> 'settled'
+            UNION SELECT 'credit-card' FROM "${s}".card WHERE customer_id = h.customer_id AND institution_id = h.institution_id) p WHERE k IS NOT NULL ORDER BY k),
+         ARRAY(SELECT DISTINCT status FROM "${s}".card WHERE customer_id = h.customer_id AND institution_id = h.institution_id ORDER BY status),
+         (SELECT max(booked_at) FROM "${s}".account_transaction WHERE customer_id = h.customer_id AND institution_id = h.institution_id)
+       FROM unnest($1::text[], $2::text[]) AS h(customer_id, institution_id)
        ON CONFLICT (customer_id, institution_id) DO UPDATE SET deposits = EXCLUDED.deposits, wealth = EXCLUDED.wealth,
          loans = EXCLUDED.loans, cards = EXCLUDED.cards, product_codes = EXCLUDED.product_codes,
          product_kinds = EXCLUDED.product_kinds, card_statuses = EXCLUDED.card_statuses,
          last_transaction_at = EXCLUDED.last_transaction_at`,
-      [customerId, institutionId],
+      [pairs.map((p) => p.customerId), pairs.map((p) => p.institutionId)],
     );
   }
 }

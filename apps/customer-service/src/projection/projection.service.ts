@@ -24,6 +24,7 @@ import {
   TransactionPostedPayload,
   TransactionReversedPayload,
 } from '@crm/contracts';
+import { EventBatch } from '@crm/messaging';
 import { ProspectRepository } from '../prospects/prospect.repository';
 import { ProjectionRepository } from './projection.repository';
 
@@ -48,76 +49,76 @@ export class ProjectionService {
     return this.projection.upsertInstitution(tx, p, at);
   }
 
-  accountOpened(tx: EntityManager, p: AccountOpenedPayload, at: Date) {
-    return this.projection.accountOpened(tx, p, at);
+  accountOpened(tx: EntityManager, batch: EventBatch, p: AccountOpenedPayload, at: Date) {
+    return this.projection.accountOpened(tx, batch, p, at);
   }
 
-  accountClosed(tx: EntityManager, p: AccountClosedPayload, at: Date) {
-    return this.projection.accountClosed(tx, p, at);
+  accountClosed(tx: EntityManager, batch: EventBatch, p: AccountClosedPayload, at: Date) {
+    return this.projection.accountClosed(tx, batch, p, at);
   }
 
-  accountStatusChanged(tx: EntityManager, p: AccountStatusChangedPayload) {
-    return this.projection.accountStatusChanged(tx, p);
+  accountStatusChanged(tx: EntityManager, batch: EventBatch, p: AccountStatusChangedPayload) {
+    return this.projection.accountStatusChanged(tx, batch, p);
   }
 
   accountMaturityChanged(tx: EntityManager, p: AccountMaturityChangedPayload) {
     return this.projection.accountMaturityChanged(tx, p);
   }
 
-  transactionPosted(tx: EntityManager, p: TransactionPostedPayload) {
-    return this.projection.transactionPosted(tx, p);
+  transactionPosted(tx: EntityManager, batch: EventBatch, p: TransactionPostedPayload) {
+    return this.projection.transactionPosted(tx, batch, p);
   }
 
-  transactionReversed(tx: EntityManager, p: TransactionReversedPayload) {
-    return this.projection.transactionReversed(tx, p);
+  transactionReversed(tx: EntityManager, batch: EventBatch, p: TransactionReversedPayload) {
+    return this.projection.transactionReversed(tx, batch, p);
   }
 
-  loanDisbursed(tx: EntityManager, p: LoanDisbursedPayload, at: Date) {
-    return this.projection.loanDisbursed(tx, p, at);
+  loanDisbursed(tx: EntityManager, batch: EventBatch, p: LoanDisbursedPayload, at: Date) {
+    return this.projection.loanDisbursed(tx, batch, p, at);
   }
 
-  loanScheduleChanged(tx: EntityManager, p: LoanScheduleChangedPayload) {
-    return this.projection.loanScheduleChanged(tx, p);
+  loanScheduleChanged(tx: EntityManager, batch: EventBatch, p: LoanScheduleChangedPayload) {
+    return this.projection.loanScheduleChanged(tx, batch, p);
   }
 
-  loanRepaid(tx: EntityManager, p: LoanRepaymentReceivedPayload) {
-    return this.projection.loanRepaid(tx, p);
+  loanRepaid(tx: EntityManager, batch: EventBatch, p: LoanRepaymentReceivedPayload) {
+    return this.projection.loanRepaid(tx, batch, p);
   }
 
-  loanInterestUnpaid(tx: EntityManager, p: LoanInterestUnpaidPayload) {
-    return this.projection.loanInterestUnpaid(tx, p);
+  loanInterestUnpaid(tx: EntityManager, batch: EventBatch, p: LoanInterestUnpaidPayload) {
+    return this.projection.loanInterestUnpaid(tx, batch, p);
   }
 
-  loanOverdue(tx: EntityManager, p: LoanOverduePayload) {
-    return this.projection.loanOverdue(tx, p);
+  loanOverdue(tx: EntityManager, batch: EventBatch, p: LoanOverduePayload) {
+    return this.projection.loanOverdue(tx, batch, p);
   }
 
-  loanClassificationChanged(tx: EntityManager, p: LoanClassificationChangedPayload) {
-    return this.projection.loanClassificationChanged(tx, p);
+  loanClassificationChanged(tx: EntityManager, batch: EventBatch, p: LoanClassificationChangedPayload) {
+    return this.projection.loanClassificationChanged(tx, batch, p);
   }
 
-  loanSettled(tx: EntityManager, p: LoanSettledPayload) {
-    return this.projection.loanSettled(tx, p);
+  loanSettled(tx: EntityManager, batch: EventBatch, p: LoanSettledPayload) {
+    return this.projection.loanSettled(tx, batch, p);
   }
 
-  cardIssued(tx: EntityManager, p: CardIssuedPayload) {
-    return this.projection.cardIssued(tx, p);
+  cardIssued(tx: EntityManager, batch: EventBatch, p: CardIssuedPayload) {
+    return this.projection.cardIssued(tx, batch, p);
   }
 
-  cardStatementIssued(tx: EntityManager, p: CardStatementIssuedPayload, at: Date) {
-    return this.projection.cardStatementIssued(tx, p, at);
+  cardStatementIssued(tx: EntityManager, batch: EventBatch, p: CardStatementIssuedPayload, at: Date) {
+    return this.projection.cardStatementIssued(tx, batch, p, at);
   }
 
-  cardPaymentReceived(tx: EntityManager, p: CardPaymentReceivedPayload) {
-    return this.projection.cardPaymentReceived(tx, p);
+  cardPaymentReceived(tx: EntityManager, batch: EventBatch, p: CardPaymentReceivedPayload) {
+    return this.projection.cardPaymentReceived(tx, batch, p);
   }
 
-  cardSpendPosted(tx: EntityManager, p: CardSpendPostedPayload) {
-    return this.projection.cardSpendPosted(tx, p);
+  cardSpendPosted(tx: EntityManager, batch: EventBatch, p: CardSpendPostedPayload) {
+    return this.projection.cardSpendPosted(tx, batch, p);
   }
 
-  cardOverdue(tx: EntityManager, p: CardOverduePayload) {
-    return this.projection.cardOverdue(tx, p);
+  cardOverdue(tx: EntityManager, batch: EventBatch, p: CardOverduePayload) {
+    return this.projection.cardOverdue(tx, batch, p);
   }
 
   applyCoverage(tx: EntityManager, p: CoverageChangedPayload) {
