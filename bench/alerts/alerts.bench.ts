@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
@@ -17,6 +17,10 @@ import { KafkaEventSink, populationEvents, type SimEvent } from '@crm/corebank-s
 import { deleteTopicsWithPrefix, testKafka, testStack } from '@crm/testing';
 import {
   commandLine,
+  committedCount,
+  listTopics,
+  measureThroughput,
+  type ThroughputResult,
   describeMachine,
   latencyChartSvg,
   machineSection,
@@ -27,7 +31,6 @@ import {
   startNodeApp,
   STACK_PROCESS_GROUPS,
   stackProcessGroups,
-  cpuSecondsByGroup,
   type ProcessGroup,
   RssSampler,
   type RunningNodeApp,
@@ -65,17 +68,6 @@ interface Options {
   durationSeconds: number;
   seed: number;
   write: boolean;
-}
-
-interface ThroughputResult {
-  target: string;
-  events: number;
-  seconds: number;
-  sustainedPerSecond: number;
-  /** CPU cores each process group kept busy over the same 10 %-90 % span, when sampled. */
-  coresBusy?: Record<string, number>;
-  /** The machine's one-minute load average at the end of the 10 %-90 % span. */
-  loadAverage?: number;
 }
 
 interface LatencyResult {
@@ -455,67 +447,6 @@ async function publishAtRate(
  * Starts a consumer, samples how many events it has consumed, and takes the 10 %-90 % slope; with `cpuGroups`,
  * also the CPU each group of processes used over that span, to show what the rate is bound by.
  */
-async function measureThroughput(
-  target: string,
-  total: number,
-  progress: Progress,
-  start: () => Promise<() => Promise<number>>,
-  sampling: {
-    /** The consumer's own record of when it got how many, finer than polling. */
-    precise?: () => { at: number; count: number }[];
-    cpuGroups?: () => ProcessGroup[];
-    /** Before each sample, e.g. to learn which processes the groups match. */
-    refresh?: () => Promise<void>;
-  } = {},
-): Promise<ThroughputResult> {
-  const { precise, cpuGroups, refresh } = sampling;
-  const startedAt = Date.now();
-  const consumed = await start();
-  const groups = cpuGroups?.() ?? [];
-  const samples: { at: number; count: number; cpu?: Record<string, number>; load?: number }[] = [];
-  let lastLog = 0;
-  for (;;) {
-    await refresh?.();
-    const count = await consumed();
-    samples.push({
-      at: Date.now(),
-      count,
-      ...(groups.length > 0 ? { cpu: cpuSecondsByGroup(groups), load: loadavg()[0] } : {}),
-    });
-    if (Date.now() - lastLog > 5_000) {
-      lastLog = Date.now();
-      progress.log(
-        `${target}: ${count}/${total} consumed, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`,
-      );
-    }
-    if (count >= total) break;
-    if (Date.now() - startedAt > 60 * 60_000) throw new Error(`${target}: not done in an hour`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  if (precise) samples.splice(0, samples.length, ...precise());
-  // The last sample at or below 10 % and the first at or above 90 %: a fast consumer can cross
-  // both marks between two polls, which must not make the span zero.
-  const low = [...samples].reverse().find((s) => s.count <= total * 0.1) ?? samples[0];
-  const high = samples.find((s) => s.count >= total * 0.9) ?? samples[samples.length - 1];
-  const spanSeconds = Math.max(0.001, (high.at - low.at) / 1000);
-  const sustainedPerSecond = (high.count - low.count) / spanSeconds;
-  const seconds = (samples[samples.length - 1].at - startedAt) / 1000;
-  progress.log(
-    `${target}: ${total} events in ${seconds.toFixed(1)} s, sustained ${sustainedPerSecond.toFixed(0)} events/s`,
-  );
-  const coresBusy =
-    low.cpu && high.cpu
-      ? Object.fromEntries(groups.map((g) => [g.name, (high.cpu![g.name] - low.cpu![g.name]) / spanSeconds]))
-      : undefined;
-  return {
-    target,
-    events: total,
-    seconds,
-    sustainedPerSecond,
-    ...(coresBusy ? { coresBusy, loadAverage: high.load } : {}),
-  };
-}
-
 /** A consumer group that reads and does nothing, except note when each event arrived. */
 class BareConsumer {
   count = 0;
@@ -552,28 +483,6 @@ class BareConsumer {
 
   async stop(): Promise<void> {
     await this.consumer.disconnect();
-  }
-}
-
-async function listTopics(kafka: Kafka, prefix: string): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.listTopics()).filter((t) => t.startsWith(prefix) && !t.endsWith('.dlq'));
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Events the group has committed on the topics (the service commits what it has applied every 500 ms). */
-async function committedCount(kafka: Kafka, groupId: string, topics: string[]): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchOffsets({ groupId, topics });
-    return offsets.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
   }
 }
 

@@ -8,3 +8,4 @@ export * from './stats';
 export * from './svg-chart';
 export * from './process-cpu';
 export * from './cpu-profile';
+export * from './catch-up';

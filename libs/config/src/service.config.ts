@@ -104,14 +104,16 @@ export class ServiceConfig {
   KAFKA_TOPIC_PREFIX: string = '';
 
   /**
-   * Consumers apply up to this many consecutive events of a partition per database transaction (fewer
-   * commits). 1 unless a service sets its own default: longer transactions across partitions can deadlock
-   * (Postgres then aborts one and its events are applied one by one), so each service opts in when measured.
+   * Consumers apply up to this many consecutive events of a lane in one database transaction, so a commit's
+   * fsync and a batch's shared reads are paid once per fetch and lane rather than once per event: about one
+   * lane's share of a full fetch in a catch-up, 3-10× the catch-up rate of one per event
+   * (docs/benchmarks/consumer-catch-up.md, alerts.md). A live stream's transactions stay as small as what
+   * arrived. 1: one transaction per event.
    */
   @IsInt()
   @Min(1)
   @Max(1000)
-  KAFKA_EVENTS_PER_TRANSACTION: number = 1;
+  KAFKA_EVENTS_PER_TRANSACTION: number = 1000;
 }
 
 /** A service with storage, an HTTP API and a security context. */

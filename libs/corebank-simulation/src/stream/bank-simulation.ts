@@ -51,3 +51,25 @@ export function populationEvents(run: SimulationRun): PopulationEvents {
   ).events();
   return { bank, initialLoad, stream, lobby };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The first `size` events of a seeded bank sized to them: its initial load (institutions, managers,
+ * customers, their accounts, loans and cards), then its activity. Simulated time starts `daysBack` days
+ * before today's midnight (UTC), the same for every run of a day: drills and benchmarks replay it.
+ */
+export function bankEvents(options: { size: number; seed?: number; daysBack?: number }): SimEvent[] {
+  const start = Math.floor(Date.now() / DAY_MS) * DAY_MS - (options.daysBack ?? 60) * DAY_MS;
+  const population = populationEvents({
+    seed: options.seed ?? 42,
+    customers: Math.max(100, Math.round(options.size / 50)),
+    start,
+  });
+  const events = population.initialLoad.slice(0, options.size);
+  for (const event of population.stream) {
+    if (events.length >= options.size) break;
+    events.push(event);
+  }
+  return events;
+}
