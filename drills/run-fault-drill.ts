@@ -6,11 +6,12 @@ import { format, resolveConfig } from 'prettier';
 import { buildDrillStream, runAlertDrills } from './alert-service/alert-drill';
 import { ANALYTICS_DRILL } from './analytics-service/analytics-drill';
 import { ASSIGNMENT_DRILL } from './assignment-service/assignment-drill';
+import { CAMPAIGN_DRILL } from './campaign-service/campaign-drill';
 import { CUSTOMER_DRILL } from './customer-service/customer-drill';
+import { bankEvents } from '@crm/corebank-simulation';
 import { testStack } from '@crm/testing';
 import {
   assertKafkaCluster,
-  bankEvents,
   BROKER_DOWN_SECONDS,
   canRestartPostgres,
   FAULT_KINDS,
@@ -29,6 +30,7 @@ const SERVICES = {
   customer: ['kill', 'postgres'],
   assignment: ['kill', 'postgres'],
   analytics: ['kill', 'postgres'],
+  campaign: [...FAULT_KINDS],
 } as const satisfies Record<string, readonly FaultKind[]>;
 type ServiceName = keyof typeof SERVICES;
 
@@ -39,6 +41,7 @@ const REPORT_DIR = join(__dirname, '..', 'docs', 'drills');
  *   node -r ./tools/register.js drills/run-fault-drill.ts --service customer --events 50000 --fault all --write
  *   KAFKA_BROKERS=127.0.0.1:19092,127.0.0.1:19094,127.0.0.1:19096 \
  *     node -r ./tools/register.js drills/run-fault-drill.ts --service all --events 100000 --fault broker --write
+ * Services: alert, customer, assignment, analytics, campaign (SERVICES).
  * Postgres: `--postgres restart` restarts the local cluster (root only, nothing else may be running);
  * the default `auto` restarts it when allowed and otherwise terminates the drilled instance's backends.
  * A broker kill needs the cluster of `npm run stack -- up --brokers 3`. `--service all` (or a list, e.g.
@@ -95,12 +98,18 @@ async function main(): Promise<number> {
       log(`${service}: stream: ${stream}`);
       result = await runAlertDrills(built, common);
     } else {
-      const events = bankEvents({ size, seed: Number(values.seed) });
-      stream = `${events.length} events of the seeded bank (seed ${values.seed}): its initial load, then its activity`;
+      const drilled = {
+        customer: CUSTOMER_DRILL,
+        assignment: ASSIGNMENT_DRILL,
+        analytics: ANALYTICS_DRILL,
+        campaign: CAMPAIGN_DRILL,
+      }[service];
+      const own = drilled.stream?.({ size, seed: Number(values.seed) });
+      const events = own?.events ?? bankEvents({ size, seed: Number(values.seed) });
+      stream =
+        own?.about ??
+        `${events.length} events of the seeded bank (seed ${values.seed}): its initial load, then its activity`;
       log(`${service}: stream: ${stream}`);
-      const drilled = { customer: CUSTOMER_DRILL, assignment: ASSIGNMENT_DRILL, analytics: ANALYTICS_DRILL }[
-        service
-      ];
       result = await runDrills({ ...common, service: drilled, events });
     }
     const { reference, drills } = result;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
-import { KafkaEventSink, populationEvents, type SimEvent } from '@crm/corebank-simulation';
+import { KafkaEventSink, type SimEvent } from '@crm/corebank-simulation';
 import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack, uniqueSuffix } from '@crm/testing';
 import { ServiceProcess } from './service-process';
 
@@ -46,28 +46,17 @@ export interface DrilledService {
   filled?: string[];
   /** Besides processed events, a count that keeps moving after the stream is consumed (timers, jobs). */
   settling?(db: DrillDatabase): Promise<number>;
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The first `size` events of the seeded bank: its initial load (institutions, managers, customers, their
- * accounts, loans and cards), then its activity. Simulated time starts `daysBack` days before today's
- * midnight (UTC), the same for every run of a day.
- */
-export function bankEvents(options: { size: number; seed?: number; daysBack?: number }): SimEvent[] {
-  const start = Math.floor(Date.now() / DAY_MS) * DAY_MS - (options.daysBack ?? 60) * DAY_MS;
-  const population = populationEvents({
-    seed: options.seed ?? 42,
-    customers: Math.max(100, Math.round(options.size / 50)),
-    start,
-  });
-  const events = population.initialLoad.slice(0, options.size);
-  for (const event of population.stream) {
-    if (events.length >= options.size) break;
-    events.push(event);
-  }
-  return events;
+  /** Work it still owes once the stream is consumed (contacts due, not yet made): caught up only at 0. */
+  pending?(db: DrillDatabase): Promise<number>;
+  /** Its settings for the drill (shorter timers), over the test environment. */
+  env?: Record<string, string>;
+  /** Its stream of `size` events, when not the seeded bank's first ones (bankEvents); `about` for the report. */
+  stream?(options: { size: number; seed: number }): { events: SimEvent[]; about: string };
+  /**
+   * What must be in place before the stream flows (campaigns launched over REST): run on each instance once
+   * it is first live and before its stream is published; the fault-free and the faulted runs both get it.
+   */
+  prepare?(instance: DrillInstance, events: readonly SimEvent[]): Promise<void>;
 }
 
 /** Tables a service keeps for the platform (events applied, outbox, audit), not its outcome. */
@@ -111,6 +100,12 @@ export const tableRows =
     return rows.sort();
   };
 
+const withApplicationName = (databaseUrl: string, name: string): string => {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', name);
+  return url.toString();
+};
+
 /** One instance of a drilled service: its isolation names, its child process and what it stored. */
 export class DrillInstance implements DrillDatabase {
   readonly schema: string;
@@ -138,8 +133,12 @@ export class DrillInstance implements DrillDatabase {
     // Not production: that refuses the published test secrets.
     this.service = new ServiceProcess(name, drilled.entry, () => ({
       ...serviceTestEnv(this),
+      // Its connections named after its schema, which terminateBackends looks for: a service names its own
+      // after itself, alike in every instance, and a name in the URL wins over it.
+      DATABASE_URL: withApplicationName(testStack.databaseUrl, this.schema),
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
+      ...drilled.env,
     }));
     // An idle connection cut by a Postgres restart must not crash the drill; the next query reconnects.
     this.db.on('error', () => undefined);
@@ -180,6 +179,11 @@ export class DrillInstance implements DrillDatabase {
 
   get running(): boolean {
     return this.service.running;
+  }
+
+  /** Its HTTP API, while it runs. */
+  get baseUrl(): string {
+    return this.service.baseUrl;
   }
 
   /** The output of the last instance, to explain a failure. */
@@ -293,7 +297,7 @@ export class DrillInstance implements DrillDatabase {
     for (;;) {
       if (!this.running)
         throw new Error(`${this.name}: ${this.drilled.name}-service died:\n${this.outputTail}`);
-      const [lag, processed, settling] = await Promise.all([
+      const [lag, processed, settling, pending] = await Promise.all([
         // While a broker is down its groups' coordinators move, and Kafka answers "coordinator loading" or
         // "not the coordinator" for a while: not caught up yet, ask again (the deadline still holds).
         this.lag(topics).catch((error: unknown) => {
@@ -302,6 +306,7 @@ export class DrillInstance implements DrillDatabase {
         }),
         this.processedCount(),
         this.hasTables().then((ok) => (ok && this.drilled.settling ? this.drilled.settling(this) : 0)),
+        this.hasTables().then((ok) => (ok && this.drilled.pending ? this.drilled.pending(this) : 0)),
       ]);
       const state = `${processed}/${settling}`;
       if (state !== last || lag > 0) {
@@ -311,13 +316,14 @@ export class DrillInstance implements DrillDatabase {
       if (Date.now() - lastLog >= 5_000) {
         lastLog = Date.now();
         options.onPoll?.(
-          `lag ${lag}, processed ${processed}${this.drilled.settling ? `, settling ${settling}` : ''}`,
+          `lag ${lag}, processed ${processed}${this.drilled.settling ? `, settling ${settling}` : ''}` +
+            (this.drilled.pending ? `, pending ${pending}` : ''),
         );
       }
-      if (lag === 0 && Date.now() - since >= quietMs) return;
+      if (lag === 0 && pending === 0 && Date.now() - since >= quietMs) return;
       if (Date.now() > deadline)
         throw new Error(
-          `${this.name}: not caught up in time (lag ${lag}${lagError ? `; last failure to read it: ${String(lagError)}` : ''})`,
+          `${this.name}: not caught up in time (lag ${lag}, pending ${pending}${lagError ? `; last failure to read it: ${String(lagError)}` : ''})`,
         );
       await sleep(500);
     }
@@ -404,9 +410,23 @@ export async function runDrills(
       log(`${instance.name}: publishing ${options.events.length} events to ${instance.topicPrefix}*`);
       return instance.publish(options.events);
     };
+    // A service with set-up is started (creating its topics) and prepared before its stream is published.
+    const { prepare } = options.service;
+    const setUp = async (instance: DrillInstance) => {
+      if (!prepare) return;
+      await instance.start();
+      log(`${instance.name}: preparing`);
+      await prepare(instance, options.events);
+    };
+    if (options.concurrent) await Promise.all(instances.map(setUp));
     for (const instance of options.concurrent ? instances : []) topics.set(instance, await publish(instance));
-    const run = async (instance: DrillInstance, fault?: FaultKind) =>
-      drillOnce(instance, topics.get(instance) ?? (await publish(instance)), fault, options, log);
+    const run = async (instance: DrillInstance, fault?: FaultKind) => {
+      if (!topics.has(instance)) {
+        await setUp(instance);
+        topics.set(instance, await publish(instance));
+      }
+      return drillOnce(instance, topics.get(instance)!, fault, options, log);
+    };
     let referenceRun: Promise<DrillRun>;
     let faultRuns: Promise<DrillRun[]>;
     if (options.concurrent) {
@@ -476,7 +496,8 @@ async function drillOnce(
   const started = Date.now();
   const total = options.events.length;
   const timeoutMs = options.timeoutMs ?? 20 * 60_000;
-  await instance.start();
+  // A prepared instance is running already.
+  if (!options.service.prepare) await instance.start();
   let detail = 'no fault';
   if (fault) {
     const strikeAt = Math.floor(total * (options.at ?? 0.5));

@@ -1,18 +1,19 @@
-import { bankEvents, runDrills, type DrilledService, type FaultKind } from './fault-drill';
+import { bankEvents } from '@crm/corebank-simulation';
+import { runDrills, type DrilledService, type FaultKind } from './fault-drill';
 
 /**
- * A consuming service's fault drills at CI size: `size` events of the seeded bank through a fault-free
- * reference instance and, side by side, instances killed with SIGKILL and restarted, or whose Postgres
- * connections are cut, half-way. The outcome must equal the reference's, and the service's `filled`
- * tables must have rows.
+ * A consuming service's fault drills at CI size: `size` events of the seeded bank (or of the service's own
+ * stream) through a fault-free reference instance and, side by side, instances killed with SIGKILL and
+ * restarted, whose Redis keys are wiped, or whose Postgres connections are cut, half-way. The outcome must
+ * equal the reference's, and the service's `filled` tables must have rows. Returns the reference's outcome.
  */
 export async function expectServiceSurvivesFaults(
   service: DrilledService,
   options: { size: number; faults: FaultKind[] },
-): Promise<void> {
+): Promise<string[]> {
   const { reference, drills } = await runDrills({
     service,
-    events: bankEvents({ size: options.size }),
+    events: service.stream?.({ size: options.size, seed: 42 }).events ?? bankEvents({ size: options.size }),
     faults: options.faults,
     postgresMode: 'terminate-backends',
     concurrent: true,
@@ -30,4 +31,5 @@ export async function expectServiceSurvivesFaults(
     }).toEqual({ drill: drill.name, missing: [], extra: [], doubled: 0 });
     expect(drill.detail).toMatch(/^at \d+\/\d+ events: /);
   }
+  return reference.outcome;
 }

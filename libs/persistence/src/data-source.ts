@@ -1,3 +1,4 @@
+import { Client, type ClientConfig } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AuditLogEntry } from './entities/audit-log-entry.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
@@ -26,6 +27,20 @@ export interface ServiceStorageOptions {
   jit?: boolean;
 }
 
+/**
+ * A pooled connection that always has a listener for its 'error' event. pg emits it when the server ends a
+ * session no query is waiting on (a Postgres restart, pg_terminate_backend); TypeORM listens while it holds
+ * the connection and the pool while it is idle, so an error in between would be unhandled and end the
+ * process (seen once in ten Postgres-cut drills of campaign-service). Both still see the connection broken
+ * and replace it; this listener only keeps the process alive.
+ */
+class PooledClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
 export const PLATFORM_ENTITIES = [ProcessedEvent, OutboxMessage, AuditLogEntry];
 
 export function serviceDataSourceOptions(options: ServiceStorageOptions): DataSourceOptions {
@@ -43,7 +58,7 @@ export function serviceDataSourceOptions(options: ServiceStorageOptions): DataSo
     applicationName: options.applicationName ?? options.schema,
     poolSize: options.poolSize ?? 10,
     // Connection options of every pooled session (pg's `options` startup parameter).
-    extra: options.jit ? {} : { options: '-c jit=off' },
+    extra: { Client: PooledClient, ...(options.jit ? {} : { options: '-c jit=off' }) },
     // Not 'error': TypeORM would print a failed query with its parameters (names, ID numbers, visit notes)
     // to stdout. The error reaches the caller, and the HTTP filter logs its class and correlation id.
     logging: ['migration'],
