@@ -32,10 +32,9 @@ for name in customer-service assignment-service alert-service campaign-service a
 done
 
 echo "==> services"
-# Node flags of a service, as docker-compose.yml sets them.
-declare -A SERVICE_NODE_OPTIONS=([alert-service]='--max-old-space-size=160' [analytics-service]='--max-old-space-size=160')
+# Node flags of every service, as docker-compose.yml sets them: the old space bounded (its comment says why).
 for name in "${services[@]}"; do
-  NODE_OPTIONS="${SERVICE_NODE_OPTIONS[$name]:-}" proc_start "$name" node -r ./tools/register.js "apps/$name/src/main.ts"
+  NODE_OPTIONS='--max-old-space-size=160' proc_start "$name" node -r ./tools/register.js "apps/$name/src/main.ts"
 done
 for name in "${services[@]}"; do
   wait_http "$name" "http://127.0.0.1:${SERVICE_PORTS[$name]}/health/ready" 90
