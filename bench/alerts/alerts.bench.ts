@@ -16,14 +16,13 @@ import {
 import { KafkaEventSink, populationEvents, type SimEvent } from '@crm/corebank-simulation';
 import { deleteTopicsWithPrefix, testKafka, testStack } from '@crm/testing';
 import {
-  commandLine,
   committedCount,
   listTopics,
   measureThroughput,
   type ThroughputResult,
   describeMachine,
   latencyChartSvg,
-  machineSection,
+  runSection,
   percentiles,
   Progress,
   REPORT_DIR,
@@ -682,18 +681,11 @@ async function writeAlertsReport(input: {
       "from /proc; Postgres is split into the backends of the service's own sessions (by application_name) and the rest.",
     "- **Memory**: the service's resident set size, sampled every 200 ms, its peak per phase (catch-up, then each rate).",
     '',
-    '## Run',
-    '',
-    `Took ${Math.round(input.seconds)} s.`,
-    '',
-    '```bash',
-    commandLine(),
-    '```',
-    '',
-    ...machineSection(
+    ...runSection(
       machine,
       input.startedAt,
       'Postgres, Redis and a single Kafka broker run locally on the same machine.',
+      `Took ${Math.round(input.seconds)} s.`,
     ),
     '',
   ].join('\n');

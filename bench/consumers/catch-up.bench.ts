@@ -7,11 +7,10 @@ import { format, resolveConfig } from 'prettier';
 import { bankEvents, KafkaEventSink, type SimEvent } from '@crm/corebank-simulation';
 import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack } from '@crm/testing';
 import {
-  commandLine,
   committedCount,
   describeMachine,
   listTopics,
-  machineSection,
+  runSection,
   measureThroughput,
   median,
   Progress,
@@ -244,13 +243,7 @@ async function writeReport(
     "- Cores: CPU seconds per second over the same span, read from /proc, for the service process and for the Postgres backends of the service's own connections.",
     '- Peak RSS: the service process, sampled every 200 ms.',
     '',
-    '## Run',
-    '',
-    '```bash',
-    commandLine(),
-    '```',
-    '',
-    ...machineSection(
+    ...runSection(
       machine,
       startedAt,
       'Postgres, Redis and a single Kafka broker run locally on the same machine.',

@@ -47,6 +47,23 @@ export function machineSection(machine: Machine, startedAt: Date, note: string):
   ];
 }
 
+/**
+ * A report's closing sections: how to run it again (this process's command line, after `about` when given,
+ * e.g. how long it took) and the machine it ran on.
+ */
+export function runSection(machine: Machine, startedAt: Date, note: string, about?: string): string[] {
+  return [
+    '## Run',
+    '',
+    ...(about ? [about, ''] : []),
+    '```bash',
+    commandLine(),
+    '```',
+    '',
+    ...machineSection(machine, startedAt, note),
+  ];
+}
+
 export function commandLine(): string {
   const script = relative(REPO_ROOT, process.argv[1] ?? '');
   return ['node', ...process.execArgv, script, ...process.argv.slice(2)].map(quote).join(' ');

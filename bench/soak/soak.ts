@@ -9,9 +9,8 @@ import { HEAD_OFFICE_ID } from '@crm/corebank-simulation';
 import { DEV_ENV_FILE, Role, loadDevTokenConfig, signDevToken } from '@crm/security';
 import {
   REPO_ROOT,
-  commandLine,
   describeMachine,
-  machineSection,
+  runSection,
   percentile,
   progressChartSvg,
   type ProgressSeries,
@@ -424,13 +423,7 @@ async function writeReport(
     '',
     `![event-loop delay per service](${options.name}-event-loop.svg)`,
     '',
-    '## Run',
-    '',
-    '```bash',
-    commandLine(),
-    '```',
-    '',
-    ...machineSection(
+    ...runSection(
       machine,
       startedAt,
       'Postgres, Redis, a single Kafka broker, the five services and the simulator share the machine.',

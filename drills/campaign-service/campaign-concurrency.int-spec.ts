@@ -2,11 +2,10 @@ import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { EventType, Topics, eventDefinitionOf } from '@crm/contracts';
 import { EventPublisher, ensureTopics } from '@crm/messaging';
-import { Role, signDevToken } from '@crm/security';
+import { Role } from '@crm/security';
 import {
   EventClock,
   EventProbe,
-  TEST_SECRETS,
   deleteTopicsWithPrefix,
   freePort,
   serviceTestEnv,
@@ -16,6 +15,7 @@ import {
 } from '@crm/testing';
 import { SmallBank, seedSmallBank } from '@crm/testing';
 import { ServiceProcess } from '../lib/service-process';
+import { bearer, callApi, launchDrafted } from './campaign-api';
 
 const ENTRY = 'apps/campaign-service/src/main.ts';
 const CAMPAIGNS = 10;
@@ -49,18 +49,8 @@ describe('campaign-service: two instances, ten campaigns, kill -9 and a Redis wi
 
   const sql = async <T>(text: string, params: unknown[] = []): Promise<T[]> =>
     (await db.query(text.replaceAll('$schema', `"${names.schema}"`), params)).rows as T[];
-  const token = (roles: Role[], inst: string, sub: string) =>
-    `Bearer ${signDevToken({ sub, roles, inst, perms: [] }, TEST_SECRETS)}`;
-  const api = async (method: string, path: string, auth: string, body?: object) => {
-    const response = await fetch(`${instances[0].baseUrl}/api/v1${path}`, {
-      method,
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: body && JSON.stringify(body),
-    });
-    const json = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-    return json as Record<string, unknown>;
-  };
+  const api = (method: string, path: string, auth: string, body?: object) =>
+    callApi(instances[0].baseUrl, method, path, auth, body);
   const clock = new EventClock(Date.now(), '/drill/campaign-service');
   const feed = {
     suffix,
@@ -82,7 +72,10 @@ describe('campaign-service: two instances, ten campaigns, kill -9 and a Redis wi
   };
 
   async function launch(bank: SmallBank, index: number): Promise<string> {
-    const [alice, bob] = [token([Role.Marketing], bank.BR, 'alice'), token([Role.Marketing], bank.BR, 'bob')];
+    const [alice, bob] = [
+      bearer('alice', [Role.Marketing], bank.BR),
+      bearer('bob', [Role.Marketing], bank.BR),
+    ];
     const customers = [...bank.out1Customers, ...bank.out2Customers].filter((_, i) => (i + index) % 3 !== 0);
     const channels = CHANNELS[index % CHANNELS.length];
     const now = Date.now();
@@ -103,14 +96,7 @@ describe('campaign-service: two instances, ten campaigns, kill -9 and a Redis wi
     });
     const id = created.campaignId as string;
     await api('POST', `/campaigns/${id}/targets`, alice, { customerIds: customers });
-    let version = created.version as number;
-    for (const [action, who] of [
-      ['submit', alice],
-      ['approve', bob],
-      ['launch', alice],
-    ] as const)
-      version = (await api('POST', `/campaigns/${id}/transitions`, who, { action, version }))
-        .version as number;
+    await launchDrafted(instances[0].baseUrl, created, alice, bob);
     return id;
   }
 
@@ -146,7 +132,7 @@ describe('campaign-service: two instances, ten campaigns, kill -9 and a Redis wi
     for (const instance of instances) await instance.start();
     const bank = await seedSmallBank(feed, CUSTOMERS_PER_OUTLET, { sharedPhoneEvery: 3 });
     probe = await EventProbe.start(kafka, `${names.topicPrefix}${Topics.CrmCampaignContact}`);
-    await api('PUT', '/contact-policy', token([Role.HeadOfficeAdmin], bank.HO, 'head-office'), {
+    await api('PUT', '/contact-policy', bearer('head-office', [Role.HeadOfficeAdmin], bank.HO), {
       caps: [
         { subject: 'customer', channel: null, period: 'week', max: CAPS.perCustomerWeek },
         { subject: 'phone', channel: 'sms', period: 'week', max: CAPS.perPhoneSmsWeek },

@@ -19,9 +19,9 @@ import {
   type ManagerUpsertedPayload,
 } from '@crm/contracts';
 import { EventFactory, populationEvents, uuidFromDigest, type SimEvent } from '@crm/corebank-simulation';
-import { Role, signDevToken } from '@crm/security';
-import { TEST_SECRETS } from '@crm/testing';
+import { Role } from '@crm/security';
 import { tableRows, type DrillDatabase, type DrillInstance, type DrilledService } from '../lib/fault-drill';
+import { bearer, callApi, launchDrafted } from './campaign-api';
 
 const DAY_MS = 86_400_000;
 const BANK_OFFSET_MS = 8 * 3_600_000;
@@ -230,25 +230,8 @@ export function campaignDrillStream(options: { size: number; seed?: number; days
   };
 }
 
-const bearer = (sub: string, roles: Role[], inst: string) =>
-  `Bearer ${signDevToken({ sub, roles, inst, perms: [] }, TEST_SECRETS)}`;
-
-async function call(
-  instance: DrillInstance,
-  method: string,
-  path: string,
-  auth: string,
-  body?: object,
-): Promise<Record<string, unknown>> {
-  const response = await fetch(`${instance.baseUrl}/api/v1${path}`, {
-    method,
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: body && JSON.stringify(body),
-  });
-  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = (instance: DrillInstance, method: string, path: string, auth: string, body?: object) =>
+  callApi(instance.baseUrl, method, path, auth, body);
 
 async function until(what: string, done: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -320,14 +303,7 @@ async function prepareCampaigns(instance: DrillInstance, events: readonly SimEve
       if ((added.rejected as unknown[]).length > 0)
         throw new Error(`prepare: targets of ${name} rejected: ${JSON.stringify(added.rejected)}`);
     }
-    let version = created.version as number;
-    for (const [action, who] of [
-      ['submit', alice],
-      ['approve', bob],
-      ['launch', alice],
-    ] as const)
-      version = (await call(instance, 'POST', `/campaigns/${id}/transitions`, who, { action, version }))
-        .version as number;
+    await launchDrafted(instance.baseUrl, created, alice, bob);
     return id;
   };
 
