@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { format, resolveConfig } from 'prettier';
 import { bankEvents, KafkaEventSink, type SimEvent } from '@crm/corebank-simulation';
-import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack } from '@crm/testing';
+import { databaseUrlNamed, deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack } from '@crm/testing';
 import {
   committedCount,
   describeMachine,
@@ -128,7 +128,6 @@ async function catchUp(
     // The Postgres backends serving this process (a backend that exits takes its CPU time with it, so all of
     // Postgres is not summed: other clients' sessions come and go).
     const sessions = new Set<number>();
-    const startedAt = new Date();
     const result = await measureThroughput(
       target,
       () => backlog,
@@ -139,6 +138,7 @@ async function catchUp(
           entry: SERVICES[service],
           env: {
             ...serviceTestEnv(names),
+            DATABASE_URL: databaseUrlNamed(names.schema),
             LOG_LEVEL: 'warn',
             KAFKA_EVENTS_PER_TRANSACTION: String(perTransaction),
           },
@@ -156,8 +156,8 @@ async function catchUp(
         ],
         refresh: async () => {
           const { rows } = await db.query<{ pid: number }>(
-            `SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1 AND backend_start >= $2`,
-            [`${service}-service%`, startedAt],
+            `SELECT pid FROM pg_stat_activity WHERE application_name LIKE $1`,
+            [`${names.schema}%`],
           );
           rows.forEach((r) => sessions.add(r.pid));
         },

@@ -5,7 +5,14 @@ import Redis from 'ioredis';
 import { type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { KafkaEventSink, type SimEvent } from '@crm/corebank-simulation';
-import { deleteTopicsWithPrefix, serviceTestEnv, testKafka, testStack, uniqueSuffix } from '@crm/testing';
+import {
+  databaseUrlNamed,
+  deleteTopicsWithPrefix,
+  serviceTestEnv,
+  testKafka,
+  testStack,
+  uniqueSuffix,
+} from '@crm/testing';
 import { ServiceProcess } from './service-process';
 
 /**
@@ -100,12 +107,6 @@ export const tableRows =
     return rows.sort();
   };
 
-const withApplicationName = (databaseUrl: string, name: string): string => {
-  const url = new URL(databaseUrl);
-  url.searchParams.set('application_name', name);
-  return url.toString();
-};
-
 /** One instance of a drilled service: its isolation names, its child process and what it stored. */
 export class DrillInstance implements DrillDatabase {
   readonly schema: string;
@@ -135,7 +136,7 @@ export class DrillInstance implements DrillDatabase {
       ...serviceTestEnv(this),
       // Its connections named after its schema, which terminateBackends looks for: a service names its own
       // after itself, alike in every instance, and a name in the URL wins over it.
-      DATABASE_URL: withApplicationName(testStack.databaseUrl, this.schema),
+      DATABASE_URL: databaseUrlNamed(this.schema),
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       ...drilled.env,

@@ -30,3 +30,14 @@ export function serviceTestEnv(names: {
     ...(names.redisPrefix === undefined ? {} : { REDIS_KEY_PREFIX: names.redisPrefix }),
   };
 }
+
+/**
+ * The test stack's database URL with connections named `name` (pg_stat_activity.application_name): the
+ * URL's name wins over the one a service gives itself, so one instance's sessions can be told from another
+ * instance's of the same service (a fault cutting them, a benchmark summing their CPU).
+ */
+export function databaseUrlNamed(name: string): string {
+  const url = new URL(testStack.databaseUrl);
+  url.searchParams.set('application_name', name);
+  return url.toString();
+}
