@@ -11,7 +11,9 @@ import {
 } from '@crm/contracts';
 import { tellScenario, type SimEvent, type Story } from '@crm/corebank-simulation';
 import { EventBatch } from '@crm/messaging';
+import { REDIS } from '@crm/persistence';
 import { ServiceHarness } from '@crm/service-harness';
+import type Redis from 'ioredis';
 import { AlertParametersRepository } from '../parameters/alert-parameters.repository';
 import { ALERT_SERVICE } from '../service';
 import { AlertEngine, type Handling } from './alert-engine.service';
@@ -30,6 +32,7 @@ describe.each([
   const harness = new ServiceHarness(ALERT_SERVICE, { name: 'batch' });
   let engine: AlertEngine;
   let parameters: AlertParametersRepository;
+  let redis: Redis;
   // Far ahead of the wall clock, so only event time can bring a reminder due.
   const start = Date.now() + 60 * DAY_MS;
   let seed = 1;
@@ -38,6 +41,7 @@ describe.each([
     const app = await harness.start();
     engine = app.get(AlertEngine);
     parameters = app.get(AlertParametersRepository);
+    redis = app.get(REDIS);
   }, 60_000);
 
   afterAll(() => harness.destroy(), 60_000);
@@ -154,6 +158,12 @@ describe.each([
     await apply([...run.events.slice(0, -4), first, newest, second, third]);
     expect(await alertsOf(run.customerIds[0])).toEqual([
       { kind: AlertKind.LargeInflow, subject_ref: postingOf(first).accountId },
+    ]);
+    // The late ones were judged from Postgres: Redis keeps the newest's fourteen days, not the history.
+    const { customerId, accountId } = postingOf(newest);
+    const window = await redis.zrange(`${harness.redisPrefix}{${customerId}}:flow:${accountId}:CRDT`, 0, -1);
+    expect(window.map((member) => (JSON.parse(member) as { t: string }).t)).toEqual([
+      postingOf(newest).transactionId,
     ]);
   });
 

@@ -82,21 +82,26 @@ export class FlowWindowStore {
    * Enters entries into their windows, in order, and returns for each the others booked within its
    * `lookAroundMs` either side of it: one pipeline for all. Windows not complete that far back get what they
    * miss from Postgres (one query for all of them) and their entries go round again; each round enters at
-   * least its first entry, as a newer entry may trim a window again for an older one after it.
+   * least its first entry, as a newer entry may trim a window again for an older one after it. An entry
+   * older than its window's mark (a late or replayed posting) is judged from Postgres alone and stays out of
+   * Redis: reloading its account's history down to it would only be trimmed again by the next live posting.
    */
   async enterAll(
     tx: EntityManager,
     batch: EventBatch,
     entries: readonly WindowEntry[],
   ): Promise<FlowEntry[][]> {
-    const entered: string[][] = [];
+    const others: FlowEntry[][] = [];
+    const late: number[] = [];
     let waiting = entries.map((_, i) => i);
     while (waiting.length > 0) {
       const replies = await this.enterPipelined(waiting.map((i) => entries[i]));
       const incomplete: { index: number; mark: string | null }[] = [];
       replies.forEach((reply, j) => {
-        if (Array.isArray(reply)) entered[waiting[j]] = reply;
-        else incomplete.push({ index: waiting[j], mark: reply });
+        const index = waiting[j];
+        if (Array.isArray(reply)) others[index] = othersIn(reply, entries[index].entry);
+        else if (reply !== null && entries[index].entry.at < Number(reply)) late.push(index);
+        else incomplete.push({ index, mark: reply });
       });
       if (incomplete.length > 0) {
         await this.reload(
@@ -107,7 +112,15 @@ export class FlowWindowStore {
       }
       waiting = incomplete.map(({ index }) => index);
     }
-    return entries.map(({ entry }, i) => othersIn(entered[i], entry));
+    if (late.length > 0) {
+      const judged = await this.aroundFromPostgres(
+        tx,
+        batch,
+        late.map((i) => entries[i]),
+      );
+      late.forEach((index, j) => (others[index] = judged[j]));
+    }
+    return others;
   }
 
   async remove(
@@ -176,6 +189,35 @@ export class FlowWindowStore {
       transaction.pexpire(set, IDLE_TTL_MS);
     }
     await transaction.exec();
+  }
+
+  /** For each entry, the others of its account and direction booked within its `lookAroundMs`, from Postgres. */
+  private async aroundFromPostgres(
+    tx: EntityManager,
+    batch: EventBatch,
+    entries: readonly WindowEntry[],
+  ): Promise<FlowEntry[][]> {
+    // One span per window, covering all its entries here, as booked() answers by window.
+    const spans = new Map<string, { accountId: string; direction: Direction; from: number; until: number }>();
+    for (const e of entries) {
+      const key = windowKeyOf(e.subject.accountId, e.direction);
+      const from = e.entry.at - e.lookAroundMs;
+      const until = e.entry.at + e.lookAroundMs;
+      const span = spans.get(key);
+      if (span) {
+        span.from = Math.min(span.from, from);
+        span.until = Math.max(span.until, until);
+      } else spans.set(key, { accountId: e.subject.accountId, direction: e.direction, from, until });
+    }
+    const booked = await this.flows.booked(tx, batch, [...spans.values()]);
+    return entries.map(({ subject, direction, entry, lookAroundMs }) =>
+      (booked.get(windowKeyOf(subject.accountId, direction)) ?? []).filter(
+        (other) =>
+          other.transactionId !== entry.transactionId &&
+          other.at > entry.at - lookAroundMs &&
+          other.at < entry.at + lookAroundMs,
+      ),
+    );
   }
 
   private keys({ subject, direction }: Pick<WindowEntry, 'subject' | 'direction'>) {
