@@ -17,6 +17,7 @@ import { KafkaEventSink, populationEvents, type SimEvent } from '@crm/corebank-s
 import { deleteTopicsWithPrefix, testKafka, testStack } from '@crm/testing';
 import {
   committedCount,
+  cpuSecondsOf,
   listTopics,
   measureThroughput,
   type ThroughputResult,
@@ -81,6 +82,8 @@ interface LatencyResult {
   p99: number;
   max: number;
   drainSeconds: number;
+  /** The consumer's own CPU from the first publish until it had consumed everything (service only). */
+  cpu?: { cores: number; microsPerEvent: number };
 }
 
 async function main(): Promise<void> {
@@ -212,6 +215,9 @@ async function main(): Promise<void> {
     for (const rate of options.rates) {
       round += 1;
       rss?.enter(`${rate} events/s`);
+      const serviceCpu = () => (service ? cpuSecondsOf(service.pid) : 0);
+      const cpuBefore = serviceCpu();
+      const publishStarted = Date.now();
       const { published, sent, achievedRate } = await publishAtRate(
         sink,
         rate,
@@ -228,6 +234,11 @@ async function main(): Promise<void> {
       );
       await waitUntil(async () => (bare?.count ?? 0) >= total, 60_000);
       const drainSeconds = (Date.now() - drainStarted) / 1000;
+      const cpuSeconds = serviceCpu() - cpuBefore;
+      const cpu = {
+        cores: cpuSeconds / ((Date.now() - publishStarted) / 1000),
+        microsPerEvent: (1e6 * cpuSeconds) / published,
+      };
       const rows = await db.query<{ id: string; at: Date }>(
         `SELECT e.id, a.raised_at AS at FROM "${schema}".alert a, unnest(a.source_event_ids) AS e(id) WHERE e.id = ANY($1)`,
         [[...sent.keys()]],
@@ -239,7 +250,10 @@ async function main(): Promise<void> {
       });
       latencies.push(
         latencyOf('bare kafkajs consumer', rate, achievedRate, published, expected, bareMs, drainSeconds),
-        latencyOf('alert-service', rate, achievedRate, published, expected, serviceMs, drainSeconds),
+        {
+          ...latencyOf('alert-service', rate, achievedRate, published, expected, serviceMs, drainSeconds),
+          cpu,
+        },
       );
       progress.log(
         `@ ${rate}/s: alert-service ${serviceMs.length}/${expected} alerts, queue drained ${drainSeconds.toFixed(1)} s after the last publish`,
@@ -554,11 +568,11 @@ function renderTables(
     '',
     '### Latency, publish to alert stored (service) or to receipt (bare consumer)',
     '',
-    '| consumer | rate events/s | achieved events/s | alerts measured | p50 ms | p95 ms | p99 ms | max ms |',
-    '| --- | --: | --: | --: | --: | --: | --: | --: |',
+    '| consumer | rate events/s | achieved events/s | alerts measured | p50 ms | p95 ms | p99 ms | max ms | cores busy | CPU µs per event |',
+    '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
     ...latencies.map(
       (l) =>
-        `| ${l.target} | ${l.rate} | ${fixed(l.achievedRate, 0)} | ${l.samples}/${l.expected} | ${fixed(l.p50)} | ${fixed(l.p95)} | ${fixed(l.p99)} | ${fixed(l.max)} |`,
+        `| ${l.target} | ${l.rate} | ${fixed(l.achievedRate, 0)} | ${l.samples}/${l.expected} | ${fixed(l.p50)} | ${fixed(l.p95)} | ${fixed(l.p99)} | ${fixed(l.max)} | ${l.cpu ? fixed(l.cpu.cores, 2) : '-'} | ${l.cpu ? fixed(l.cpu.microsPerEvent, 0) : '-'} |`,
     ),
     '',
     ...throughput.flatMap((t) =>
@@ -675,7 +689,9 @@ async function writeAlertsReport(input: {
       `threshold) to one of ${input.accounts} accounts on a booking day not used before, so each raises exactly one alert. ` +
       'Both consumers run at the same time. Latency is from just before the slice is sent (so it includes the ' +
       "producer's acks=all round trip) to `alert.raised_at` (Postgres clock_timestamp(), same host clock) for the service, " +
-      'and to receipt for the bare consumer.',
+      "and to receipt for the bare consumer. The service's cores busy and CPU per event are its own CPU (from /proc) from " +
+      'the first publish of the rate until it has consumed everything, over that time and over the events published: ' +
+      'what it costs to keep up at that rate, its fixed work (timers, polls, small transactions) included.',
     '- The benchmark process (publisher, bare consumer) shares the 2 cores with the service, Postgres, Redis and Kafka, ' +
       'and with whatever else runs on the machine: the load average says how much that was. CPU per process is read ' +
       "from /proc; Postgres is split into the backends of the service's own sessions (by application_name) and the rest.",

@@ -29,11 +29,7 @@ export function cpuSecondsByGroup(groups: readonly ProcessGroup[]): Record<strin
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // comm is in parentheses and may hold spaces; the fields after it are space-separated.
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      const { comm, seconds } = statOf(pid);
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const group = groups.find((g) => g.matches({ pid, comm, cmdline }));
       if (group) totals[group.name] += seconds;
@@ -42,6 +38,23 @@ export function cpuSecondsByGroup(groups: readonly ProcessGroup[]): Record<strin
     }
   }
   return totals;
+}
+
+/** CPU seconds a process has used so far (user and system), from /proc; 0 once it has ended. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    return statOf(pid).seconds;
+  } catch {
+    return 0;
+  }
+}
+
+function statOf(pid: number): { comm: string; seconds: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // comm is in parentheses and may hold spaces; the fields after it are space-separated.
+  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { comm, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
 }
 
 /** Resident set size of a process now (bytes), from /proc; 0 once it has ended. */
