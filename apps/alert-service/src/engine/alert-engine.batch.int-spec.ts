@@ -167,6 +167,29 @@ describe.each([
     ]);
   });
 
+  it('reloads a wiped window for an old posting only as far back as its newest entry keeps, and still judges it', async () => {
+    const run = tell((story) => {
+      const account = story.currentAccount(story.individual(), '1000.00');
+      for (const amount of ['300000.00', '350000.00', '350000.00']) {
+        story.receiveFromOtherBank(account, amount, story.wait(1));
+      }
+      story.receiveFromOtherBank(account, '100.00', story.wait(20 * 24));
+    });
+    const [first, second, third, newest] = run.events.slice(-4);
+    await apply([...run.events.slice(0, -4), first, second, newest]);
+    // Redis lost while the third, late, is on its way: its window has no mark.
+    await harness.wipeRedis();
+    await apply([third]);
+    expect(await alertsOf(run.customerIds[0])).toEqual([
+      { kind: AlertKind.LargeInflow, subject_ref: postingOf(first).accountId },
+    ]);
+    const { customerId, accountId } = postingOf(newest);
+    const window = await redis.zrange(`${harness.redisPrefix}{${customerId}}:flow:${accountId}:CRDT`, 0, -1);
+    expect(window.map((member) => (JSON.parse(member) as { t: string }).t)).toEqual([
+      postingOf(newest).transactionId,
+    ]);
+  });
+
   it('raises a reminder planned earlier in the batch when a later event reaches its due date', async () => {
     let depositId = '';
     const run = tell((story) => {

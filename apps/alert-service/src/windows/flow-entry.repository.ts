@@ -19,6 +19,12 @@ interface BatchFlows {
   pending: WindowEntry[];
 }
 
+/** A window's entries as loaded, and the booking time (ms) from which they are all there. */
+export interface BookedWindow {
+  from: number;
+  entries: FlowEntry[];
+}
+
 const BATCH_FLOWS = new BatchKey<Promise<BatchFlows>>('flow-entry.batch');
 
 /**
@@ -97,49 +103,68 @@ export class FlowEntryRepository {
 
   /**
    * The entries not reversed of each account and direction booked after `from` and before `until` (ms; null:
-   * no end), by windowKeyOf: those recorded in this batch included.
+   * no end), by windowKeyOf, those recorded in this batch included. With `keepMs`, `from` is first raised to
+   * that long before the window's newest entry, so a window reloaded for an old posting holds what the live
+   * ones need rather than the account's whole history since; each window's `from` is the one applied.
    */
   async booked(
     tx: EntityManager,
     batch: EventBatch,
-    windows: readonly { accountId: string; direction: Direction; from: number; until: number | null }[],
-  ): Promise<Map<string, FlowEntry[]>> {
+    windows: readonly {
+      accountId: string;
+      direction: Direction;
+      from: number;
+      until: number | null;
+      keepMs?: number;
+    }[],
+  ): Promise<Map<string, BookedWindow>> {
     await this.insertPending(tx, await this.flowsOf(tx, batch));
+    const s = schemaOf(tx.connection);
     const rows: {
       account_id: string;
       direction: Direction;
-      transaction_id: string;
+      from_ms: number;
+      transaction_id: string | null;
       at: string;
       amount: string;
       currency: string;
       to_other_bank: boolean;
     }[] = await tx.query(
-      `SELECT f.account_id, f.direction, f.transaction_id, (extract(epoch FROM f.booked_at) * 1000)::bigint AS at,
-              f.amount::text, f.currency, f.to_other_bank
-         FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS w(account_id, direction, from_ms, until_ms)
-         JOIN "${schemaOf(tx.connection)}".flow_entry f
+      `SELECT w.account_id, w.direction, b.from_ms, f.transaction_id,
+              (extract(epoch FROM f.booked_at) * 1000)::bigint AS at, f.amount::text, f.currency, f.to_other_bank
+         FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[])
+              AS w(account_id, direction, from_ms, until_ms, keep_ms)
+        CROSS JOIN LATERAL (
+          SELECT greatest(w.from_ms, (
+                   SELECT extract(epoch FROM max(n.booked_at)) * 1000 - w.keep_ms FROM "${s}".flow_entry n
+                    WHERE n.account_id = w.account_id AND n.direction = w.direction AND NOT n.reversed
+                 ))::float8 AS from_ms
+        ) b
+         LEFT JOIN "${s}".flow_entry f
            ON f.account_id = w.account_id AND f.direction = w.direction AND NOT f.reversed
-          AND f.booked_at > to_timestamp(w.from_ms / 1000.0)
+          AND f.booked_at > to_timestamp(b.from_ms / 1000.0)
           AND (w.until_ms IS NULL OR f.booked_at < to_timestamp(w.until_ms / 1000.0))`,
       [
         windows.map((w) => w.accountId),
         windows.map((w) => w.direction),
         windows.map((w) => w.from),
         windows.map((w) => w.until),
+        windows.map((w) => w.keepMs ?? null),
       ],
     );
-    const byWindow = new Map<string, FlowEntry[]>();
+    const byWindow = new Map<string, BookedWindow>();
     for (const r of rows) {
       const key = windowKeyOf(r.account_id, r.direction);
-      const entries = byWindow.get(key) ?? [];
-      entries.push({
+      const window = byWindow.get(key) ?? { from: r.from_ms, entries: [] };
+      byWindow.set(key, window);
+      if (r.transaction_id === null) continue;
+      window.entries.push({
         transactionId: r.transaction_id,
         at: Number(r.at),
         amount: r.amount,
         currency: r.currency,
         toOtherBank: r.to_other_bank,
       });
-      byWindow.set(key, entries);
     }
     return byWindow;
   }

@@ -11,6 +11,8 @@ import { FlowEntryRepository, windowKeyOf } from './flow-entry.repository';
 /** Longest window an institution may set; what the store keeps around each entry. */
 export const MAX_WINDOW_HOURS = 168;
 const SPAN_MS = MAX_WINDOW_HOURS * MS_PER_HOUR;
+/** How far before its newest entry a window is kept: entering one trims what is older. */
+const KEPT_MS = 2 * SPAN_MS;
 /** Idle accounts' windows leave Redis; the next entry reloads them from Postgres. */
 const IDLE_TTL_MS = 2 * SPAN_MS;
 
@@ -140,7 +142,7 @@ export class FlowWindowStore {
         mark,
         e.entry.at,
         memberOf(e.entry),
-        e.entry.at - SPAN_MS * 2,
+        e.entry.at - KEPT_MS,
         IDLE_TTL_MS,
         e.entry.at - e.lookAroundMs,
         e.entry.at + e.lookAroundMs,
@@ -155,7 +157,9 @@ export class FlowWindowStore {
 
   /**
    * Loads into each window from Postgres what its entries here miss, from as far back as the earliest needs
-   * up to its mark (everything when it has none), and marks it complete from there.
+   * up to its mark, and marks it complete from there. A window with no mark (new, idle past its TTL, Redis
+   * wiped) is loaded to the end, but from no earlier than what its newest entry keeps: an older entry of it
+   * then finds itself before the mark, and is judged from Postgres.
    */
   private async reload(
     tx: EntityManager,
@@ -164,7 +168,14 @@ export class FlowWindowStore {
   ): Promise<void> {
     const windows = new Map<
       string,
-      { accountId: string; direction: Direction; from: number; until: number | null; mark: string }
+      {
+        accountId: string;
+        direction: Direction;
+        from: number;
+        until: number | null;
+        keepMs?: number;
+        mark: string;
+      }
     >();
     for (const e of incomplete) {
       const { set, mark } = this.keys(e);
@@ -179,13 +190,16 @@ export class FlowWindowStore {
       // Marks only rise: the highest seen is the window's mark now.
       known.until = known.until === null || until === null ? null : Math.max(known.until, until);
     }
+    for (const w of windows.values()) if (w.until === null) w.keepMs = KEPT_MS;
     const loaded = await this.flows.booked(tx, batch, [...windows.values()]);
     const transaction = this.redis.multi();
     for (const [set, w] of windows) {
-      for (const entry of loaded.get(windowKeyOf(w.accountId, w.direction)) ?? []) {
-        transaction.zadd(set, entry.at, memberOf(entry));
-      }
-      transaction.set(w.mark, String(w.from), 'PX', IDLE_TTL_MS);
+      const { from, entries } = loaded.get(windowKeyOf(w.accountId, w.direction)) ?? {
+        from: w.from,
+        entries: [],
+      };
+      for (const entry of entries) transaction.zadd(set, entry.at, memberOf(entry));
+      transaction.set(w.mark, String(from), 'PX', IDLE_TTL_MS);
       transaction.pexpire(set, IDLE_TTL_MS);
     }
     await transaction.exec();
@@ -211,7 +225,7 @@ export class FlowWindowStore {
     }
     const booked = await this.flows.booked(tx, batch, [...spans.values()]);
     return entries.map(({ subject, direction, entry, lookAroundMs }) =>
-      (booked.get(windowKeyOf(subject.accountId, direction)) ?? []).filter(
+      (booked.get(windowKeyOf(subject.accountId, direction))?.entries ?? []).filter(
         (other) =>
           other.transactionId !== entry.transactionId &&
           other.at > entry.at - lookAroundMs &&
