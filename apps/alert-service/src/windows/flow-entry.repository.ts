@@ -130,20 +130,23 @@ export class FlowEntryRepository {
       currency: string;
       to_other_bank: boolean;
     }[] = await tx.query(
-      `SELECT w.account_id, w.direction, b.from_ms, f.transaction_id,
+      // direction as char(4), the column's type: compared as text, the index would serve account_id alone.
+      `WITH w AS MATERIALIZED (
+         SELECT w.*, greatest(w.from_ms, (
+                  SELECT extract(epoch FROM n.booked_at) * 1000 - w.keep_ms FROM "${s}".flow_entry n
+                   WHERE n.account_id = w.account_id AND n.direction = w.direction AND NOT n.reversed
+                   ORDER BY n.booked_at DESC LIMIT 1
+                ))::float8 AS start_ms
+           FROM unnest($1::text[], $2::char(4)[], $3::float8[], $4::float8[], $5::float8[])
+                AS w(account_id, direction, from_ms, until_ms, keep_ms)
+       )
+       SELECT w.account_id, w.direction, w.start_ms AS from_ms, f.transaction_id,
               (extract(epoch FROM f.booked_at) * 1000)::bigint AS at, f.amount::text, f.currency, f.to_other_bank
-         FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[])
-              AS w(account_id, direction, from_ms, until_ms, keep_ms)
-        CROSS JOIN LATERAL (
-          SELECT greatest(w.from_ms, (
-                   SELECT extract(epoch FROM max(n.booked_at)) * 1000 - w.keep_ms FROM "${s}".flow_entry n
-                    WHERE n.account_id = w.account_id AND n.direction = w.direction AND NOT n.reversed
-                 ))::float8 AS from_ms
-        ) b
+         FROM w
          LEFT JOIN "${s}".flow_entry f
            ON f.account_id = w.account_id AND f.direction = w.direction AND NOT f.reversed
-          AND f.booked_at > to_timestamp(b.from_ms / 1000.0)
-          AND (w.until_ms IS NULL OR f.booked_at < to_timestamp(w.until_ms / 1000.0))`,
+          AND f.booked_at > to_timestamp(w.start_ms / 1000.0)
+          AND f.booked_at < coalesce(to_timestamp(w.until_ms / 1000.0), 'infinity')`,
       [
         windows.map((w) => w.accountId),
         windows.map((w) => w.direction),
