@@ -470,6 +470,7 @@ describe('EventConsumer applying a fetch in several lanes', () => {
       isKnownType: (type) => type === TYPE,
       maxEventsPerTransaction: 20,
       partitionsConsumedConcurrently: 3,
+      eventsPerLane: 1,
     });
     await consumer.start();
     const deadline = Date.now() + 30_000;
@@ -478,5 +479,45 @@ describe('EventConsumer applying a fetch in several lanes', () => {
 
     expect(applied.size).toBe(events.length);
     expect(clashes).toEqual([]);
+  });
+
+  it('applies a fetch of fewer events than eventsPerLane in one transaction, whatever its partitions', async () => {
+    await consumer?.stop();
+    consumer = undefined;
+    await publisher.publish(
+      Array.from({ length: 24 }, (_, i) => ({
+        topic: topics[i % 2].topic,
+        envelope: depositEvent(`C-trickle-${i}`, `${i}.00`),
+      })),
+    );
+    // A new group reads the topics' backlog (these, and those of the test above when it ran), there before it
+    // starts, on twelve partitions: one fetch, which three lanes would have split into three transactions.
+    const batches = new Set<EventBatch>();
+    let applied = 0;
+    const route: EventRoute<DepositRecorded> = {
+      payload: DepositRecorded,
+      handle: async (event, _tx, batch) => {
+        batches.add(batch);
+        if (event.subject.startsWith('C-trickle-')) applied += 1;
+      },
+    };
+    consumer = new EventConsumer({
+      kafka,
+      dataSource: db.dataSource,
+      publisher,
+      groupId: `consumer-trickle-${randomUUID()}`,
+      topics: topics.map((t) => t.topic),
+      routes: new Map([[TYPE, route as EventRoute]]),
+      isKnownType: (type) => type === TYPE,
+      maxEventsPerTransaction: 1000,
+      partitionsConsumedConcurrently: 3,
+      eventsPerLane: 500,
+    });
+    await consumer.start();
+    const deadline = Date.now() + 30_000;
+    while (applied < 24 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+
+    expect(applied).toBe(24);
+    expect(batches.size).toBe(1);
   });
 });

@@ -44,6 +44,11 @@ export interface EventConsumerOptions {
    */
   partitionsConsumedConcurrently?: number;
   /**
+   * A fetch gets one lane per this many events, up to partitionsConsumedConcurrently: a live trickle is one
+   * transaction rather than one per lane, each paying the same fixed statements, and a catch-up gets them all.
+   */
+  eventsPerLane?: number;
+  /**
    * Up to this many consecutive events of a lane (from all its partitions, each partition's in order) are
    * applied in one database transaction (one commit instead of one per event). Should one of them fail, the
    * transaction is rolled back and its events are applied in halves, down to the one that fails, which is
@@ -87,6 +92,7 @@ interface Gathered {
 /** kafkajs runs one eachBatch per partition of a fetch: enough workers that every partition joins the gather. */
 const KAFKAJS_WORKERS = 256;
 const DEFAULT_LANES = 3;
+const DEFAULT_EVENTS_PER_LANE = 500;
 const DEFAULT_COMMIT_INTERVAL_MS = 500;
 const MAX_BYTES_PER_FETCH = 2 * 1024 * 1024;
 
@@ -106,6 +112,7 @@ export class EventConsumer {
   private readonly processedTable: string;
   private readonly maxEventsPerTransaction: number;
   private readonly lanes: number;
+  private readonly eventsPerLane: number;
   private readonly commitIntervalMs: number;
   private running = false;
   private gathering: Gathered[] | null = null;
@@ -119,6 +126,7 @@ export class EventConsumer {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.maxEventsPerTransaction = options.maxEventsPerTransaction ?? 1;
     this.lanes = options.partitionsConsumedConcurrently ?? DEFAULT_LANES;
+    this.eventsPerLane = options.eventsPerLane ?? DEFAULT_EVENTS_PER_LANE;
     this.commitIntervalMs = options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS;
     this.consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -198,7 +206,11 @@ export class EventConsumer {
   }
 
   private async applyFetch(gathered: Gathered[]): Promise<void> {
-    const lanes = lanesOf(gathered, this.lanes);
+    const events = gathered.reduce((sum, g) => sum + g.payload.batch.messages.length, 0);
+    const lanes = lanesOf(
+      gathered,
+      Math.min(this.lanes, Math.max(1, Math.ceil(events / this.eventsPerLane))),
+    );
     await Promise.all(
       lanes.map(async (lane) => {
         try {
