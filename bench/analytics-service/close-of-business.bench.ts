@@ -18,6 +18,7 @@ import {
   machineSection,
   progressChartSvg,
   startNodeApp,
+  DEPLOYED_NODE_OPTIONS,
 } from '../lib';
 import { addDays } from '@crm/calendar';
 import { AccountKind, TransactionChannel } from '@crm/contracts';
@@ -48,7 +49,6 @@ const REDIS_URL = ANALYTICS_BENCH_REDIS_URL;
 const REDIS_PREFIX = 'bench:analytics-cob:';
 const REPORT_NAME = 'analytics-close-of-business';
 const SCRATCH_TABLE = 'cob_ceiling';
-const ANALYTICS_SERVICE_NODE_OPTIONS = '--max-old-space-size=160';
 /** The issue's targets. */
 const TARGET_RATIO_TO_CEILING = 2;
 const TARGET_SECONDS = 300;
@@ -316,7 +316,7 @@ async function runService(
           name: `analytics-service #${i}`,
           entry: 'apps/analytics-service/src/main.ts',
           // As deployed (docker-compose.yml, deploy/local/up.sh).
-          env: { ...env, NODE_OPTIONS: ANALYTICS_SERVICE_NODE_OPTIONS },
+          env: { ...env, NODE_OPTIONS: DEPLOYED_NODE_OPTIONS },
         }),
       );
     const startSeconds = (Date.now() - startAt) / 1000;
@@ -475,7 +475,7 @@ async function writeReportFiles(r: {
     '',
     `analytics-service's close of business of ${r.bank.businessDate} over ${customers.toLocaleString('en-US')} customers and ` +
       `${transactions.toLocaleString('en-US')} transaction facts (schema \`${r.bank.schema}\`, bench/analytics-service/analytics-bank.loader.ts), ` +
-      `timed from \`POST /api/v1/cob-runs\` (${r.shards} shards, \`COB_WORKER_CONCURRENCY=${r.concurrency}\`, \`NODE_OPTIONS=${ANALYTICS_SERVICE_NODE_OPTIONS}\` as deployed) to the run's success, the publication of the changed profiles onto Kafka included (each shard's, acknowledged by the broker); ` +
+      `timed from \`POST /api/v1/cob-runs\` (${r.shards} shards, \`COB_WORKER_CONCURRENCY=${r.concurrency}\`, \`NODE_OPTIONS=${DEPLOYED_NODE_OPTIONS}\` as deployed) to the run's success, the publication of the changed profiles onto Kafka included (each shard's, acknowledged by the broker); ` +
       'each run a first close of business (its output tables emptied and analyzed before), every profile new and published. ' +
       'In the same run, the ceiling: one hand-written SQL statement computing the same value tiers (month-to-date daily-average AUM, balances carried forward) ' +
       'and RFM scores of every customer into a scratch table.',

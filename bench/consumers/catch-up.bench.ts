@@ -20,6 +20,7 @@ import {
   RssSampler,
   type RunningNodeApp,
   startNodeApp,
+  DEPLOYED_NODE_OPTIONS,
   subscribedTopics,
   type ThroughputResult,
 } from '../lib';
@@ -141,6 +142,7 @@ async function catchUp(
             DATABASE_URL: databaseUrlNamed(names.schema),
             LOG_LEVEL: 'warn',
             KAFKA_EVENTS_PER_TRANSACTION: String(perTransaction),
+            NODE_OPTIONS: DEPLOYED_NODE_OPTIONS,
           },
         });
         rss = new RssSampler(app.pid);
@@ -241,7 +243,7 @@ async function writeReport(
     `- ${options.rounds} rounds; in each, every service runs at every setting, the order of the settings reversed every ` +
       'other round. The median of the rounds is compared: the machine is shared and noisy, ratios in one run are what count.',
     "- Cores: CPU seconds per second over the same span, read from /proc, for the service process and for the Postgres backends of the service's own connections.",
-    '- Peak RSS: the service process, sampled every 200 ms.',
+    `- Peak RSS: the service process, sampled every 200 ms; it runs with \`NODE_OPTIONS=${DEPLOYED_NODE_OPTIONS}\`, as deployed.`,
     '',
     ...runSection(
       machine,

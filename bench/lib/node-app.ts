@@ -19,6 +19,9 @@ const PROFILING_NODE_ARGS = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').f
  */
 export const SERVICE_ENV: Readonly<Record<string, string>> = { NODE_ENV: 'test' };
 
+/** Every service's Node options as deployed (docker-compose.yml, deploy/local/up.sh, the k8s base): old space bounded. */
+export const DEPLOYED_NODE_OPTIONS = '--max-old-space-size=160';
+
 export interface NodeAppOptions {
   /** For messages and the report, e.g. `baseline`, `customer-service`. */
   name: string;
