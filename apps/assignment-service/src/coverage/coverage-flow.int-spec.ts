@@ -1,4 +1,7 @@
 import request from 'supertest';
+import { EntityManager } from 'typeorm';
+import { BusinessCalendar } from '@crm/calendar';
+import { Metrics } from '@crm/observability';
 import { CoverageChangedPayload, EventTypes, Topics, validateEventPayload } from '@crm/contracts';
 import { ServiceHarness } from '@crm/service-harness';
 import { EventProbe, eventually } from '@crm/testing';
@@ -10,6 +13,9 @@ import {
   corebank,
   seedOrganisation,
 } from '../testing/bank.fixture';
+import { HoldingsRepository } from '../holdings/holdings.repository';
+import { CoverageRepository } from './coverage.repository';
+import { CoverageService } from './coverage.service';
 
 const service = assignmentHarness('coverage-flow');
 const clock = service.clock;
@@ -398,5 +404,54 @@ describe('coverage from core-banking events', () => {
     } finally {
       await replica.destroy();
     }
+  });
+});
+
+describe('the coverage-change metric', () => {
+  const userChanges = async (): Promise<number> => {
+    const metric = service.app.get(Metrics).registry.getSingleMetric('crm_assignment_coverage_changes_total');
+    const { values } = await metric!.get();
+    return values.find((v) => v.labels.actor === 'user')?.value ?? 0;
+  };
+
+  it('counts a change when its transaction commits, and not when it rolls back (a batch applied again)', async () => {
+    const c = 'C-METRIC';
+    await service.publish(
+      corebank.accountOpened(clock, {
+        accountId: 'A-METRIC-1',
+        customerId: c,
+        institutionId: ORG.outletA1,
+        balance: '100000.00',
+        managerId: MANAGERS.a1.id,
+      }),
+    );
+    await atVersion(c, 1);
+    const pinAndRecompute = (managerId: string) => async (tx: EntityManager) => {
+      await service.app.get(HoldingsRepository).lockCustomer(tx, c);
+      await service.app.get(CoverageRepository).savePin(tx, c, {
+        institutionId: ORG.outletA1,
+        managerId,
+        pinnedBy: 'head-A',
+        reason: 'metric test',
+      });
+      return service.app.get(CoverageService).recompute(tx, c, {
+        actorKind: 'user',
+        actorId: 'head-A',
+        reason: 'metric test',
+        asOf: service.app.get(BusinessCalendar).dateOf(clock.now),
+      });
+    };
+    const before = await userChanges();
+
+    await expect(
+      service.dataSource.transaction(async (tx) => {
+        expect((await pinAndRecompute(MANAGERS.a1b.id)(tx))?.version).toBe(2);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await userChanges()).toBe(before);
+
+    await service.dataSource.transaction(pinAndRecompute(MANAGERS.a1b.id));
+    expect(await userChanges()).toBe(before + 1);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { CoverageChangedPayload, CoveringInstitution, EventTypes, Topics } from '@crm/contracts';
 import { OutboxWriter } from '@crm/messaging';
 import { Metrics } from '@crm/observability';
@@ -11,6 +11,11 @@ import { CoverageDecision, decideCoverage } from './coverage.rule';
 
 export const SYSTEM_ACTOR = 'system';
 const NOTE_LIMIT = 500;
+/** Where a transaction keeps the coverage changes it made, counted once it commits. */
+const CHANGES_MADE = 'coverage.changes-made';
+
+const changesMadeIn = (queryRunner: QueryRunner): ActorKind[] =>
+  ((queryRunner.data as Record<string, ActorKind[] | undefined>)[CHANGES_MADE] ??= []);
 
 /** Who caused a recomputation and why: written to the history and carried in CoverageChanged. */
 export interface CoverageCause {
@@ -86,11 +91,19 @@ export class CoverageService {
     private readonly parameters: ParametersRepository,
     private readonly outbox: OutboxWriter,
     metrics: Metrics,
+    dataSource: DataSource,
   ) {
     this.changes = metrics.counter({
       name: 'crm_assignment_coverage_changes_total',
       help: 'Coverage changes stored and emitted, by who caused them (system rules or a user)',
       labelNames: ['actor'],
+    });
+    // Counted on commit: a batch rolled back and applied again in halves would otherwise count its changes twice.
+    dataSource.subscribers.push({
+      afterTransactionCommit: ({ queryRunner }) => {
+        if (queryRunner.isTransactionActive) return;
+        for (const actor of changesMadeIn(queryRunner).splice(0)) this.changes.inc({ actor });
+      },
     });
   }
 
@@ -142,7 +155,7 @@ export class CoverageService {
       subject: customerId,
       data: next,
     });
-    this.changes.inc({ actor: cause.actorKind });
+    changesMadeIn(tx.queryRunner!).push(cause.actorKind);
     return next;
   }
 }
