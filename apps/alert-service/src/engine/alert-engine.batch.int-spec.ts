@@ -144,50 +144,50 @@ describe.each([
     expect(rows).toBe(3);
   });
 
-  it('judges a late entry with the batch’s own earlier entries, after a newer one trimmed them from Redis', async () => {
+  /**
+   * Three credits an hour apart that together cross the window total (one large-inflow alert), and a small one
+   * twenty days on: entering that one trims the window's copy in Redis to its last fourteen days.
+   */
+  const creditsThenOneLate = () => {
     const run = tell((story) => {
       const account = story.currentAccount(story.individual(), '1000.00');
       for (const amount of ['300000.00', '350000.00', '350000.00']) {
         story.receiveFromOtherBank(account, amount, story.wait(1));
       }
-      // Twenty days on: entering it trims the window's copy in Redis to the last fourteen days.
       story.receiveFromOtherBank(account, '100.00', story.wait(20 * 24));
     });
     const [first, second, third, newest] = run.events.slice(-4);
+    return { run, before: run.events.slice(0, -4), first, second, third, newest };
+  };
+
+  /** The transaction ids in the Redis window of a posting's account (credits). */
+  const redisWindowOf = async (posting: SimEvent): Promise<string[]> => {
+    const { customerId, accountId } = postingOf(posting);
+    const members = await redis.zrange(`${harness.redisPrefix}{${customerId}}:flow:${accountId}:CRDT`, 0, -1);
+    return members.map((member) => (JSON.parse(member) as { t: string }).t);
+  };
+
+  it('judges a late entry with the batch’s own earlier entries, after a newer one trimmed them from Redis', async () => {
+    const { run, before, first, second, third, newest } = creditsThenOneLate();
     // The newest arrives second: the two after it are late, and their window needs the first from Postgres.
-    await apply([...run.events.slice(0, -4), first, newest, second, third]);
+    await apply([...before, first, newest, second, third]);
     expect(await alertsOf(run.customerIds[0])).toEqual([
       { kind: AlertKind.LargeInflow, subject_ref: postingOf(first).accountId },
     ]);
     // The late ones were judged from Postgres: Redis keeps the newest's fourteen days, not the history.
-    const { customerId, accountId } = postingOf(newest);
-    const window = await redis.zrange(`${harness.redisPrefix}{${customerId}}:flow:${accountId}:CRDT`, 0, -1);
-    expect(window.map((member) => (JSON.parse(member) as { t: string }).t)).toEqual([
-      postingOf(newest).transactionId,
-    ]);
+    expect(await redisWindowOf(newest)).toEqual([postingOf(newest).transactionId]);
   });
 
   it('reloads a wiped window for an old posting only as far back as its newest entry keeps, and still judges it', async () => {
-    const run = tell((story) => {
-      const account = story.currentAccount(story.individual(), '1000.00');
-      for (const amount of ['300000.00', '350000.00', '350000.00']) {
-        story.receiveFromOtherBank(account, amount, story.wait(1));
-      }
-      story.receiveFromOtherBank(account, '100.00', story.wait(20 * 24));
-    });
-    const [first, second, third, newest] = run.events.slice(-4);
-    await apply([...run.events.slice(0, -4), first, second, newest]);
+    const { run, before, first, second, third, newest } = creditsThenOneLate();
+    await apply([...before, first, second, newest]);
     // Redis lost while the third, late, is on its way: its window has no mark.
     await harness.wipeRedis();
     await apply([third]);
     expect(await alertsOf(run.customerIds[0])).toEqual([
       { kind: AlertKind.LargeInflow, subject_ref: postingOf(first).accountId },
     ]);
-    const { customerId, accountId } = postingOf(newest);
-    const window = await redis.zrange(`${harness.redisPrefix}{${customerId}}:flow:${accountId}:CRDT`, 0, -1);
-    expect(window.map((member) => (JSON.parse(member) as { t: string }).t)).toEqual([
-      postingOf(newest).transactionId,
-    ]);
+    expect(await redisWindowOf(newest)).toEqual([postingOf(newest).transactionId]);
   });
 
   it('raises a reminder planned earlier in the batch when a later event reaches its due date', async () => {
