@@ -132,11 +132,11 @@ export class FlowEntryRepository {
     }[] = await tx.query(
       // direction as char(4), the column's type: compared as text, the index would serve account_id alone.
       `WITH w AS MATERIALIZED (
-         SELECT w.*, greatest(w.from_ms, (
+         SELECT w.*, greatest(w.from_ms, CASE WHEN w.keep_ms IS NOT NULL THEN (
                   SELECT extract(epoch FROM n.booked_at) * 1000 - w.keep_ms FROM "${s}".flow_entry n
                    WHERE n.account_id = w.account_id AND n.direction = w.direction AND NOT n.reversed
                    ORDER BY n.booked_at DESC LIMIT 1
-                ))::float8 AS start_ms
+                ) END)::float8 AS start_ms
            FROM unnest($1::text[], $2::char(4)[], $3::float8[], $4::float8[], $5::float8[])
                 AS w(account_id, direction, from_ms, until_ms, keep_ms)
        )
