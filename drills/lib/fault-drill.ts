@@ -507,6 +507,7 @@ async function drillOnce(
       (n) => n >= strikeAt,
       timeoutMs,
       () => instance.running,
+      () => instance.outputTail,
     );
     const processedAtFault = await instance.processedCount();
     detail = `at ${processedAtFault}/${total} events: ${await strike(instance, topics, fault, options.postgresMode, log)}`;
@@ -632,12 +633,13 @@ async function waitFor<T>(
   done: (value: T) => boolean,
   timeoutMs: number,
   alive: () => boolean,
+  output: () => string,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (!alive()) throw new Error('the service died before the fault');
+    if (!alive()) throw new Error(`the service died before the fault; its last output:\n${output()}`);
     if (Date.now() > deadline) throw new Error('timed out before the fault');
     await sleep(100);
   }
