@@ -12,10 +12,9 @@ import {
   ProgressSeries,
   REPORT_DIR,
   RunningNodeApp,
-  commandLine,
   cpuSecondsByGroup,
   describeMachine,
-  machineSection,
+  runSection,
   progressChartSvg,
   startNodeApp,
   DEPLOYED_NODE_OPTIONS,
@@ -530,16 +529,11 @@ async function writeReportFiles(r: {
     '',
     `Data: ${JSON.stringify(r.bank.counts)}.`,
     '',
-    ...machineSection(
+    ...runSection(
       r.machine,
       r.startedAt,
       'Postgres, Redis and Kafka on the same machine; other agents may share it.',
     ),
-    '',
-    '```',
-    commandLine(),
-    '```',
-    '',
   ];
   const path = join(REPORT_DIR, `${REPORT_NAME}.md`);
   await writeFile(path, await format(lines.join('\n'), { ...(await resolveConfig(path)), filepath: path }));

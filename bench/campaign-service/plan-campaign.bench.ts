@@ -8,9 +8,8 @@ import {
   ProgressSeries,
   REPORT_DIR,
   RunningNodeApp,
-  commandLine,
   describeMachine,
-  machineSection,
+  runSection,
   progressChartSvg,
   startNodeApp,
 } from '../lib';
@@ -287,12 +286,7 @@ async function writeReportFiles(r: {
     '',
     `Policy: ${JSON.stringify(POLICY)}. Data: ${JSON.stringify(r.counts)}.`,
     '',
-    ...machineSection(describeMachine(), new Date(), ''),
-    '',
-    '```',
-    commandLine(),
-    '```',
-    '',
+    ...runSection(describeMachine(), new Date(), ''),
   ];
   const path = join(REPORT_DIR, `${name}.md`);
   await writeFile(path, await format(lines.join('\n'), { ...(await resolveConfig(path)), filepath: path }));
